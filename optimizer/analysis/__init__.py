@@ -1,0 +1,1 @@
+"""Analyses over (spec, model, solver) that return plain result dataclasses."""

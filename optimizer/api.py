@@ -1,0 +1,142 @@
+"""The Python API: load a problem, solve it, get a verified ``Solution``.
+
+>>> import optimizer
+>>> problem = optimizer.load("capital-budgeting")
+>>> sol = optimizer.solve(problem)
+>>> sol.status
+'optimal'
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from .errors import InfeasibleError, LimitError, SolverError, VerificationError
+from .solution import OBJ_TOL, Solution, decode, evaluate
+from .spec import ProblemSpec
+from .spec import load as _load
+
+
+def load(name_or_path: str | os.PathLike, **kwargs: Any) -> ProblemSpec:
+    """A bundled problem by name, or a problem file by path (see ``optimizer.spec.load``)."""
+    return _load(name_or_path, **kwargs)
+
+
+def compile(problem: ProblemSpec, objective: str = "expected"):
+    """The ``MatrixModel`` of ``problem`` under ``objective``."""
+    from .compile import compile_spec
+
+    model = compile_spec(problem)
+    if objective != "expected":
+        from .objectives import apply_objective
+
+        model = apply_objective(model, objective)
+    return model
+
+
+def _options(time_limit: float | None, mip_gap: float | None, threads: int | None, verbose: bool):
+    from solvers import SolveOptions
+
+    return SolveOptions(time_limit=time_limit, mip_gap=mip_gap, threads=threads, verbose=verbose)
+
+
+def solve(
+    problem: ProblemSpec,
+    *,
+    solver: str = "highs",
+    objective: str = "expected",
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    threads: int | None = None,
+    verbose: bool = False,
+    model=None,
+) -> Solution:
+    """Solve ``problem`` and return a ``Solution`` that has passed the independent check.
+
+    Raises ``InfeasibleError`` (with a diagnosis), ``LimitError`` when no package was found
+    within the limits, ``SolverError`` when the solver fails, ``VerificationError`` when the
+    solver's answer does not hold up.
+    """
+    import solvers
+
+    backend = solvers.get(solver)
+    if model is None:
+        model = compile(problem, objective)
+    opts = _options(time_limit, mip_gap, threads, verbose)
+    res = backend.solve(model, opts)
+    return finish(problem, model, res, backend, opts)
+
+
+def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solution:
+    """Turn a ``SolveResult`` into a verified ``Solution`` (or the matching error)."""
+    from solvers import Status
+
+    if res.status == Status.INFEASIBLE:
+        diagnosis = None
+        if backend is not None:
+            from .analysis.infeasibility import diagnose
+
+            diagnosis = diagnose(model, backend, opts)
+        kinds = ", ".join(diagnosis.kinds) if diagnosis and diagnosis.relaxations else "unknown"
+        units = {r.id: r.unit for r in problem.resources}
+        detail = diagnosis.summary(units) if diagnosis else ""
+        raise InfeasibleError(
+            f"{problem.name}: infeasible; constraints involved: {kinds}"
+            + (f"; smallest relaxation: {detail}" if detail else ""),
+            diagnosis,
+        )
+    if res.status == Status.UNBOUNDED:
+        raise SolverError(f"{problem.name}: the model is unbounded ({res.raw_status})")
+    if res.x is None:
+        if res.status == Status.TIME_LIMIT:
+            raise LimitError(
+                f"{problem.name}: no package found within the limits ({res.raw_status})"
+            )
+        raise SolverError(
+            f"{problem.name}: solver '{res.solver}' failed: {res.status.value} ({res.raw_status or res.message})"
+        )
+    chosen = decode(model, res.x)
+    ev = evaluate(problem, chosen)
+    if not ev.feasible:
+        raise VerificationError(
+            f"{problem.name}: the solver's package fails the independent check: {ev.violations[0]}"
+        )
+    objective_value = res.objective
+    if model.objective == "expected":
+        if abs(ev.expected - res.objective) > OBJ_TOL * max(1.0, abs(ev.expected)):
+            raise VerificationError(
+                f"{problem.name}: recomputed expected value {ev.expected:.10g} differs from the "
+                f"solver's {res.objective:.10g}"
+            )
+        objective_value = ev.expected
+    else:
+        from .objectives import measure
+
+        recomputed = measure(model.objective, problem, ev.by_scenario, model)
+        if abs(recomputed - res.objective) > 1e-5 * max(1.0, abs(recomputed)):
+            raise VerificationError(
+                f"{problem.name}: recomputed {model.objective} objective {recomputed:.10g} differs from "
+                f"the solver's {res.objective:.10g}"
+            )
+        objective_value = recomputed
+    status = "optimal" if res.status == Status.OPTIMAL else "time_limit"
+    return Solution(
+        problem=problem,
+        status=status,
+        objective=model.objective,
+        objective_value=objective_value,
+        expected=ev.expected,
+        by_scenario=dict(ev.by_scenario),
+        chosen=tuple(chosen),  # column order = commitment order
+        resources=ev.resources,
+        solver={
+            "name": res.solver,
+            "time_s": round(res.time_s, 6),
+            "gap": res.gap,
+            "bound": res.bound,
+            "raw_status": res.raw_status,
+            "nodes": res.nodes,
+        },
+        verified=True,
+    )

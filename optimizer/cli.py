@@ -1,0 +1,409 @@
+"""The ``optimizer`` command: a thin Click layer over the Python API.
+
+Engine errors become one line on stderr and a documented exit code here, and only here:
+0 solved, 2 bad input or usage, 3 infeasible, 4 no solution within limits or solver failure.
+Heavy libraries (scipy, highspy, pulp) are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import InputError, OptimizerError
+
+EXAMPLE = "\b\nExample:\n  optimizer solve canada-us-2025 --format json"
+
+
+def _fail(err: OptimizerError) -> None:
+    click.echo(f"error: {err.one_line()}", err=True)
+    sys.exit(err.exit_code)
+
+
+def handle_errors(fn):
+    """Turn engine errors into one line and an exit code; Ctrl-C into exit 130."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except OptimizerError as e:
+            _fail(e)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+def emit(text: str, output: Path | None, quiet: bool = False) -> None:
+    if output is not None:
+        from .report.output import atomic_write
+
+        try:
+            atomic_write(output, text)
+        except OSError as e:
+            raise InputError(
+                f"cannot write the output: {e.strerror or e}", where=str(output)
+            ) from None
+        if not quiet:
+            click.echo(f"wrote {output}", err=True)
+    elif not quiet or text:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
+def load_problem(
+    problem: str,
+    sets: tuple[str, ...],
+    force: tuple[str, ...] = (),
+    forbid: tuple[str, ...] = (),
+    max_columns: int | None = None,
+):
+    from .spec import load
+    from .spec.validate import DEFAULT_MAX_COLUMNS
+
+    spec = load(problem, overrides=sets, max_columns=max_columns or DEFAULT_MAX_COLUMNS)
+    try:
+        if force:
+            spec = spec.force(*force)
+        if forbid:
+            spec = spec.forbid(*forbid)
+    except InputError as e:
+        raise InputError(e.message, where="--force/--forbid") from None
+    return spec
+
+
+def problem_options(fn):
+    """PROBLEM and the options that change it: --set, --force, --forbid, --max-columns."""
+    fn = click.option(
+        "--max-columns",
+        type=click.IntRange(1),
+        default=None,
+        help="Refuse problems with more decision columns than this (default 2,000,000).",
+    )(fn)
+    fn = click.option(
+        "--forbid",
+        multiple=True,
+        metavar="ID[.OPTION]",
+        help="Never choose this commitment or option (repeatable).",
+    )(fn)
+    fn = click.option(
+        "--force",
+        multiple=True,
+        metavar="ID[.OPTION]",
+        help="Always choose this commitment or option (repeatable).",
+    )(fn)
+    fn = click.option(
+        "--set",
+        "sets",
+        multiple=True,
+        metavar="PATH=VALUE",
+        help="Override a number in the problem, e.g. resources.fiscal.capacity=40 (repeatable).",
+    )(fn)
+    fn = click.argument("problem")(fn)
+    return fn
+
+
+def solver_options(fn):
+    from solvers import DEFAULT, REGISTRY
+
+    fn = click.option("-v", "--verbose", is_flag=True, help="Show the solver's log.")(fn)
+    fn = click.option(
+        "--mip-gap",
+        type=click.FloatRange(0, 1),
+        default=None,
+        help="Relative MIP gap at which to stop.",
+    )(fn)
+    fn = click.option(
+        "--time-limit",
+        type=click.FloatRange(0, min_open=True),
+        default=None,
+        help="Seconds the solver may run.",
+    )(fn)
+    fn = click.option(
+        "--solver",
+        type=click.Choice(list(REGISTRY)),
+        default=DEFAULT,
+        show_default=True,
+        help="Solver back end.",
+    )(fn)
+    return fn
+
+
+# Commands that live in their own module, ``optimizer/commands/<module>.py``, each defining a
+# Click command named ``command``. They are imported only when listed in --help or invoked.
+LAZY_COMMANDS = {
+    "scenarios": "scenarios",
+    "alternatives": "alternatives",
+    "compare": "compare",
+    "sensitivity": "sensitivity",
+    "frontier": "frontier",
+    "montecarlo": "montecarlo",
+    "bench": "bench",
+    "report": "report",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        import importlib.util
+
+        lazy = [
+            n
+            for n, mod in LAZY_COMMANDS.items()
+            if importlib.util.find_spec(f"optimizer.commands.{mod}")
+        ]
+        return sorted([*super().list_commands(ctx), *lazy])
+
+    def get_command(self, ctx, name):
+        if name in LAZY_COMMANDS:
+            import importlib
+            import importlib.util
+
+            mod = f"optimizer.commands.{LAZY_COMMANDS[name]}"
+            if importlib.util.find_spec(mod) is not None:
+                return importlib.import_module(mod).command
+        return super().get_command(ctx, name)
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, prog_name="optimizer")
+def cli() -> None:
+    """Choose the best package of commitments under budgets, dependencies and scenarios.
+
+    \b
+    Examples:
+      optimizer solve canada-us-2025
+      optimizer solve my_problem.toml --set resources.fiscal.capacity=40 --format json
+      optimizer problems
+    """
+
+
+@cli.command()
+@problem_options
+@solver_options
+@click.option(
+    "--objective",
+    default="expected",
+    show_default=True,
+    help="expected | maximin | cvar:ALPHA | mean-cvar:LAMBDA,ALPHA | regret",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (atomically) instead of stdout.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (with --output).")
+@handle_errors
+def solve(
+    problem,
+    sets,
+    force,
+    forbid,
+    max_columns,
+    solver,
+    time_limit,
+    mip_gap,
+    verbose,
+    objective,
+    fmt,
+    output,
+    quiet,
+):
+    """Solve PROBLEM (a bundled name or a file) and print the verified optimal package.
+
+    \b
+    Examples:
+      optimizer solve canada-us-2025
+      optimizer solve canada-us-2025 --force golden_dome.limited --format json
+      optimizer solve problem.toml --solver cbc --time-limit 60 -o result.json --format json
+    """
+    from . import api
+
+    spec = load_problem(problem, sets, force, forbid, max_columns)
+    sol = api.solve(
+        spec,
+        solver=solver,
+        objective=objective,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        verbose=verbose,
+    )
+    if fmt == "json":
+        text = sol.to_json() + "\n"
+    elif fmt == "csv":
+        from .report.tables import solution_csv
+
+        text = solution_csv(sol)
+    else:
+        from .report.tables import render, solution_tables
+
+        text = render(solution_tables(sol))
+    if quiet and output is None:
+        return
+    emit(text, output, quiet)
+
+
+@cli.command()
+@problem_options
+@handle_errors
+def validate(problem, sets, force, forbid, max_columns):
+    """Check PROBLEM without solving it; print a one-line summary.
+
+    \b
+    Example:
+      optimizer validate my_problem.toml
+    """
+    spec = load_problem(problem, sets, force, forbid, max_columns)
+    n_opt = sum(len(c.options) for c in spec.commitments)
+    years = "single period" if spec.years is None else f"{spec.years[0]}-{spec.years[1]}"
+    click.echo(
+        f"{spec.name}: ok ({len(spec.commitments)} commitments, {n_opt} options, "
+        f"{len(spec.scenarios)} scenarios, {len(spec.resources)} resources, "
+        f"{len(spec.relations)} relations, {years})"
+    )
+
+
+@cli.command()
+@handle_errors
+def problems():
+    """List the bundled problems.
+
+    \b
+    Example:
+      optimizer problems
+    """
+    from .spec import bundled_names, load
+
+    for name in bundled_names():
+        spec = load(name)
+        click.echo(f"{name:28s} {spec.title}")
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+def solvers(fmt):
+    """List the solver back ends and whether each is available here.
+
+    \b
+    Example:
+      optimizer solvers
+    """
+    import solvers as reg
+
+    infos = [reg.info(n) for n in reg.REGISTRY]
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "name": i.name,
+                        "available": i.available,
+                        "via": i.via,
+                        "features": sorted(f.value for f in i.features),
+                        "reason": i.reason,
+                    }
+                    for i in infos
+                ],
+                indent=2,
+            )
+        )
+        return
+    from .report.tables import render, table
+
+    rows = [
+        [
+            i.name,
+            "yes" if i.available else "no",
+            i.via,
+            ", ".join(sorted(f.value for f in i.features)),
+            i.reason,
+        ]
+        for i in infos
+    ]
+    click.echo(
+        render([table(None, ["solver", "available", "via", "features", "note"], rows)], width=120),
+        nl=False,
+    )
+
+
+@cli.command()
+def schema():
+    """Print the JSON Schema of the problem format.
+
+    \b
+    Example:
+      optimizer schema > problem.schema.json
+    """
+    from .spec.schema import SCHEMA
+
+    click.echo(json.dumps(SCHEMA, indent=2))
+
+
+@cli.command()
+@problem_options
+@click.option(
+    "--objective", default="expected", show_default=True, help="Objective to export (see solve)."
+)
+@click.option(
+    "--lp",
+    "lp_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write CPLEX LP format.",
+)
+@click.option(
+    "--mps",
+    "mps_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write (free) MPS format.",
+)
+@handle_errors
+def export(problem, sets, force, forbid, max_columns, objective, lp_file, mps_file):
+    """Write PROBLEM's model as MPS and/or LP files that other solvers read.
+
+    The objective sense is kept (an OBJSENSE section in MPS, 'maximize' in LP).
+
+    \b
+    Example:
+      optimizer export canada-us-2025 --mps canada.mps --lp canada.lp
+    """
+    if lp_file is None and mps_file is None:
+        raise InputError("give --lp FILE and/or --mps FILE", where="export")
+    from . import api
+    from .export import write_model
+
+    spec = load_problem(problem, sets, force, forbid, max_columns)
+    model = api.compile(spec, objective)
+    for path in (mps_file, lp_file):
+        if path is not None:
+            write_model(model, path)
+            click.echo(f"wrote {path}", err=True)
+
+
+def main() -> None:
+    cli(prog_name="optimizer")
+
+
+if __name__ == "__main__":
+    main()

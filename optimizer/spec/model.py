@@ -1,0 +1,242 @@
+"""The validated, immutable problem description (``ProblemSpec``) and its parts.
+
+These are the objects the file loader builds and the objects a Python user builds by hand;
+both go through :func:`optimizer.spec.validate.check_spec`, so an object built in code is held to
+the same rules as a file. Nothing here imports the rest of the engine.
+
+Conventions
+-----------
+* ``years`` is ``(first, last)`` inclusive, or ``None`` for a single-period problem
+  (then there is one period, labelled ``None``).
+* A *use* or *value* amount is either a float (the same amount in every year from the start
+  year to the end of the horizon) or a tuple of floats (a profile by year since the start,
+  0 after it). Against a ``total`` resource a float is a one-off amount at the start year.
+* ``value`` maps scenario id to amount; a scenario that is missing is worth 0.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+Amount = float | tuple[float, ...]
+RELATION_TYPES = (
+    "requires",
+    "excludes",
+    "both_or_neither",
+    "at_most",
+    "at_least",
+    "exactly",
+    "force",
+    "forbid",
+)
+RESOURCE_KINDS = ("per_year", "total")
+SENSES = ("maximize", "minimize")
+
+
+def _frozen_map(m: Mapping | None) -> Mapping:
+    return MappingProxyType(dict(m or {}))
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    probability: float
+    description: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A limited resource. ``capacity`` holds one number per period for ``per_year``
+    resources (``inf`` where a year has no limit) and a single number for ``total``."""
+
+    id: str
+    capacity: tuple[float, ...]
+    unit: str = ""
+    kind: Literal["per_year", "total"] = "per_year"
+    description: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    use: Mapping[str, Amount] = field(default_factory=dict)
+    value: Mapping[str, Amount] = field(default_factory=dict)
+    value_per_year: bool = False
+    start: tuple[int, int] | None = None
+    name: str = ""
+    description: str = ""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        value = self.value
+        if isinstance(value, int | float | tuple | list) and not isinstance(value, bool):
+            value = {"*": value}  # the same amount in every scenario; expanded by check_spec
+        object.__setattr__(self, "use", _frozen_map(self.use))
+        object.__setattr__(self, "value", _frozen_map(value))
+
+
+@dataclass(frozen=True)
+class Commitment:
+    id: str
+    options: tuple[Option, ...]
+    name: str = ""
+    description: str = ""
+    group: str = ""
+    source: str = ""
+    required: bool = False
+
+    def option(self, option_id: str) -> Option:
+        for o in self.options:
+            if o.id == option_id:
+                return o
+        raise KeyError(option_id)
+
+
+@dataclass(frozen=True)
+class Member:
+    """A commitment (any of its options) or one option of it."""
+
+    commitment: str
+    option: str | None = None
+
+    def __str__(self) -> str:
+        return self.commitment if self.option is None else f"{self.commitment}.{self.option}"
+
+    @classmethod
+    def parse(cls, text: str) -> Member:
+        c, _, o = text.partition(".")
+        return cls(c, o or None)
+
+
+@dataclass(frozen=True)
+class Relation:
+    type: str
+    members: tuple[Member, ...] = ()
+    a: Member | None = None
+    b: Member | None = None
+    lag: int | None = None
+    count: int | None = None
+    id: str = ""
+    description: str = ""
+    source: str = ""
+
+    def label(self) -> str:
+        if self.id:
+            return self.id
+        if self.type == "requires":
+            lag = f" (lag {self.lag})" if self.lag is not None else ""
+            return f"{self.a} requires {self.b}{lag}"
+        names = ", ".join(str(m) for m in self.members)
+        if self.count is not None:
+            return f"{self.type} {self.count} of [{names}]"
+        return f"{self.type} [{names}]"
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    name: str
+    commitments: tuple[Commitment, ...]
+    scenarios: tuple[Scenario, ...] = (Scenario("base", 1.0),)
+    resources: tuple[Resource, ...] = ()
+    relations: tuple[Relation, ...] = ()
+    title: str = ""
+    description: str = ""
+    years: tuple[int, int] | None = None
+    discount_rate: float = 0.0
+    sense: Literal["maximize", "minimize"] = "maximize"
+    value_unit: str = ""
+    source: str = ""
+    origin: str = ""
+    sha256: str = ""
+
+    # ---- derived views ---------------------------------------------------------------
+    @property
+    def n_periods(self) -> int:
+        return 1 if self.years is None else self.years[1] - self.years[0] + 1
+
+    @property
+    def period_labels(self) -> tuple[int | None, ...]:
+        if self.years is None:
+            return (None,)
+        return tuple(range(self.years[0], self.years[1] + 1))
+
+    @property
+    def first_year(self) -> int:
+        return 0 if self.years is None else self.years[0]
+
+    def commitment(self, commitment_id: str) -> Commitment:
+        for c in self.commitments:
+            if c.id == commitment_id:
+                return c
+        raise KeyError(commitment_id)
+
+    def resource(self, resource_id: str) -> Resource:
+        for r in self.resources:
+            if r.id == resource_id:
+                return r
+        raise KeyError(resource_id)
+
+    def start_window(self, option: Option) -> tuple[int, int]:
+        """Start years as period indices (0-based), inclusive."""
+        if option.start is None or self.years is None:
+            return (0, 0)
+        return (option.start[0] - self.first_year, option.start[1] - self.first_year)
+
+    # ---- modified copies (the Python API's way to change a problem without files) ----
+    def replace(self, **changes) -> ProblemSpec:
+        from .validate import check_spec
+
+        return check_spec(dataclasses.replace(self, sha256="", **changes))
+
+    def with_capacity(self, resource_id: str, capacity: float | Mapping[int, float]) -> ProblemSpec:
+        """A copy with one resource's capacity changed (a number, or ``{year: number}``)."""
+        self.resource(resource_id)
+        new = []
+        for r in self.resources:
+            if r.id != resource_id:
+                new.append(r)
+                continue
+            if isinstance(capacity, Mapping):
+                cap = list(r.capacity)
+                for year, v in capacity.items():
+                    cap[year - self.first_year] = float(v)
+                new.append(dataclasses.replace(r, capacity=tuple(cap)))
+            else:
+                n = 1 if r.kind == "total" else self.n_periods
+                new.append(dataclasses.replace(r, capacity=(float(capacity),) * n))
+        return self.replace(resources=tuple(new))
+
+    def scaled_capacity(self, resource_id: str, factor: float) -> ProblemSpec:
+        r = self.resource(resource_id)
+        cap = tuple(c * factor for c in r.capacity)
+        res = tuple(
+            dataclasses.replace(x, capacity=cap) if x.id == r.id else x for x in self.resources
+        )
+        return self.replace(resources=res)
+
+    def with_relations(self, *relations: Relation) -> ProblemSpec:
+        return self.replace(relations=self.relations + tuple(relations))
+
+    def force(self, *members: str) -> ProblemSpec:
+        """A copy in which each ``commitment`` or ``commitment.option`` must be chosen."""
+        ms = tuple(Member.parse(m) for m in members)
+        return self.with_relations(Relation("force", members=ms, id="force " + ", ".join(members)))
+
+    def forbid(self, *members: str) -> ProblemSpec:
+        """A copy in which none of the given commitments or options may be chosen."""
+        ms = tuple(Member.parse(m) for m in members)
+        return self.with_relations(
+            Relation("forbid", members=ms, id="forbid " + ", ".join(members))
+        )
+
+    def with_probabilities(self, probabilities: Mapping[str, float]) -> ProblemSpec:
+        sc = tuple(
+            dataclasses.replace(s, probability=float(probabilities[s.id])) for s in self.scenarios
+        )
+        return self.replace(scenarios=sc)

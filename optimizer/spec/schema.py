@@ -1,0 +1,171 @@
+"""The JSON Schema of the problem format (TOML and JSON share it). ``optimizer schema`` prints it.
+
+The loader does its own checks (with located messages and "did you mean"); a test validates
+every bundled problem against this schema with ``jsonschema`` so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_ID = {"type": "string", "pattern": r"^[^\s.\[\]=\"']+$"}
+_NUM = {"type": "number"}
+_AMOUNT = {"oneOf": [_NUM, {"type": "array", "items": _NUM, "minItems": 1}]}
+_TEXT = {"type": "string"}
+_YEARS = {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}
+_MEMBER = {"type": "string", "pattern": r"^[^\s.]+(\.[^\s.]+)?$"}
+
+_OPTION_PROPS = {
+    "id": _ID,
+    "name": _TEXT,
+    "description": _TEXT,
+    "source": _TEXT,
+    "use": {
+        "type": "object",
+        "additionalProperties": _AMOUNT,
+        "description": "resource id -> a number (every year from the start) or a profile by year since the start",
+    },
+    "value": {
+        "oneOf": [_AMOUNT, {"type": "object", "additionalProperties": _AMOUNT}],
+        "description": "a number (every scenario) or scenario id -> amount; a missing scenario is 0",
+    },
+    "value_per_year": {"type": "boolean"},
+    "start": {**_YEARS, "description": "[earliest, latest] start year; the engine chooses"},
+}
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://example.invalid/commitment-optimizer/problem.schema.json",
+    "title": "Commitment optimizer problem",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "problem": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "name": _ID,
+                "title": _TEXT,
+                "description": _TEXT,
+                "years": {**_YEARS, "description": "[first, last] inclusive horizon"},
+                "discount_rate": _NUM,
+                "sense": {"enum": ["maximize", "minimize"]},
+                "value_unit": _TEXT,
+                "source": _TEXT,
+            },
+        },
+        "scenarios": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "probability"],
+                "properties": {
+                    "id": _ID,
+                    "probability": {"type": "number", "minimum": 0, "maximum": 1},
+                    "description": _TEXT,
+                    "source": _TEXT,
+                },
+            },
+        },
+        "resources": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "capacity"],
+                "properties": {
+                    "id": _ID,
+                    "unit": _TEXT,
+                    "capacity": {
+                        "oneOf": [
+                            _NUM,
+                            {
+                                "type": "object",
+                                "patternProperties": {r"^\d+$": _NUM},
+                                "additionalProperties": False,
+                            },
+                        ]
+                    },
+                    "kind": {"enum": ["per_year", "total"]},
+                    "description": _TEXT,
+                    "source": _TEXT,
+                },
+            },
+        },
+        "commitments": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id"],
+                "properties": {
+                    "id": _ID,
+                    "name": _TEXT,
+                    "description": _TEXT,
+                    "group": _TEXT,
+                    "source": _TEXT,
+                    "required": {"type": "boolean"},
+                    "options": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["id"],
+                            "properties": _OPTION_PROPS,
+                        },
+                    },
+                    "use": _OPTION_PROPS["use"],
+                    "value": _OPTION_PROPS["value"],
+                    "value_per_year": _OPTION_PROPS["value_per_year"],
+                    "start": _OPTION_PROPS["start"],
+                },
+            },
+        },
+        "relations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["type"],
+                "properties": {
+                    "type": {
+                        "enum": [
+                            "requires",
+                            "excludes",
+                            "both_or_neither",
+                            "at_most",
+                            "at_least",
+                            "exactly",
+                            "force",
+                            "forbid",
+                        ]
+                    },
+                    "id": _TEXT,
+                    "description": _TEXT,
+                    "source": _TEXT,
+                    "a": _MEMBER,
+                    "b": _MEMBER,
+                    "lag": {"type": "integer", "minimum": 0},
+                    "members": {"type": "array", "items": _MEMBER, "minItems": 1},
+                    "count": {"type": "integer", "minimum": 0},
+                },
+            },
+        },
+        "tables": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["file"],
+                "properties": {
+                    "file": _TEXT,
+                    "kind": {"enum": ["options"]},
+                    "description": _TEXT,
+                    "source": _TEXT,
+                },
+            },
+        },
+    },
+}

@@ -1,0 +1,288 @@
+"""Semantic checks and normalisation of a ``ProblemSpec``.
+
+``check_spec`` is the one gate every problem passes, whether it came from a file or was built
+in code. It returns a normalised copy (numbers as floats, a value given for every scenario as
+``{scenario: amount}``) or raises ``InputError`` naming the location, in the same
+``commitments[3].options[1].use.fiscal`` form as the file loader.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+
+from ..errors import InputError, did_you_mean
+from .model import RELATION_TYPES, Amount, Commitment, Member, Option, ProblemSpec
+
+PROBABILITY_TOLERANCE = 1e-9
+DEFAULT_MAX_COLUMNS = 2_000_000
+
+
+def _amount(value: object, path: str, n_periods: int) -> Amount:
+    if isinstance(value, bool) or not isinstance(value, int | float | tuple | list):
+        raise InputError(f"expected a number or a list of numbers, got {value!r}", path=path)
+    if isinstance(value, tuple | list):
+        if not value:
+            raise InputError("expected a non-empty list of numbers", path=path)
+        if len(value) > n_periods:
+            raise InputError(
+                f"a profile of {len(value)} years is longer than the {n_periods}-year horizon",
+                path=path,
+            )
+        out = []
+        for i, v in enumerate(value):
+            out.append(_amount(v, f"{path}[{i}]", n_periods))
+        return tuple(float(x) for x in out)  # type: ignore[arg-type]
+    x = float(value)
+    if not math.isfinite(x):
+        raise InputError(f"expected a finite number, got {value!r}", path=path)
+    return x
+
+
+def _unique(ids: list[str], path: str, what: str) -> None:
+    seen: dict[str, int] = {}
+    for i, x in enumerate(ids):
+        if x in seen:
+            raise InputError(
+                f"duplicate {what} id '{x}' (also at [{seen[x]}])", path=f"{path}[{i}].id"
+            )
+        seen[x] = i
+
+
+def _check_option(
+    spec: ProblemSpec, o: Option, path: str, resources: set[str], scen: list[str]
+) -> Option:
+    n = spec.n_periods
+    use = {}
+    for rid, amt in o.use.items():
+        if rid not in resources:
+            raise InputError(
+                f"unknown resource '{rid}'{did_you_mean(rid, resources)}", path=f"{path}.use.{rid}"
+            )
+        use[rid] = _amount(amt, f"{path}.use.{rid}", n)
+    raw_value = o.value
+    if isinstance(raw_value, int | float | tuple | list) and not isinstance(raw_value, bool):
+        raw_value = {"*": raw_value}
+    if not isinstance(raw_value, Mapping):
+        raise InputError(
+            f"expected a number or a table by scenario, got {raw_value!r}", path=f"{path}.value"
+        )
+    value: dict[str, Amount] = {}
+    for sid, amt in raw_value.items():
+        a = _amount(amt, f"{path}.value" if sid == "*" else f"{path}.value.{sid}", n)
+        if sid == "*":
+            value.update({s: a for s in scen})
+            continue
+        if sid not in scen:
+            raise InputError(
+                f"unknown scenario '{sid}'{did_you_mean(sid, scen)}", path=f"{path}.value.{sid}"
+            )
+        value[sid] = a
+    start = o.start
+    if start is not None:
+        if spec.years is None:
+            raise InputError("a start window needs problem.years", path=f"{path}.start")
+        a, b = int(start[0]), int(start[1])
+        if b < a:
+            raise InputError(f"expected first <= last, got [{a}, {b}]", path=f"{path}.start")
+        if a < spec.years[0] or b > spec.years[1]:
+            raise InputError(
+                f"start window [{a}, {b}] is outside the horizon {spec.years[0]}-{spec.years[1]}",
+                path=f"{path}.start",
+            )
+        start = (a, b)
+    return dataclasses.replace(o, use=use, value=value, start=start)
+
+
+def _member_ok(m: Member, commitments: Mapping[str, Commitment], path: str) -> None:
+    if m.commitment not in commitments:
+        raise InputError(
+            f"unknown commitment '{m.commitment}'{did_you_mean(m.commitment, commitments)}",
+            path=path,
+        )
+    if m.option is not None:
+        opts = [o.id for o in commitments[m.commitment].options]
+        if m.option not in opts:
+            raise InputError(
+                f"unknown option '{m.option}' of '{m.commitment}'{did_you_mean(m.option, opts)}",
+                path=path,
+            )
+
+
+def _check_lag_cycles(spec: ProblemSpec) -> None:
+    """A cycle of timed ``requires`` whose lags add up to more than 0 can never hold."""
+    edges: dict[str, list[tuple[str, int, int]]] = {}
+    for k, r in enumerate(spec.relations):
+        if r.type == "requires" and r.lag is not None and r.a and r.b:
+            edges.setdefault(r.a.commitment, []).append((r.b.commitment, r.lag, k))
+    # Longest-path style relaxation: a positive cycle shows up as an ever-growing distance.
+    nodes = set(edges) | {b for es in edges.values() for b, _, _ in es}
+    dist = dict.fromkeys(nodes, 0)
+    for _ in range(len(nodes)):
+        changed = False
+        for a, es in edges.items():
+            for b, lag, _ in es:
+                if dist[a] + lag > dist[b]:
+                    dist[b] = dist[a] + lag
+                    changed = True
+        if not changed:
+            return
+    for a, es in edges.items():
+        for b, lag, k in es:
+            if dist[a] + lag > dist[b]:
+                raise InputError(
+                    f"cyclic 'requires' with positive lags through '{a}' and '{b}': "
+                    "no start years can satisfy it",
+                    path=f"relations[{k}]",
+                )
+
+
+def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> ProblemSpec:
+    """Validate and normalise ``spec``; raise ``InputError`` at the first problem."""
+    if not spec.name or not isinstance(spec.name, str):
+        raise InputError("expected a problem name", path="problem.name")
+    if spec.years is not None and (spec.years[1] < spec.years[0]):
+        raise InputError(f"expected first <= last, got {list(spec.years)}", path="problem.years")
+    if spec.sense not in ("maximize", "minimize"):
+        raise InputError(
+            f"unknown sense '{spec.sense}'; allowed: maximize, minimize", path="problem.sense"
+        )
+
+    # Scenarios
+    scen = [s.id for s in spec.scenarios]
+    if not scen:
+        raise InputError("expected at least one scenario", path="scenarios")
+    _unique(scen, "scenarios", "scenario")
+    total = 0.0
+    for i, s in enumerate(spec.scenarios):
+        p = s.probability
+        if isinstance(p, bool) or not isinstance(p, int | float) or not math.isfinite(p):
+            raise InputError(f"expected a number, got {p!r}", path=f"scenarios[{i}].probability")
+        if not 0.0 <= p <= 1.0:
+            raise InputError(
+                f"a probability must be between 0 and 1, got {p!r}",
+                path=f"scenarios[{i}].probability",
+            )
+        total += p
+    if abs(total - 1.0) > PROBABILITY_TOLERANCE:
+        raise InputError(f"probabilities must sum to 1, got {total:.12g}", path="scenarios")
+
+    # Resources
+    rids = [r.id for r in spec.resources]
+    _unique(rids, "resources", "resource")
+    for i, r in enumerate(spec.resources):
+        want = 1 if r.kind == "total" else spec.n_periods
+        if r.kind not in ("per_year", "total"):
+            raise InputError(
+                f"unknown kind '{r.kind}'; allowed: per_year, total", path=f"resources[{i}].kind"
+            )
+        if len(r.capacity) != want:
+            raise InputError(
+                f"expected {want} capacity value(s), got {len(r.capacity)}",
+                path=f"resources[{i}].capacity",
+            )
+        for c in r.capacity:
+            if math.isnan(c) or c == -math.inf:
+                raise InputError(
+                    f"expected a number or no limit, got {c!r}", path=f"resources[{i}].capacity"
+                )
+
+    # Commitments and options
+    cids = [c.id for c in spec.commitments]
+    if not cids:
+        raise InputError("expected at least one commitment", path="commitments")
+    _unique(cids, "commitments", "commitment")
+    resources = set(rids)
+    commitments = []
+    n_columns = 0
+    for i, c in enumerate(spec.commitments):
+        path = f"commitments[{i}]"
+        if not c.options:
+            raise InputError("expected at least one option", path=f"{path}.options")
+        _unique([o.id for o in c.options], f"{path}.options", "option")
+        options = []
+        for j, o in enumerate(c.options):
+            opt = _check_option(spec, o, f"{path}.options[{j}]", resources, scen)
+            options.append(opt)
+            lo, hi = spec.start_window(opt)
+            n_columns += hi - lo + 1
+        commitments.append(dataclasses.replace(c, options=tuple(options)))
+    if n_columns > max_columns:
+        raise InputError(
+            f"the problem has {n_columns} decision columns, more than the limit of {max_columns} "
+            "(raise it with --max-columns)",
+            path="commitments",
+        )
+    by_id = {c.id: c for c in commitments}
+
+    # Relations
+    forced: dict[str, int] = {}
+    forbidden: dict[str, int] = {}
+    for k, r in enumerate(spec.relations):
+        path = f"relations[{k}]"
+        if r.type not in RELATION_TYPES:
+            raise InputError(
+                f"unknown relation type '{r.type}'{did_you_mean(r.type, RELATION_TYPES)}",
+                path=f"{path}.type",
+            )
+        if r.type == "requires":
+            if r.a is None or r.b is None:
+                raise InputError("a 'requires' relation needs a and b", path=path)
+            _member_ok(r.a, by_id, f"{path}.a")
+            _member_ok(r.b, by_id, f"{path}.b")
+            if r.a == r.b:
+                raise InputError(f"'{r.a}' cannot require itself", path=f"{path}.b")
+            if r.lag is not None and r.lag < 0:
+                raise InputError(
+                    f"expected a lag of 0 or more years, got {r.lag}", path=f"{path}.lag"
+                )
+            continue
+        if not r.members:
+            raise InputError("expected a non-empty list of members", path=f"{path}.members")
+        for m_i, m in enumerate(r.members):
+            _member_ok(m, by_id, f"{path}.members[{m_i}]")
+        if r.type in ("at_most", "at_least", "exactly") and (
+            r.count is None or not 0 <= r.count <= len(r.members)
+        ):
+            raise InputError(
+                f"count must be between 0 and {len(r.members)}, got {r.count}",
+                path=f"{path}.count",
+            )
+        for m in r.members:
+            if r.type == "force":
+                forced[str(m)] = k
+            elif r.type == "forbid":
+                forbidden[str(m)] = k
+    for key, k in forced.items():
+        m = Member.parse(key)
+        clash = forbidden.get(key, forbidden.get(m.commitment))
+        if clash is None and m.option is None:
+            opts = [o.id for o in by_id[m.commitment].options]
+            if all(f"{m.commitment}.{o}" in forbidden for o in opts):
+                clash = forbidden[f"{m.commitment}.{opts[0]}"]
+        if clash is not None:
+            raise InputError(
+                f"'{key}' is both forced and forbidden (relations[{clash}])", path=f"relations[{k}]"
+            )
+    opts_forced: dict[str, str] = {}
+    for key in forced:
+        m = Member.parse(key)
+        if m.option is not None:
+            if m.commitment in opts_forced and opts_forced[m.commitment] != m.option:
+                raise InputError(
+                    f"two options of '{m.commitment}' are forced ('{opts_forced[m.commitment]}' and "
+                    f"'{m.option}') but at most one can be chosen",
+                    path=f"relations[{forced[key]}]",
+                )
+            opts_forced[m.commitment] = m.option
+    _check_lag_cycles(spec)
+
+    return dataclasses.replace(
+        spec,
+        commitments=tuple(commitments),
+        discount_rate=float(spec.discount_rate),
+        scenarios=tuple(
+            dataclasses.replace(s, probability=float(s.probability)) for s in spec.scenarios
+        ),
+    )

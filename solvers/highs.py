@@ -1,0 +1,168 @@
+"""HiGHS through highspy: the default back end.
+
+The model is passed as arrays (CSC column-wise, HiGHS' native form); no files. HiGHS can
+overrun its own time limit on large models (it checks the clock only at certain points), so a
+watchdog thread cancels the run shortly after the limit: the limit holds all the same.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from .base import Feature, SolveOptions, SolveResult, Status, relative_gap
+
+WATCHDOG_GRACE_S = 0.5
+
+
+def _status_map():
+    import highspy
+
+    S = highspy.HighsModelStatus
+    return {
+        S.kOptimal: Status.OPTIMAL,
+        S.kInfeasible: Status.INFEASIBLE,
+        S.kUnbounded: Status.UNBOUNDED,
+        S.kUnboundedOrInfeasible: Status.INFEASIBLE,
+        S.kTimeLimit: Status.TIME_LIMIT,
+        S.kIterationLimit: Status.TIME_LIMIT,
+        S.kSolutionLimit: Status.TIME_LIMIT,
+        S.kInterrupt: Status.TIME_LIMIT,
+        S.kHighsInterrupt: Status.TIME_LIMIT,
+        S.kObjectiveBound: Status.TIME_LIMIT,
+        S.kObjectiveTarget: Status.TIME_LIMIT,
+        S.kModelEmpty: Status.OPTIMAL,
+        S.kMemoryLimit: Status.ERROR,
+        S.kLoadError: Status.ERROR,
+        S.kModelError: Status.ERROR,
+        S.kPresolveError: Status.ERROR,
+        S.kSolveError: Status.ERROR,
+        S.kPostsolveError: Status.ERROR,
+    }
+
+
+def load_highs(model, options: SolveOptions):
+    """A ``highspy.Highs`` instance with ``model`` passed in and options set."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", bool(options.verbose))
+    if options.time_limit is not None:
+        h.setOptionValue("time_limit", float(options.time_limit))
+    h.setOptionValue("mip_rel_gap", options.effective_mip_gap)
+    if options.threads is not None:
+        h.setOptionValue("threads", int(options.threads))
+    if not options.presolve:
+        h.setOptionValue("presolve", "off")
+    lp = highspy.HighsLp()
+    n, m = model.n, model.m
+    lp.num_col_ = n
+    lp.num_row_ = m
+    lp.col_cost_ = np.asarray(model.c, dtype=np.float64)
+    lp.col_lower_ = np.asarray(model.col_lower, dtype=np.float64)
+    lp.col_upper_ = np.asarray(model.col_upper, dtype=np.float64)
+    lp.row_lower_ = np.asarray(model.row_lower, dtype=np.float64)
+    lp.row_upper_ = np.asarray(model.row_upper, dtype=np.float64)
+    lp.offset_ = float(model.objective_offset)
+    lp.sense_ = highspy.ObjSense.kMaximize if model.maximize else highspy.ObjSense.kMinimize
+    A = model.A.tocsc()
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data.astype(np.float64)
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = m
+    if model.integrality.any():
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous
+            for f in model.integrality
+        ]
+    status = h.passModel(lp)
+    if status == highspy.HighsStatus.kError:
+        raise RuntimeError("HiGHS rejected the model")
+    return h
+
+
+def run_loaded(h, model, options: SolveOptions, name: str = "highs") -> SolveResult:
+    """Run an already loaded ``Highs`` and read the result (also used by re-solve paths)."""
+
+    t0 = time.perf_counter()
+    timer = None
+    if options.time_limit is not None:
+        timer = threading.Timer(float(options.time_limit) + WATCHDOG_GRACE_S, h.cancelSolve)
+        timer.daemon = True
+        timer.start()
+    try:
+        h.run()
+    finally:
+        if timer is not None:
+            timer.cancel()
+    elapsed = time.perf_counter() - t0
+    ms = h.getModelStatus()
+    status = _status_map().get(ms, Status.UNKNOWN)
+    if options.time_limit is not None and elapsed > options.time_limit and status == Status.OPTIMAL:
+        status = Status.OPTIMAL  # finished: a proof is a proof, even if late
+    info = h.getInfo()
+    is_mip = bool(model.integrality.any())
+    x = None
+    objective = None
+    bound = None
+    duals = None
+    nodes = None
+    if is_mip:
+        has = info.primal_solution_status == 2  # kSolutionStatusFeasible
+        nodes = int(info.mip_node_count)
+        bound = float(info.mip_dual_bound)
+        if has and status in (Status.OPTIMAL, Status.TIME_LIMIT, Status.UNKNOWN):
+            sol = h.getSolution()
+            x = np.asarray(sol.col_value, dtype=float)
+            objective = float(info.objective_function_value)
+    elif status == Status.OPTIMAL or (
+        status == Status.TIME_LIMIT and info.primal_solution_status == 2
+    ):
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value, dtype=float)
+        objective = float(info.objective_function_value)
+        if sol.dual_valid:
+            duals = np.asarray(sol.row_dual, dtype=float)
+        bound = objective if status == Status.OPTIMAL else None
+    if status == Status.OPTIMAL and bound is None:
+        bound = objective
+    gap = relative_gap(objective, bound)
+    if status == Status.OPTIMAL and not is_mip:
+        gap = 0.0
+    if status == Status.UNKNOWN and x is not None:
+        status = Status.TIME_LIMIT
+    return SolveResult(
+        status=status,
+        x=x,
+        objective=objective,
+        bound=bound if bound is None or np.isfinite(bound) else None,
+        gap=gap,
+        time_s=elapsed,
+        solver=name,
+        raw_status=h.modelStatusToString(ms) if hasattr(h, "modelStatusToString") else str(ms),
+        duals=duals,
+        nodes=nodes,
+    )
+
+
+class HighsSolver:
+    name = "highs"
+    features = frozenset(
+        {Feature.INTEGER, Feature.DUALS, Feature.TIME_LIMIT, Feature.MIP_GAP, Feature.WARM_RESOLVE}
+    )
+
+    def solve(self, model, options: SolveOptions) -> SolveResult:
+        h = load_highs(model, options)
+        return run_loaded(h, model, options, self.name)
+
+    @staticmethod
+    def available() -> tuple[bool, str]:
+        import importlib.util
+
+        if importlib.util.find_spec("highspy") is None:
+            return False, "the Python package 'highspy' is not installed"
+        return True, ""
