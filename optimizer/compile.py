@@ -8,6 +8,8 @@ compiled from ranges.
 
 from __future__ import annotations
 
+from itertools import chain
+
 import numpy as np
 
 from .model import MatrixModel
@@ -66,95 +68,87 @@ class _Triplets:
 def expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Concatenate ``arange(lo[i], hi[i])`` for all i; also return which range each came from."""
     lo = np.asarray(lo, dtype=np.int64)
-    hi = np.asarray(hi, dtype=np.int64)
-    lens = hi - lo
-    total = int(lens.sum())
+    lens = np.asarray(hi, dtype=np.int64) - lo
     owner = np.repeat(np.arange(lo.shape[0]), lens)
     starts = np.cumsum(lens) - lens
-    idx = np.arange(total) - np.repeat(starts, lens) + np.repeat(lo, lens)
+    idx = np.arange(owner.shape[0], dtype=np.int64) + (lo - starts)[owner]
     return idx, owner
 
 
 class _Layout:
-    """Column layout and option data, gathered in one pass over the options."""
+    """Column layout and option data, gathered in one pass over the options.
+
+    Option amounts are kept as flat arrays of entries ``(option, key, amount, kind)`` where
+    ``kind`` says whether a scalar recurs every year or is a one-off; list profiles are
+    flattened to entries ``(option, key, offset, amount)``.
+    """
 
     def __init__(self, spec: ProblemSpec):
-        T = spec.n_periods
-        self.T = T
-        n_opt = sum(len(c.options) for c in spec.commitments)
-        self.opt_commitment = np.empty(n_opt, dtype=np.int64)
-        self.opt_index = np.empty(n_opt, dtype=np.int64)
-        self.opt_lo = np.empty(n_opt, dtype=np.int64)
-        self.opt_hi = np.empty(n_opt, dtype=np.int64)
-        self.opt_per_year_value = np.zeros(n_opt, dtype=bool)
-        res_ids = [r.id for r in spec.resources]
-        self.res_pos = {r: i for i, r in enumerate(res_ids)}
-        scen_pos = {s.id: i for i, s in enumerate(spec.scenarios)}
-        # (option, resource, amount) for scalar uses; lists kept aside
-        us_o, us_r, us_v = [], [], []
-        ul_o, ul_r, ul_v = [], [], []
-        vs_o, vs_s, vs_v = [], [], []
-        vl_o, vl_s, vl_v = [], [], []
-        self.commitment_first_opt = np.empty(len(spec.commitments) + 1, dtype=np.int64)
-        k = 0
+        self.T = spec.n_periods
+        opts = [o for c in spec.commitments for o in c.options]
+        n_opt = len(opts)
+        self.n_opt = n_opt
+        per_c = np.fromiter(
+            (len(c.options) for c in spec.commitments), dtype=np.int64, count=len(spec.commitments)
+        )
+        self.commitment_first_opt = np.concatenate([[0], np.cumsum(per_c)]).astype(np.int64)
+        self.opt_commitment = np.repeat(np.arange(len(spec.commitments)), per_c)
+        self.opt_index = np.arange(n_opt) - self.commitment_first_opt[self.opt_commitment]
         first = spec.first_year
-        years = spec.years
-        for ci, c in enumerate(spec.commitments):
-            self.commitment_first_opt[ci] = k
-            for oi, o in enumerate(c.options):
-                self.opt_commitment[k] = ci
-                self.opt_index[k] = oi
-                if o.start is None or years is None:
-                    self.opt_lo[k] = 0
-                    self.opt_hi[k] = 0
-                else:
-                    self.opt_lo[k] = o.start[0] - first
-                    self.opt_hi[k] = o.start[1] - first
-                for rid, amt in o.use.items():
-                    if type(amt) is tuple:
-                        ul_o.append(k)
-                        ul_r.append(self.res_pos[rid])
-                        ul_v.append(amt)
-                    else:
-                        us_o.append(k)
-                        us_r.append(self.res_pos[rid])
-                        us_v.append(amt)
-                self.opt_per_year_value[k] = o.value_per_year
-                for sid, amt in o.value.items():
-                    if type(amt) is tuple:
-                        vl_o.append(k)
-                        vl_s.append(scen_pos[sid])
-                        vl_v.append(amt)
-                    else:
-                        vs_o.append(k)
-                        vs_s.append(scen_pos[sid])
-                        vs_v.append(amt)
-                k += 1
-        self.commitment_first_opt[-1] = k
-        self.n_opt = k
-        self.use_scalar = (
-            np.asarray(us_o, np.int64),
-            np.asarray(us_r, np.int64),
-            np.asarray(us_v, float),
+        if spec.years is None:
+            self.opt_lo = np.zeros(n_opt, dtype=np.int64)
+            self.opt_hi = np.zeros(n_opt, dtype=np.int64)
+        else:
+            starts = [o.start or (first, first) for o in opts]
+            self.opt_lo = np.fromiter((s[0] for s in starts), dtype=np.int64, count=n_opt) - first
+            self.opt_hi = np.fromiter((s[1] for s in starts), dtype=np.int64, count=n_opt) - first
+        self.opt_per_year_value = np.fromiter(
+            (o.value_per_year for o in opts), dtype=bool, count=n_opt
         )
-        self.use_lists = (ul_o, ul_r, ul_v)
-        self.value_scalar = (
-            np.asarray(vs_o, np.int64),
-            np.asarray(vs_s, np.int64),
-            np.asarray(vs_v, float),
-        )
-        self.value_lists = (vl_o, vl_s, vl_v)
+        res_pos = {r.id: i for i, r in enumerate(spec.resources)}
+        scen_pos = {s.id: i for i, s in enumerate(spec.scenarios)}
+        self.use = self._entries(opts, "use", res_pos)
+        self.value = self._entries(opts, "value", scen_pos)
 
         counts = self.opt_hi - self.opt_lo + 1
         self.opt_first_col = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self.n = int(self.opt_first_col[-1])
-        self.col_opt = np.repeat(np.arange(k), counts)
+        self.col_opt = np.repeat(np.arange(n_opt), counts)
         self.col_start = self.opt_lo[self.col_opt] + (
             np.arange(self.n) - self.opt_first_col[self.col_opt]
         )
         self.col_commitment = self.opt_commitment[self.col_opt]
         self.col_option = self.opt_index[self.col_opt]
         self.commitment_first_col = self.opt_first_col[self.commitment_first_opt]
+
+    @staticmethod
+    def _entries(opts, attr: str, pos: dict):
+        """Scalars as (option, key, amount); profiles as (option, key, offset, amount)."""
+        dicts = [getattr(o, attr) for o in opts]
+        lens = np.fromiter(map(len, dicts), dtype=np.int64, count=len(dicts))
+        total = int(lens.sum())
+        owner = np.repeat(np.arange(len(dicts), dtype=np.int64), lens)
+        keys = np.fromiter(
+            map(pos.__getitem__, chain.from_iterable(dicts)), dtype=np.int64, count=total
+        )
+        vals = list(chain.from_iterable(d.values() for d in dicts))
+        try:
+            fv = np.array(vals, dtype=float)
+            if fv.ndim != 1:
+                raise ValueError
+            return (owner, keys, fv), _NO_LISTS
+        except (ValueError, TypeError):
+            pass
+        is_list = np.fromiter((type(v) is tuple for v in vals), dtype=bool, count=total)
+        sc = ~is_list
+        sv = np.array([v for v, t in zip(vals, is_list, strict=True) if not t], dtype=float)
+        lists = [v for v, t in zip(vals, is_list, strict=True) if t]
+        llen = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        lo = np.repeat(owner[is_list], llen)
+        lk = np.repeat(keys[is_list], llen)
+        loff = np.arange(int(llen.sum())) - np.repeat(np.cumsum(llen) - llen, llen)
+        lv = np.fromiter(chain.from_iterable(lists), dtype=float, count=int(llen.sum()))
+        return (owner[sc], keys[sc], sv), (lo, lk, loff, lv)
 
     def member_range(self, spec_index: dict, m: Member) -> tuple[int, int]:
         ci = spec_index[m.commitment][0]
@@ -163,37 +157,56 @@ class _Layout:
         k = int(self.commitment_first_opt[ci]) + spec_index[m.commitment][1][m.option]
         return int(self.opt_first_col[k]), int(self.opt_first_col[k + 1])
 
-    def profile_matrix(
-        self, scalar, lists, which: int, n_which: int, per_year_scalar
-    ) -> np.ndarray:
-        """Dense (n_opt, n_which, T) profiles by year since start.
+    def expand(self, entries, recurring: np.ndarray):
+        """Triplets ``(column, key, period, amount)`` of every option entry over its columns.
 
-        ``per_year_scalar`` says, for each scalar entry, whether it recurs every year (True)
-        or is a one-off at the start (False).
+        ``recurring[e]`` says whether scalar entry ``e`` recurs every year from the start (else
+        it is a one-off at the start). Periods past the horizon are dropped.
         """
         T = self.T
-        P = np.zeros((self.n_opt, n_which, T))
-        o, w, v = scalar
-        if o.size:
-            rep = np.asarray(per_year_scalar, dtype=bool)
-            once = ~rep
-            P[o[once], w[once], 0] += v[once]
-            P[o[rep], w[rep], :] += v[rep][:, None]
-        lo, lw, lv = lists
-        for oo, ww, vv in zip(lo, lw, lv, strict=True):
-            P[oo, ww, : len(vv)] += vv
-        return P
+        (so, sk, sv), (lo, lk, loff, lv) = entries
+        cols, owner = expand_ranges(self.opt_first_col[so], self.opt_first_col[so + 1])
+        start = self.col_start[cols]
+        rec = np.asarray(recurring, dtype=bool)[owner] if owner.size else np.zeros(0, bool)
+        per, o2 = expand_ranges(start, np.where(rec, T, start + 1))
+        own2 = owner[o2]
+        cols_l, owner_l = expand_ranges(self.opt_first_col[lo], self.opt_first_col[lo + 1])
+        per_l = self.col_start[cols_l] + loff[owner_l]
+        keep = per_l < T
+        owner_l = owner_l[keep]
+        return (
+            np.concatenate([cols[o2], cols_l[keep]]),
+            np.concatenate([sk[own2], lk[owner_l]]),
+            np.concatenate([per, per_l[keep]]),
+            np.concatenate([sv[own2], lv[owner_l]]),
+        )
 
-    def gather(self, P: np.ndarray) -> np.ndarray:
-        """Per column and period: the option's amount in that period, (n, W, T)."""
+    def objective(
+        self, entries, recurring: np.ndarray, disc: np.ndarray, n_keys: int
+    ) -> np.ndarray:
+        """(n, n_keys) discounted totals; scalars need no expansion over periods."""
         T = self.T
-        t = np.arange(T)
-        off = t[None, :] - self.col_start[:, None]  # (n, T)
-        valid = off >= 0
-        off = np.where(valid, off, 0)
-        G = P[self.col_opt[:, None], :, off]  # (n, T, W)
-        G = np.where(valid[:, :, None], G, 0.0)
-        return np.transpose(G, (0, 2, 1))
+        (so, sk, sv), (lo, lk, loff, lv) = entries
+        tail = np.cumsum(disc[::-1])[::-1]
+        cols, owner = expand_ranges(self.opt_first_col[so], self.opt_first_col[so + 1])
+        start = self.col_start[cols]
+        rec = np.asarray(recurring, dtype=bool)[owner] if owner.size else np.zeros(0, bool)
+        w = sv[owner] * np.where(rec, tail[start], disc[start])
+        C = np.bincount(cols * n_keys + sk[owner], weights=w, minlength=self.n * n_keys)
+        cols_l, owner_l = expand_ranges(self.opt_first_col[lo], self.opt_first_col[lo + 1])
+        per_l = self.col_start[cols_l] + loff[owner_l]
+        keep = per_l < T
+        cols_l, owner_l, per_l = cols_l[keep], owner_l[keep], per_l[keep]
+        if cols_l.size:
+            C += np.bincount(
+                cols_l * n_keys + lk[owner_l],
+                weights=lv[owner_l] * disc[per_l],
+                minlength=self.n * n_keys,
+            )
+        return C.reshape(self.n, n_keys)
+
+
+_NO_LISTS = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
 
 
 def compile_spec(spec: ProblemSpec) -> MatrixModel:
@@ -229,37 +242,42 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
     # --- resources ------------------------------------------------------------------------
     R = len(spec.resources)
     if R:
-        kinds = np.array([r.kind == "total" for r in spec.resources])
-        _us_o, us_r, _ = L.use_scalar
+        is_total = np.array([r.kind == "total" for r in spec.resources])
+        so, sk, _ = L.use[0]
         # a scalar use recurs every year against a per-year resource, once against a total one
-        P = L.profile_matrix(L.use_scalar, L.use_lists, 1, R, ~kinds[us_r] if us_r.size else [])
-        G = L.gather(P)  # (n, R, T)
+        col, key, per, val = L.expand(L.use, ~is_total[sk])
+        labels_all: list[str] = []
+        kinds_all: list[str] = []
+        upper_all: list[float] = []
+        m_res = 0
+        row_of = np.full((R, T), -1, dtype=np.int64)
         for ri, r in enumerate(spec.resources):
+            cap = np.asarray(r.capacity, dtype=float)
             if r.kind == "total":
-                coef = G[:, ri, :].sum(axis=1)
-                cap = r.capacity[0]
-                if np.isinf(cap):
-                    continue
-                nz = np.nonzero(coef)[0]
-                trip.add(np.zeros(nz.size), nz, coef[nz], -np.inf, cap, "total", f"{r.id} (total)")
+                if np.isfinite(cap[0]):
+                    row_of[ri, :] = m_res
+                    labels_all.append(f"{r.id} (total)")
+                    kinds_all.append("total")
+                    upper_all.append(cap[0])
+                    m_res += 1
                 continue
-            cap = np.asarray(r.capacity)
-            keep = np.nonzero(np.isfinite(cap))[0]
-            if keep.size == 0:
-                continue
-            block = G[:, ri, keep]  # (n, K)
-            cc, rr = np.nonzero(block)
+            for t in np.nonzero(np.isfinite(cap))[0]:
+                row_of[ri, t] = m_res
+                labels_all.append(r.id if labels[t] is None else f"{r.id} {labels[t]}")
+                kinds_all.append("budget")
+                upper_all.append(cap[t])
+                m_res += 1
+        rows = row_of[key, per]
+        keep = rows >= 0
+        if m_res:
             trip.add(
-                rr,
-                cc,
-                block[cc, rr],
-                np.full(keep.size, -np.inf),
-                cap[keep],
-                "budget",
-                np.array(
-                    [f"{r.id} {labels[t]}" if labels[t] is not None else r.id for t in keep],
-                    dtype=object,
-                ),
+                rows[keep],
+                col[keep],
+                val[keep],
+                np.full(m_res, -np.inf),
+                np.asarray(upper_all),
+                np.array(kinds_all, dtype=object),
+                np.array(labels_all, dtype=object),
             )
 
     # --- relations ------------------------------------------------------------------------
@@ -269,14 +287,9 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
 
     # --- objective ------------------------------------------------------------------------
     S = len(spec.scenarios)
-    vs_o, _vs_s, _ = L.value_scalar
-    PV = L.profile_matrix(
-        L.value_scalar, L.value_lists, 1, S, L.opt_per_year_value[vs_o] if vs_o.size else []
-    )
-    GV = L.gather(PV)  # (n, S, T)
-    first = 0
-    disc = (1.0 + spec.discount_rate) ** -(np.arange(T, dtype=float) - first)
-    C = GV @ disc  # (n, S)
+    so, _, _ = L.value[0]
+    disc = (1.0 + spec.discount_rate) ** -np.arange(T, dtype=float)
+    C = L.objective(L.value, L.opt_per_year_value[so], disc, S)
     p = np.array([s.probability for s in spec.scenarios], dtype=float)
 
     return MatrixModel(

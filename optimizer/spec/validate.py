@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
+from types import MappingProxyType
 
 from ..errors import InputError, did_you_mean
 from .model import RELATION_TYPES, Amount, Commitment, Member, Option, ProblemSpec
@@ -19,25 +20,42 @@ PROBABILITY_TOLERANCE = 1e-9
 DEFAULT_MAX_COLUMNS = 2_000_000
 
 
+_isfinite = math.isfinite
+
+
 def _amount(value: object, path: str, n_periods: int) -> Amount:
-    if isinstance(value, bool) or not isinstance(value, int | float | tuple | list):
-        raise InputError(f"expected a number or a list of numbers, got {value!r}", path=path)
-    if isinstance(value, tuple | list):
+    t = type(value)
+    if t is float:
+        if not _isfinite(value):  # type: ignore[arg-type]
+            raise InputError(f"expected a finite number, got {value!r}", path=path)
+        return value  # type: ignore[return-value]
+    if t is int:
+        return float(value)  # type: ignore[arg-type]
+    if t is tuple or t is list:
         if not value:
             raise InputError("expected a non-empty list of numbers", path=path)
-        if len(value) > n_periods:
+        if len(value) > n_periods:  # type: ignore[arg-type]
             raise InputError(
-                f"a profile of {len(value)} years is longer than the {n_periods}-year horizon",
+                f"a profile of {len(value)} years is longer than the {n_periods}-year horizon",  # type: ignore[arg-type]
                 path=path,
             )
         out = []
-        for i, v in enumerate(value):
-            out.append(_amount(v, f"{path}[{i}]", n_periods))
-        return tuple(float(x) for x in out)  # type: ignore[arg-type]
-    x = float(value)
-    if not math.isfinite(x):
-        raise InputError(f"expected a finite number, got {value!r}", path=path)
-    return x
+        plain = t is tuple
+        for i, v in enumerate(value):  # type: ignore[arg-type]
+            tv = type(v)
+            plain = plain and tv is float
+            if tv is not float and tv is not int:
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    v = float(v)
+                else:
+                    raise InputError(f"expected a number, got {v!r}", path=f"{path}[{i}]")
+            if not _isfinite(v):
+                raise InputError(f"expected a finite number, got {v!r}", path=f"{path}[{i}]")
+            out.append(float(v))
+        return value if plain else tuple(out)  # type: ignore[return-value]
+    if isinstance(value, int | float) and not isinstance(value, bool):  # numpy scalars
+        return _amount(float(value), path, n_periods)
+    raise InputError(f"expected a number or a list of numbers, got {value!r}", path=path)
 
 
 def _unique(ids: list[str], path: str, what: str) -> None:
@@ -54,25 +72,28 @@ def _check_option(
     spec: ProblemSpec, o: Option, path: str, resources: set[str], scen: list[str]
 ) -> Option:
     n = spec.n_periods
+    changed = False
     use = {}
     for rid, amt in o.use.items():
         if rid not in resources:
             raise InputError(
                 f"unknown resource '{rid}'{did_you_mean(rid, resources)}", path=f"{path}.use.{rid}"
             )
-        use[rid] = _amount(amt, f"{path}.use.{rid}", n)
+        a = _amount(amt, f"{path}.use.{rid}", n)
+        changed = changed or a is not amt
+        use[rid] = a
     raw_value = o.value
-    if isinstance(raw_value, int | float | tuple | list) and not isinstance(raw_value, bool):
-        raw_value = {"*": raw_value}
-    if not isinstance(raw_value, Mapping):
+    if type(raw_value) is not MappingProxyType and not isinstance(raw_value, Mapping):
         raise InputError(
             f"expected a number or a table by scenario, got {raw_value!r}", path=f"{path}.value"
         )
     value: dict[str, Amount] = {}
     for sid, amt in raw_value.items():
         a = _amount(amt, f"{path}.value" if sid == "*" else f"{path}.value.{sid}", n)
+        changed = changed or a is not amt
         if sid == "*":
-            value.update({s: a for s in scen})
+            changed = True
+            value.update(dict.fromkeys(scen, a))
             continue
         if sid not in scen:
             raise InputError(
@@ -91,7 +112,13 @@ def _check_option(
                 f"start window [{a}, {b}] is outside the horizon {spec.years[0]}-{spec.years[1]}",
                 path=f"{path}.start",
             )
-        start = (a, b)
+        if (a, b) != start or type(start) is not tuple:
+            changed = True
+            start = (a, b)
+    if type(o.value_per_year) is not bool:
+        raise InputError(f"expected true or false, got {o.value_per_year!r}", path=f"{path}.value_per_year")
+    if not changed:
+        return o
     return dataclasses.replace(o, use=use, value=value, start=start)
 
 
@@ -110,32 +137,61 @@ def _member_ok(m: Member, commitments: Mapping[str, Commitment], path: str) -> N
             )
 
 
-def _check_lag_cycles(spec: ProblemSpec) -> None:
-    """A cycle of timed ``requires`` whose lags add up to more than 0 can never hold."""
-    edges: dict[str, list[tuple[str, int, int]]] = {}
+def _check_lag_cycles(spec: ProblemSpec, commitments: Mapping[str, Commitment]) -> None:
+    """A cycle of timed ``requires`` whose lags add up to more than 0 can never hold.
+
+    Nodes are members (``c`` or ``c.o``). Besides each relation's edge ``a -> b`` (b starts at
+    least ``lag`` years before a), choosing ``c.o`` means choosing ``c`` with the same start
+    (edge ``c.o -> c``, lag 0), and so does choosing ``c`` when it has a single option ``o``.
+    A cycle with a positive total lag means its members can never be chosen.
+    """
+    edges: list[tuple[str, str, int, int | None]] = []  # (a, b, lag, relation index)
     for k, r in enumerate(spec.relations):
         if r.type == "requires" and r.lag is not None and r.a and r.b:
-            edges.setdefault(r.a.commitment, []).append((r.b.commitment, r.lag, k))
-    # Longest-path style relaxation: a positive cycle shows up as an ever-growing distance.
-    nodes = set(edges) | {b for es in edges.values() for b, _, _ in es}
+            edges.append((str(r.a), str(r.b), r.lag, k))
+    if not edges:
+        return
+    nodes = {a for a, _, _, _ in edges} | {b for _, b, _, _ in edges}
+    for node in list(nodes):
+        m = Member.parse(node)
+        if m.option is not None:
+            edges.append((node, m.commitment, 0, None))
+            nodes.add(m.commitment)
+    for node in list(nodes):
+        m = Member.parse(node)
+        opts = commitments[m.commitment].options
+        if m.option is None and len(opts) == 1 and f"{node}.{opts[0].id}" in nodes:
+            edges.append((node, f"{node}.{opts[0].id}", 0, None))
+    # Longest-path relaxation (Bellman-Ford): a positive cycle keeps growing a distance.
     dist = dict.fromkeys(nodes, 0)
+    pred: dict[str, tuple[str, int | None]] = {}
+    last = None
     for _ in range(len(nodes)):
-        changed = False
-        for a, es in edges.items():
-            for b, lag, _ in es:
-                if dist[a] + lag > dist[b]:
-                    dist[b] = dist[a] + lag
-                    changed = True
-        if not changed:
-            return
-    for a, es in edges.items():
-        for b, lag, k in es:
+        last = None
+        for a, b, lag, k in edges:
             if dist[a] + lag > dist[b]:
-                raise InputError(
-                    f"cyclic 'requires' with positive lags through '{a}' and '{b}': "
-                    "no start years can satisfy it",
-                    path=f"relations[{k}]",
-                )
+                dist[b] = dist[a] + lag
+                pred[b] = (a, k)
+                last = b
+        if last is None:
+            return
+    # walk back len(nodes) steps to land on the cycle, then collect it
+    node = last
+    for _ in range(len(nodes)):
+        node = pred[node][0]
+    cycle, rels, cur = [node], [], pred[node]
+    while True:
+        if cur[1] is not None:
+            rels.append(cur[1])
+        if cur[0] == node:
+            break
+        cycle.append(cur[0])
+        cur = pred[cur[0]]
+    names = " and ".join(f"'{c}'" for c in sorted(set(cycle)))
+    raise InputError(
+        f"cyclic 'requires' with positive lags through {names}: no start years can satisfy it",
+        path=f"relations[{min(rels)}]",
+    )
 
 
 def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> ProblemSpec:
@@ -202,12 +258,16 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
             raise InputError("expected at least one option", path=f"{path}.options")
         _unique([o.id for o in c.options], f"{path}.options", "option")
         options = []
+        changed = False
         for j, o in enumerate(c.options):
             opt = _check_option(spec, o, f"{path}.options[{j}]", resources, scen)
+            changed = changed or opt is not o
             options.append(opt)
-            lo, hi = spec.start_window(opt)
-            n_columns += hi - lo + 1
-        commitments.append(dataclasses.replace(c, options=tuple(options)))
+            if opt.start is not None and spec.years is not None:
+                n_columns += opt.start[1] - opt.start[0] + 1
+            else:
+                n_columns += 1
+        commitments.append(dataclasses.replace(c, options=tuple(options)) if changed else c)
     if n_columns > max_columns:
         raise InputError(
             f"the problem has {n_columns} decision columns, more than the limit of {max_columns} "
@@ -276,7 +336,7 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
                     path=f"relations[{forced[key]}]",
                 )
             opts_forced[m.commitment] = m.option
-    _check_lag_cycles(spec)
+    _check_lag_cycles(spec, by_id)
 
     return dataclasses.replace(
         spec,
