@@ -13,7 +13,7 @@ import os
 from typing import Any
 
 from .errors import InfeasibleError, LimitError, SolverError, VerificationError
-from .solution import OBJ_TOL, Solution, decode, evaluate
+from .solution import OBJ_TOL, Solution, decode, decode_responses, evaluate
 from .spec import ProblemSpec
 from .spec import load as _load
 
@@ -97,7 +97,8 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
             f"{problem.name}: solver '{res.solver}' failed: {res.status.value} ({res.raw_status or res.message})"
         )
     chosen = decode(model, res.x)
-    ev = evaluate(problem, chosen)
+    responses = decode_responses(model, res.x)
+    ev = evaluate(problem, chosen, responses)
     if not ev.feasible:
         raise VerificationError(
             f"{problem.name}: the solver's package fails the independent check: {ev.violations[0]}"
@@ -139,4 +140,5 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
             "nodes": res.nodes,
         },
         verified=True,
+        responses=responses,
     )

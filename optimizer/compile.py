@@ -283,13 +283,18 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
     # --- relations ------------------------------------------------------------------------
     _compile_relations(spec, L, index, trip)
 
-    A, rlo, rup, rkind, rlabel = trip.build(n)
+    # --- responses and general constraints ------------------------------------------------
+    S = len(spec.scenarios)
+    resp = _responses(spec, n)
+    _compile_constraints(spec, L, index, resp, trip)
+    n_all = n + resp["n"]
+
+    A, rlo, rup, rkind, rlabel = trip.build(n_all)
 
     # --- objective ------------------------------------------------------------------------
-    S = len(spec.scenarios)
     so, _, _ = L.value[0]
     disc = (1.0 + spec.discount_rate) ** -np.arange(T, dtype=float)
-    C = L.objective(L.value, L.opt_per_year_value[so], disc, S)
+    C = np.vstack([L.objective(L.value, L.opt_per_year_value[so], disc, S), resp["C"]])
     p = np.array([s.probability for s in spec.scenarios], dtype=float)
 
     return MatrixModel(
@@ -297,24 +302,113 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
         A=A,
         row_lower=rlo,
         row_upper=rup,
-        col_lower=np.zeros(n),
-        col_upper=np.ones(n),
-        integrality=np.ones(n, dtype=bool),
+        col_lower=np.concatenate([np.zeros(n), resp["lower"]]),
+        col_upper=np.concatenate([np.ones(n), resp["upper"]]),
+        integrality=np.concatenate([np.ones(n, dtype=bool), resp["integer"]]),
         maximize=spec.sense == "maximize",
         C=C,
         p=p,
         scenario_ids=tuple(s.id for s in spec.scenarios),
         row_kind=rkind,
         row_label=rlabel,
-        col_commitment=L.col_commitment,
-        col_option=L.col_option,
-        col_start=L.col_start,
+        col_commitment=np.concatenate([L.col_commitment, np.full(resp["n"], -1)]),
+        col_option=np.concatenate([L.col_option, np.full(resp["n"], -1)]),
+        col_start=np.concatenate([L.col_start, np.zeros(resp["n"], dtype=np.int64)]),
+        col_response=np.concatenate([np.full(n, -1), resp["response"]]),
+        col_scenario=np.concatenate([np.full(n, -1), resp["scenario"]]),
+        response_ids=tuple(r.id for r in spec.responses),
         commitment_ids=tuple(c.id for c in spec.commitments),
         option_ids=tuple(tuple(o.id for o in c.options) for c in spec.commitments),
         period_labels=labels,
-        n_decision=n,
+        n_decision=n_all,
         meta={"problem": spec.name},
     )
+
+
+def _responses(spec: ProblemSpec, first_col: int) -> dict:
+    """Columns of the responses: one per stage-1 response, one per scenario per stage-2 one."""
+    S = len(spec.scenarios)
+    sids = [s.id for s in spec.scenarios]
+    cols: dict[tuple[str, int], int] = {}  # (response id, scenario index or -1) -> column
+    rows_C, lower, upper, integer, rid, sc = [], [], [], [], [], []
+    for ri, r in enumerate(spec.responses):
+        vals = np.array([r.value.get(s, 0.0) for s in sids], dtype=float)
+        for si in [-1] if r.stage == 1 else range(S):
+            cols[(r.id, si)] = first_col + len(rows_C)
+            row = np.zeros(S)
+            if si < 0:
+                row[:] = vals
+            else:
+                row[si] = vals[si]
+            rows_C.append(row)
+            lower.append(r.lower)
+            upper.append(r.upper)
+            integer.append(r.integer)
+            rid.append(ri)
+            sc.append(si)
+    k = len(rows_C)
+    return {
+        "n": k,
+        "cols": cols,
+        "C": np.array(rows_C).reshape(k, S),
+        "lower": np.array(lower, dtype=float),
+        "upper": np.array(upper, dtype=float),
+        "integer": np.array(integer, dtype=bool),
+        "response": np.array(rid, dtype=np.int64),
+        "scenario": np.array(sc, dtype=np.int64),
+        "stage": {r.id: r.stage for r in spec.responses},
+    }
+
+
+def _compile_constraints(spec: ProblemSpec, L: _Layout, index, resp: dict, trip: _Triplets) -> None:
+    """Rows of the ``[[constraints]]``: one row, or one per scenario when the constraint
+    involves recourse or scenario-indexed coefficients."""
+    from .spec.validate import constraint_forms
+
+    forms = constraint_forms(spec)
+    S = len(spec.scenarios)
+    for k, (con, pc) in enumerate(zip(spec.constraints, forms, strict=True)):
+        f = pc.form
+        varies = any(resp["stage"].get(n) == 2 for n in f.terms) or any(
+            len(set(c)) > 1 for c in (*f.terms.values(), f.constant)
+        )
+        scen_rows = range(S) if varies else [0]
+        r_list, c_list, v_list, lo, up, labels = [], [], [], [], [], []
+        for i, si in enumerate(scen_rows):
+            for name, coef in f.terms.items():
+                a = coef[si]
+                if a == 0:
+                    continue
+                stage = resp["stage"].get(name)
+                if stage is not None:
+                    j = resp["cols"][(name, si if stage == 2 else -1)]
+                    r_list.append([i])
+                    c_list.append([j])
+                    v_list.append([a])
+                    continue
+                lo_c, hi_c = L.member_range(index, Member.parse(name))
+                r_list.append([i] * (hi_c - lo_c))
+                c_list.append(list(range(lo_c, hi_c)))
+                v_list.append([a] * (hi_c - lo_c))
+            rhs = -f.constant[si]
+            lo.append(rhs if pc.sense in (">=", "==") else -np.inf)
+            up.append(rhs if pc.sense in ("<=", "==") else np.inf)
+            label = con.id if not varies or S == 1 else f"{con.id} [{spec.scenarios[si].id}]"
+            labels.append(label)
+        trip.add(
+            np.concatenate([np.asarray(x, dtype=np.int64) for x in r_list])
+            if r_list
+            else np.zeros(0, np.int64),
+            np.concatenate([np.asarray(x, dtype=np.int64) for x in c_list])
+            if c_list
+            else np.zeros(0, np.int64),
+            np.concatenate([np.asarray(x, dtype=float) for x in v_list]) if v_list else np.zeros(0),
+            lo,
+            up,
+            "user",
+            np.array(labels, dtype=object),
+        )
+        _ = k
 
 
 def _compile_relations(spec: ProblemSpec, L: _Layout, index: dict, trip: _Triplets) -> None:

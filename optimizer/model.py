@@ -57,6 +57,26 @@ class MatrixModel:
     objective_offset: float = 0.0
     aux_names: tuple[str, ...] = ()
     meta: dict = field(default_factory=dict)
+    # responses (second-stage or first-stage continuous/integer quantities), -1 elsewhere
+    col_response: np.ndarray | None = None
+    col_scenario: np.ndarray | None = None  # the scenario a recourse column belongs to, else -1
+    response_ids: tuple[str, ...] = ()
+
+    @property
+    def n_commitment_cols(self) -> int:
+        """Commitment-option columns come first; responses follow, then auxiliary columns."""
+        if self.col_response is None:
+            return self.n_decision
+        return int(np.count_nonzero(self.col_commitment >= 0))
+
+    @property
+    def first_stage_mask(self) -> np.ndarray:
+        """Columns decided before the scenario is known (commitments and stage-1 responses)."""
+        mask = np.zeros(self.n, dtype=bool)
+        mask[: self.n_decision] = True
+        if self.col_scenario is not None:
+            mask[: self.n_decision] &= self.col_scenario[: self.n_decision] < 0
+        return mask
 
     @property
     def n(self) -> int:
@@ -73,6 +93,10 @@ class MatrixModel:
     def col_name(self, j: int) -> str:
         if j >= self.n_decision:
             return self.aux_names[j - self.n_decision]
+        if self.col_response is not None and self.col_response[j] >= 0:
+            rid = self.response_ids[int(self.col_response[j])]
+            si = int(self.col_scenario[j])
+            return rid if si < 0 else f"{rid}[{self.scenario_ids[si]}]"
         ci = int(self.col_commitment[j])
         name = f"{self.commitment_ids[ci]}.{self.option_ids[ci][int(self.col_option[j])]}"
         year = self.period_labels[int(self.col_start[j])]

@@ -89,8 +89,10 @@ def _profile(amount: Amount, start: int, n_periods: int, recurring: bool) -> lis
     return out
 
 
-def evaluate(spec: ProblemSpec, chosen: Iterable[Choice]) -> Evaluation:
-    """Evaluate a package against ``spec`` from first principles."""
+def evaluate(
+    spec: ProblemSpec, chosen: Iterable[Choice], responses: Mapping | None = None
+) -> Evaluation:
+    """Evaluate a package (and response values, if any) against ``spec`` from first principles."""
     chosen = list(chosen)
     T = spec.n_periods
     first = spec.first_year
@@ -184,20 +186,24 @@ def evaluate(spec: ProblemSpec, chosen: Iterable[Choice]) -> Evaluation:
         )
         if bad:
             violations.append(f"{label}: {k} of {len(rel.members)} members chosen")
+    if spec.responses or spec.constraints:
+        _check_responses(spec, picked, responses or {}, by_scenario, violations)
+        expected = sum(s.probability * by_scenario[s.id] for s in spec.scenarios)
     return Evaluation(by_scenario, expected, tuple(uses), tuple(violations))
 
 
 def decode(model, x: np.ndarray) -> list[Choice]:
-    """The package a solution vector stands for; checks integrality of the decision columns."""
+    """The package a solution vector stands for; checks integrality of the integer columns."""
     xd = np.asarray(x[: model.n_decision], dtype=float)
-    frac = np.abs(xd - np.round(xd))
-    if model.integrality[: model.n_decision].any() and frac.max(initial=0.0) > INT_TOL:
+    frac = np.where(model.integrality[: model.n_decision], np.abs(xd - np.round(xd)), 0.0)
+    if frac.max(initial=0.0) > INT_TOL:
         j = int(frac.argmax())
         raise VerificationError(
             f"solver returned a fractional value {xd[j]:.6g} for '{model.col_name(j)}'"
         )
     out = []
-    for j in np.nonzero(xd > 0.5)[0]:
+    is_commitment = model.col_commitment[: model.n_decision] >= 0
+    for j in np.nonzero((xd > 0.5) & is_commitment)[0]:
         ci = int(model.col_commitment[j])
         out.append(
             Choice(
@@ -207,6 +213,72 @@ def decode(model, x: np.ndarray) -> list[Choice]:
             )
         )
     return out
+
+
+def decode_responses(model, x: np.ndarray) -> dict[str, float | dict[str, float]]:
+    """Response values: a number for a stage-1 response, ``{scenario: value}`` for stage 2."""
+    out: dict[str, float | dict[str, float]] = {}
+    if model.col_response is None:
+        return out
+    for j in np.nonzero(model.col_response[: model.n_decision] >= 0)[0]:
+        rid = model.response_ids[int(model.col_response[j])]
+        si = int(model.col_scenario[j])
+        v = float(x[j])
+        if si < 0:
+            out[rid] = v
+        else:
+            out.setdefault(rid, {})[model.scenario_ids[si]] = v  # type: ignore[index]
+    return out
+
+
+def _check_responses(
+    spec: ProblemSpec, chosen: dict, responses: Mapping, by_scenario: dict, violations: list
+) -> None:
+    """Add response values to the scenario values; check bounds, integrality, constraints."""
+    from .spec.validate import constraint_forms
+
+    sids = [s.id for s in spec.scenarios]
+
+    def val(rid: str, sid: str) -> float:
+        v = responses.get(rid, 0.0)
+        return float(v.get(sid, 0.0)) if isinstance(v, Mapping) else float(v)
+
+    for r in spec.responses:
+        for sid in sids if r.stage == 2 else sids[:1]:
+            y = val(r.id, sid)
+            where = r.id if r.stage == 1 else f"{r.id}[{sid}]"
+            tol = FEAS_TOL * max(1.0, abs(y))
+            if y < r.lower - tol or y > r.upper + tol:
+                violations.append(f"{where} = {y:.6g} outside [{r.lower:.6g}, {r.upper:.6g}]")
+            if r.integer and abs(y - round(y)) > INT_TOL:
+                violations.append(f"{where} = {y:.6g} is not a whole number")
+        for sid in sids:
+            by_scenario[sid] += r.value.get(sid, 0.0) * val(r.id, sid)
+    names = {r.id for r in spec.responses}
+    for con, pc in zip(spec.constraints, constraint_forms(spec), strict=True):
+        for si, sid in enumerate(sids):
+            lhs = pc.form.constant[si]
+            scale = abs(lhs)
+            for name, coef in pc.form.terms.items():
+                if name in names:
+                    x = val(name, sid)
+                else:
+                    m = Member.parse(name)
+                    ch = chosen.get(m.commitment)
+                    x = float(ch is not None and (m.option is None or ch.option == m.option))
+                lhs += coef[si] * x
+                scale = max(scale, abs(coef[si] * x))
+            tol = FEAS_TOL * max(1.0, scale)
+            sense = pc.sense
+            bad = (
+                (sense == "<=" and lhs > tol)
+                or (sense == ">=" and lhs < -tol)
+                or (sense == "==" and abs(lhs) > tol)
+            )
+            if bad:
+                violations.append(
+                    f"constraint {con.id} [{sid}]: {con.expr} fails by {abs(lhs):.6g}"
+                )
 
 
 @dataclass(frozen=True)
@@ -224,6 +296,7 @@ class Solution:
     solver: Mapping[str, Any]
     verified: bool = True
     warnings: tuple[str, ...] = ()
+    responses: Mapping[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         pkg = ", ".join(str(c) for c in self.chosen)
@@ -257,6 +330,11 @@ class Solution:
             "solver": solver,
             "verified": self.verified,
         }
+        if self.responses:
+            d["responses"] = {
+                k: ({s: _r(x) for s, x in v.items()} if isinstance(v, Mapping) else _r(v))
+                for k, v in self.responses.items()
+            }
         if self.warnings:
             d["warnings"] = list(self.warnings)
         return d

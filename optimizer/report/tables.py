@@ -131,6 +131,23 @@ def solution_tables(sol) -> list[Any]:
                     right=(2, 3, 4),
                 )
             )
+    if sol.responses:
+        sids = [sc.id for sc in spec.scenarios]
+        units = {r.id: r.unit for r in spec.responses}
+        resp_rows = []
+        for rid, v in sol.responses.items():
+            if isinstance(v, dict):
+                resp_rows.append([rid, units.get(rid, ""), *[v.get(x, 0.0) for x in sids]])
+            else:
+                resp_rows.append([rid, units.get(rid, ""), *([v] * len(sids))])
+        out.append(
+            table(
+                "Responses (stage-1 quantities are the same in every scenario)",
+                ["response", "unit", *sids],
+                resp_rows,
+                right=tuple(range(2, 2 + len(sids))),
+            )
+        )
     s = sol.solver
     gap = "-" if s.get("gap") is None else f"{s['gap']:.2%}"
     out.append(f"solver: {s['name']}   time: {s['time_s']:.3f} s   gap: {gap}")

@@ -192,7 +192,8 @@ def _by_id(items: list, key: str, path: str) -> Any:
 
 
 # ---- CSV tables ------------------------------------------------------------------------
-def _table_reader(base: Path, max_bytes: int):
+def _table_reader(base: Path, max_bytes: int, seen: list | None = None):
+    """Reads a table's rows; each ``(file name, rows)`` read is appended to ``seen``."""
     root = base.resolve()
 
     def read(t: Mapping, path: str) -> list[dict]:
@@ -208,9 +209,44 @@ def _table_reader(base: Path, max_bytes: int):
         rows = list(csv.DictReader(io.StringIO(text)))
         if not rows:
             raise InputError("the table has a header but no rows", where=str(target))
+        if seen is not None:
+            seen.append((name, rows))
         return rows
 
     return read
+
+
+_OPTION_PATH = re.compile(r"^commitments\[(\d+)\](?:\.options\[(\d+)\])?(.*)$")
+
+
+def _file_location(path: str | None, doc: Mapping, spec: ProblemSpec, tables: list) -> str | None:
+    """Where a ``check_spec`` error is in the file the user wrote.
+
+    ``check_spec`` sees every option as ``commitments[i].options[j]``; a commitment that gives
+    ``use``/``value`` directly has no ``options`` in the file, and one read from a CSV table is
+    found by its row (``options.csv:3``, as the table reader names rows).
+    """
+    m = _OPTION_PATH.match(path or "")
+    if not m:
+        return path
+    i, j, rest = int(m.group(1)), m.group(2), m.group(3)
+    inline = doc.get("commitments", [])
+    if i < len(inline):
+        item = inline[i]
+        if j is not None and isinstance(item, Mapping) and "options" not in item:
+            return f"commitments[{i}]{rest}"
+        return path
+    if i >= len(spec.commitments):
+        return path
+    c = spec.commitments[i]
+    option = c.options[int(j)].id if j is not None and int(j) < len(c.options) else None
+    for fname, rows in tables:
+        for k, row in enumerate(rows, start=2):
+            if (row.get("commitment") or "") != c.id:
+                continue
+            if option is None or (row.get("option") or "yes").strip() == option:
+                return f"{fname}:{k}{rest}"
+    return path
 
 
 # ---- entry points ----------------------------------------------------------------------
@@ -228,12 +264,17 @@ def load_document(
     overrides = list(overrides)
     if overrides:
         doc = apply_overrides(dict(doc), overrides)
-    reader = Reader(_table_reader(base, max_bytes) if base is not None else None)
+    tables: list[tuple[str, list[dict]]] = []
+    reader = Reader(_table_reader(base, max_bytes, tables) if base is not None else None)
     try:
         spec = reader.problem(doc, default_name=default_name)
-        spec = check_spec(spec, max_columns=max_columns)
     except InputError as e:
         raise e.located(where) from None
+    try:
+        spec = check_spec(spec, max_columns=max_columns)
+    except InputError as e:
+        path = _file_location(e.path, doc, spec, tables)
+        raise InputError(e.message, where=e.where or where, path=path) from None
     if not sha256:
         canon = json.dumps(doc, sort_keys=True, default=str).encode()
         sha256 = hashlib.sha256(canon).hexdigest()

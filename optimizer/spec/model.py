@@ -17,6 +17,7 @@ Conventions
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -139,12 +140,68 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class Response:
+    """A quantity decided by the model: ``stage = 2`` (default) is a recourse decision, one
+    variable per scenario, chosen once the scenario is known; ``stage = 1`` is decided now,
+    one variable shared by all scenarios. ``value`` is per unit, by scenario (problem sense).
+    Responses are not time-indexed and not discounted."""
+
+    id: str
+    value: Mapping[str, float] = field(default_factory=dict)
+    stage: int = 2
+    integer: bool = False
+    lower: float = 0.0
+    upper: float = math.inf
+    unit: str = ""
+    name: str = ""
+    description: str = ""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        value = self.value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = {"*": value}
+        object.__setattr__(self, "value", _frozen_map(value))
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named coefficient for constraint expressions: one number, or one per scenario."""
+
+    id: str
+    value: Mapping[str, float] = field(default_factory=dict)
+    description: str = ""
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        value = self.value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = {"*": value}
+        object.__setattr__(self, "value", _frozen_map(value))
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A general linear constraint written as an expression, e.g.
+    ``"yield_wheat * acres_wheat + buy_wheat - sell_wheat >= 200"``. It holds in every
+    scenario (one row per scenario when it involves recourse or scenario-indexed values)."""
+
+    id: str
+    expr: str
+    description: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class ProblemSpec:
     name: str
     commitments: tuple[Commitment, ...]
     scenarios: tuple[Scenario, ...] = (Scenario("base", 1.0),)
     resources: tuple[Resource, ...] = ()
     relations: tuple[Relation, ...] = ()
+    responses: tuple[Response, ...] = ()
+    parameters: tuple[Parameter, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
     title: str = ""
     description: str = ""
     years: tuple[int, int] | None = None
@@ -233,6 +290,59 @@ class ProblemSpec:
         ms = tuple(Member.parse(m) for m in members)
         return self.with_relations(
             Relation("forbid", members=ms, id="forbid " + ", ".join(members))
+        )
+
+    def only_scenario(self, scenario_id: str) -> ProblemSpec:
+        """The problem as if ``scenario_id`` were certain (for wait-and-see solutions)."""
+        sc = next(s for s in self.scenarios if s.id == scenario_id)
+
+        def keep(m: Mapping[str, Amount]) -> dict[str, Amount]:
+            return {k: v for k, v in m.items() if k == scenario_id}
+
+        return self._map_scenario_values(keep).replace(
+            scenarios=(dataclasses.replace(sc, probability=1.0),)
+        )
+
+    def _map_scenario_values(self, fn) -> ProblemSpec:
+        """A copy (not yet validated) with ``fn`` applied to every by-scenario mapping."""
+        commitments = tuple(
+            dataclasses.replace(
+                c, options=tuple(dataclasses.replace(o, value=fn(o.value)) for o in c.options)
+            )
+            for c in self.commitments
+        )
+        return dataclasses.replace(
+            self,
+            commitments=commitments,
+            responses=tuple(dataclasses.replace(r, value=fn(r.value)) for r in self.responses),
+            parameters=tuple(dataclasses.replace(q, value=fn(q.value)) for q in self.parameters),
+        )
+
+    def mean_scenario(self, scenario_id: str = "mean") -> ProblemSpec:
+        """The expected-value (EV) problem: one scenario whose every scenario-indexed number
+        (option values, response values and bounds, parameters) is the probability-weighted
+        mean of the original's."""
+        p = {s.id: s.probability for s in self.scenarios}
+
+        def avg(m: Mapping[str, Amount]) -> dict[str, Amount]:
+            if not m:
+                return {}
+            total: Amount = 0.0
+            for sid, prob in p.items():
+                a = m.get(sid, 0.0)
+                if isinstance(a, tuple) or isinstance(total, tuple):
+                    ta = a if isinstance(a, tuple) else (a,)
+                    tt = total if isinstance(total, tuple) else (total,)
+                    n = max(len(ta), len(tt))
+                    ta = ta + (0.0,) * (n - len(ta))
+                    tt = tt + (0.0,) * (n - len(tt))
+                    total = tuple(x + prob * y for x, y in zip(tt, ta, strict=True))
+                else:
+                    total = total + prob * a
+            return {scenario_id: total}
+
+        return self._map_scenario_values(avg).replace(
+            scenarios=(Scenario(scenario_id, 1.0, "probability-weighted mean of all scenarios"),)
         )
 
     def with_probabilities(self, probabilities: Mapping[str, float]) -> ProblemSpec:

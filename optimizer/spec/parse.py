@@ -17,15 +17,42 @@ from .model import (
     SENSES,
     Amount,
     Commitment,
+    Constraint,
     Member,
     Option,
+    Parameter,
     ProblemSpec,
     Relation,
     Resource,
+    Response,
     Scenario,
 )
 
-TOP_KEYS = ("problem", "scenarios", "resources", "commitments", "relations", "tables")
+TOP_KEYS = (
+    "problem",
+    "scenarios",
+    "resources",
+    "commitments",
+    "relations",
+    "tables",
+    "responses",
+    "parameters",
+    "constraints",
+)
+RESPONSE_KEYS = (
+    "id",
+    "name",
+    "description",
+    "source",
+    "unit",
+    "stage",
+    "integer",
+    "lower",
+    "upper",
+    "value",
+)
+PARAMETER_KEYS = ("id", "value", "description", "source")
+CONSTRAINT_KEYS = ("id", "expr", "description", "source")
 PROBLEM_KEYS = (
     "name",
     "title",
@@ -215,8 +242,23 @@ class Reader:
             self.relation(r, join("relations", i))
             for i, r in enumerate(self.list_of_tables(doc.get("relations", []), "relations"))
         )
+        responses = tuple(
+            self.response(r, join("responses", i))
+            for i, r in enumerate(self.list_of_tables(doc.get("responses", []), "responses"))
+        )
+        parameters = tuple(
+            self.parameter(r, join("parameters", i))
+            for i, r in enumerate(self.list_of_tables(doc.get("parameters", []), "parameters"))
+        )
+        constraints = tuple(
+            self.constraint(r, join("constraints", i))
+            for i, r in enumerate(self.list_of_tables(doc.get("constraints", []), "constraints"))
+        )
         return ProblemSpec(
             name=name,
+            responses=responses,
+            parameters=parameters,
+            constraints=constraints,
             title=self.text(head, "title", "problem"),
             description=self.text(head, "description", "problem"),
             years=years,
@@ -228,6 +270,60 @@ class Reader:
             resources=resources,
             commitments=tuple(commitments),
             relations=relations,
+        )
+
+    def scalar_by_scenario(self, value: Any, path: str) -> dict[str, float]:
+        """A number (every scenario) or ``{scenario = number}``."""
+        if isinstance(value, Mapping):
+            return {
+                self.ident(k, join(path, str(k))): self.number(v, join(path, str(k)))
+                for k, v in value.items()
+            }
+        return {"*": self.number(value, path)}
+
+    def response(self, t: Mapping, path: str) -> Response:
+        self.keys(t, RESPONSE_KEYS, path)
+        if "id" not in t:
+            raise InputError("missing key 'id'", path=path)
+        stage = self.integer(t["stage"], join(path, "stage")) if "stage" in t else 2
+        if stage not in (1, 2):
+            raise InputError(f"expected stage 1 or 2, got {stage}", path=join(path, "stage"))
+        return Response(
+            id=self.ident(t["id"], join(path, "id")),
+            value=self.scalar_by_scenario(t["value"], join(path, "value")) if "value" in t else {},
+            stage=stage,
+            integer=self.boolean(t["integer"], join(path, "integer")) if "integer" in t else False,
+            lower=self.number(t["lower"], join(path, "lower")) if "lower" in t else 0.0,
+            upper=self.number(t["upper"], join(path, "upper")) if "upper" in t else math.inf,
+            unit=self.text(t, "unit", path),
+            name=self.text(t, "name", path),
+            description=self.text(t, "description", path),
+            source=self.text(t, "source", path),
+        )
+
+    def parameter(self, t: Mapping, path: str) -> Parameter:
+        self.keys(t, PARAMETER_KEYS, path)
+        for k in ("id", "value"):
+            if k not in t:
+                raise InputError(f"missing key '{k}'", path=path)
+        return Parameter(
+            id=self.ident(t["id"], join(path, "id")),
+            value=self.scalar_by_scenario(t["value"], join(path, "value")),
+            description=self.text(t, "description", path),
+            source=self.text(t, "source", path),
+        )
+
+    def constraint(self, t: Mapping, path: str) -> Constraint:
+        self.keys(t, CONSTRAINT_KEYS, path)
+        if "expr" not in t:
+            raise InputError("missing key 'expr'", path=path)
+        return Constraint(
+            id=self.ident(t["id"], join(path, "id"))
+            if "id" in t
+            else path.replace("[", "").replace("]", ""),
+            expr=self.string(t["expr"], join(path, "expr")),
+            description=self.text(t, "description", path),
+            source=self.text(t, "source", path),
         )
 
     def scenario(self, t: Mapping, path: str) -> Scenario:
