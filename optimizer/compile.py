@@ -193,6 +193,7 @@ class _Layout:
         rec = np.asarray(recurring, dtype=bool)[owner] if owner.size else np.zeros(0, bool)
         w = sv[owner] * np.where(rec, tail[start], disc[start])
         C = np.bincount(cols * n_keys + sk[owner], weights=w, minlength=self.n * n_keys)
+        C = C.astype(float)  # bincount of no entries is integer
         cols_l, owner_l = expand_ranges(self.opt_first_col[lo], self.opt_first_col[lo + 1])
         per_l = self.col_start[cols_l] + loff[owner_l]
         keep = per_l < T
