@@ -9,7 +9,7 @@ computed here from the stated inputs, so an analyst can change an input and rebu
 import math
 
 YEARS = list(range(2026, 2036))
-GDP = dict(zip(YEARS, [3253, 3376, 3504, 3636, 3774, 3916, 4064, 4218, 4377, 4543]))
+GDP = dict(zip(YEARS, [3253, 3376, 3504, 3636, 3774, 3916, 4064, 4218, 4377, 4543], strict=False))
 YREF = GDP[2030]
 SC = ["status_quo_ante", "new_equilibrium", "coercive_rupture"]
 P = {"status_quo_ante": 0.08, "new_equilibrium": 0.80, "coercive_rupture": 0.12}
@@ -911,4 +911,5 @@ def emit():
 if __name__ == "__main__":
     import sys
 
-    open(sys.argv[1], "w").write(emit())
+    with open(sys.argv[1], "w") as f:
+        f.write(emit())
