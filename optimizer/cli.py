@@ -65,9 +65,17 @@ def load_problem(
     max_columns: int | None = None,
 ):
     from .spec import load
+    from .spec.load import DEFAULT_MAX_BYTES
     from .spec.validate import DEFAULT_MAX_COLUMNS
 
-    spec = load(problem, overrides=sets, max_columns=max_columns or DEFAULT_MAX_COLUMNS)
+    ctx = click.get_current_context(silent=True)
+    max_bytes = (ctx.meta.get("optimizer.max_bytes") if ctx else None) or DEFAULT_MAX_BYTES
+    spec = load(
+        problem,
+        overrides=sets,
+        max_columns=max_columns or DEFAULT_MAX_COLUMNS,
+        max_bytes=max_bytes,
+    )
     try:
         if force:
             spec = spec.force(*force)
@@ -78,8 +86,23 @@ def load_problem(
     return spec
 
 
+def _remember_max_bytes(ctx, param, value):
+    if value is not None:
+        ctx.meta["optimizer.max_bytes"] = value
+    return value
+
+
 def problem_options(fn):
-    """PROBLEM and the options that change it: --set, --force, --forbid, --max-columns."""
+    """PROBLEM and the options that change it: --set, --force, --forbid, --max-columns,
+    --max-bytes (kept in the context for ``load_problem``, so commands need no parameter)."""
+    fn = click.option(
+        "--max-bytes",
+        type=click.IntRange(1),
+        default=None,
+        expose_value=False,
+        callback=_remember_max_bytes,
+        help="Refuse problem and table files larger than this many bytes (default 50 MB).",
+    )(fn)
     fn = click.option(
         "--max-columns",
         type=click.IntRange(1),
@@ -149,7 +172,27 @@ LAZY_COMMANDS = {
 }
 
 
+def _usage_line(e: click.UsageError):
+    """A Click usage error as one line on stderr (exit 2), like every other input error."""
+    where = e.ctx.command_path if e.ctx is not None else "optimizer"
+    message = " ".join(e.format_message().split())
+    click.echo(f"error: {message} (see '{where} --help')", err=True)
+    return click.exceptions.Exit(e.exit_code)
+
+
 class LazyGroup(click.Group):
+    def make_context(self, *args, **kwargs):
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as e:
+            raise _usage_line(e) from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except click.UsageError as e:
+            raise _usage_line(e) from None
+
     def list_commands(self, ctx):
         import importlib.util
 
@@ -382,7 +425,8 @@ def schema():
 def export(problem, sets, force, forbid, max_columns, objective, lp_file, mps_file):
     """Write PROBLEM's model as MPS and/or LP files that other solvers read.
 
-    The objective sense is kept (an OBJSENSE section in MPS, 'maximize' in LP).
+    The objective sense is kept (an OBJSENSE section in MPS, 'max' in LP). CBC 2.10 ignores
+    OBJSENSE in MPS files: give it the LP file, or run 'cbc FILE.mps -max -solve'.
 
     \b
     Example:

@@ -116,7 +116,7 @@ def read_mknap1(path: str | Path) -> list[Instance]:
 
 
 def read_mknap2(path: str | Path) -> list[Instance]:
-    """The SAC-94 file; an instance that appears twice (WEING1 does) is kept once."""
+    """The SAC-94 file (48 instances); a name that appeared twice would be kept once."""
     path = Path(path)
     text = path.read_text()
     blocks = re.split(r"^\s*problem\s+(\S+)\s*$", text, flags=re.M | re.I)

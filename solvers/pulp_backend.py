@@ -45,7 +45,25 @@ def pulp_available(pulp_name: str) -> tuple[bool, str]:
         ok = bool(solver.available())
     except Exception as e:  # a broken install must not break the listing
         return False, f"not usable: {e}"
+    if ok and _is_this_program(getattr(solver, "path", None)):
+        # FICO Xpress' command-line solver is also called 'optimizer': PuLP finds ours on PATH
+        return False, f"PuLP cannot find {pulp_name} ('{solver.path}' on PATH is this program)"
     return (True, "") if ok else (False, f"PuLP cannot find {pulp_name} on this machine")
+
+
+def _is_this_program(path: str | None) -> bool:
+    """Whether ``path`` (as PuLP would run it) is this package's own console script."""
+    import shutil
+
+    exe = shutil.which(path) if isinstance(path, str) and path else None
+    if exe is None:
+        return False
+    try:
+        with open(exe, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return b"optimizer.cli" in head
 
 
 def build_pulp(model):

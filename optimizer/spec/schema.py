@@ -153,6 +153,61 @@ SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "responses": {
+            "type": "array",
+            "description": "quantities decided by the model (stage 1: now; stage 2: per scenario)",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id"],
+                "properties": {
+                    "id": _ID,
+                    "name": _TEXT,
+                    "description": _TEXT,
+                    "source": _TEXT,
+                    "unit": _TEXT,
+                    "stage": {"enum": [1, 2]},
+                    "integer": {"type": "boolean"},
+                    "lower": _NUM,
+                    "upper": _NUM,
+                    "value": {
+                        "oneOf": [_NUM, {"type": "object", "additionalProperties": _NUM}],
+                        "description": "value per unit: a number or scenario id -> number",
+                    },
+                },
+            },
+        },
+        "parameters": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "value"],
+                "properties": {
+                    "id": _ID,
+                    "value": {"oneOf": [_NUM, {"type": "object", "additionalProperties": _NUM}]},
+                    "description": _TEXT,
+                    "source": _TEXT,
+                },
+            },
+        },
+        "constraints": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["expr"],
+                "properties": {
+                    "id": _ID,
+                    "expr": {
+                        "type": "string",
+                        "description": "a linear constraint, e.g. 'a + 2 * b.big - sell <= 10'",
+                    },
+                    "description": _TEXT,
+                    "source": _TEXT,
+                },
+            },
+        },
         "tables": {
             "type": "array",
             "items": {
