@@ -23,15 +23,19 @@ def load(name_or_path: str | os.PathLike, **kwargs: Any) -> ProblemSpec:
     return _load(name_or_path, **kwargs)
 
 
-def compile(problem: ProblemSpec, objective: str = "expected"):
-    """The ``MatrixModel`` of ``problem`` under ``objective``."""
+def compile(problem: ProblemSpec, objective: str = "expected", *, solver="highs", options=None):
+    """The ``MatrixModel`` of ``problem`` under ``objective``.
+
+    ``solver``/``options`` are used only by objectives that need solves to be built
+    (``regret`` solves each scenario alone for its best value).
+    """
     from .compile import compile_spec
 
     model = compile_spec(problem)
     if objective != "expected":
         from .objectives import apply_objective
 
-        model = apply_objective(model, objective)
+        model = apply_objective(model, objective, solver, options)
     return model
 
 
@@ -61,9 +65,9 @@ def solve(
     import solvers
 
     backend = solvers.get(solver)
-    if model is None:
-        model = compile(problem, objective)
     opts = _options(time_limit, mip_gap, threads, verbose)
+    if model is None:
+        model = compile(problem, objective, solver=backend, options=opts)
     res = backend.solve(model, opts)
     return finish(problem, model, res, backend, opts)
 

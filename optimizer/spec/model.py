@@ -211,6 +211,9 @@ class ProblemSpec:
     source: str = ""
     origin: str = ""
     sha256: str = ""
+    # uncertain inputs (``optimizer.spec.uncertain.Uncertain``): numbers given as distributions;
+    # the numbers above hold their point values
+    uncertain: tuple = ()
 
     # ---- derived views ---------------------------------------------------------------
     @property
@@ -322,26 +325,38 @@ class ProblemSpec:
         """The expected-value (EV) problem: one scenario whose every scenario-indexed number
         (option values, response values and bounds, parameters) is the probability-weighted
         mean of the original's."""
-        p = {s.id: s.probability for s in self.scenarios}
+        probs = [(s.id, s.probability) for s in self.scenarios]
+        T = self.n_periods
 
-        def avg(m: Mapping[str, Amount]) -> dict[str, Amount]:
+        def avg(m: Mapping[str, Amount], recurring: bool = False) -> dict[str, Amount]:
+            """Mean amount; mixing a recurring number with a profile averages year by year."""
             if not m:
                 return {}
-            total: Amount = 0.0
-            for sid, prob in p.items():
-                a = m.get(sid, 0.0)
-                if isinstance(a, tuple) or isinstance(total, tuple):
-                    ta = a if isinstance(a, tuple) else (a,)
-                    tt = total if isinstance(total, tuple) else (total,)
-                    n = max(len(ta), len(tt))
-                    ta = ta + (0.0,) * (n - len(ta))
-                    tt = tt + (0.0,) * (n - len(tt))
-                    total = tuple(x + prob * y for x, y in zip(tt, ta, strict=True))
-                else:
-                    total = total + prob * a
-            return {scenario_id: total}
+            amounts = [m.get(sid, 0.0) for sid, _ in probs]
+            if not any(isinstance(a, tuple) for a in amounts):
+                return {scenario_id: sum(pr * a for (_, pr), a in zip(probs, amounts, strict=True))}
+            prof = [0.0] * T
+            for (_, pr), a in zip(probs, amounts, strict=True):
+                seq = a if isinstance(a, tuple) else ((a,) * T if recurring else (a,))
+                for k, x in enumerate(seq):
+                    prof[k] += pr * x
+            return {scenario_id: tuple(prof)}
 
-        return self._map_scenario_values(avg).replace(
+        commitments = tuple(
+            dataclasses.replace(
+                c,
+                options=tuple(
+                    dataclasses.replace(o, value=avg(o.value, o.value_per_year)) for o in c.options
+                ),
+            )
+            for c in self.commitments
+        )
+        return dataclasses.replace(
+            self,
+            commitments=commitments,
+            responses=tuple(dataclasses.replace(r, value=avg(r.value)) for r in self.responses),
+            parameters=tuple(dataclasses.replace(q, value=avg(q.value)) for q in self.parameters),
+        ).replace(
             scenarios=(Scenario(scenario_id, 1.0, "probability-weighted mean of all scenarios"),)
         )
 
@@ -350,3 +365,11 @@ class ProblemSpec:
             dataclasses.replace(s, probability=float(probabilities[s.id])) for s in self.scenarios
         )
         return self.replace(scenarios=sc)
+
+    def with_values(self, values: Mapping[str, float]) -> ProblemSpec:
+        """A copy with the number at each spec location replaced, e.g.
+        ``{"commitments[2].options[0].value.bad": 4.5, "resources[0].capacity[3]": 12.0}``
+        (see ``optimizer.spec.uncertain``)."""
+        from .uncertain import with_values
+
+        return with_values(self, values)

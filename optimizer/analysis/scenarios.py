@@ -1,0 +1,359 @@
+"""Scenarios and the value of information: wait-and-see, RP, EV/EEV, EVPI, VSS, regret.
+
+* **Wait-and-see**: for each scenario alone (``spec.only_scenario``), the best package and its
+  value ``best_s``; ``WS = sum_s p_s best_s`` is what could be expected if the scenario were
+  known before committing.
+* **RP** (the recourse problem; the expected-value objective): the package that is best on
+  average, and its expected value.
+* **EV package**: the first-stage decision (commitments, and stage-1 responses of a two-stage
+  model) that is best for the *mean scenario* (:func:`mean_scenario`: every scenario-indexed
+  number replaced by its probability-weighted mean). **EEV** is its expected value over the
+  real scenarios, with the recourse re-optimised in each (the first stage held fixed).
+* **EVPI = WS - RP** (maximisation) or **RP - WS** (minimisation): what perfect foresight is
+  worth. **VSS = RP - EEV** (maximisation) or **EEV - RP** (minimisation): what planning with
+  the scenarios, rather than with their average, is worth. Both are >= 0.
+
+When scenarios change only the values of options (no recourse, no scenario-dependent
+constraints), a package's value in the mean scenario *is* its expected value, so the EV
+package is also RP-optimal and VSS is 0 up to solver tolerance. It is computed all the same,
+so the figure is a check rather than an assumption; two-stage models give nonzero VSS.
+
+The regret table gives each package (RP, EV, and each scenario's wait-and-see package) in
+each scenario: its value (recourse re-optimised, first stage fixed) and its regret against
+that scenario's best. A first stage with no feasible recourse in a scenario has no value
+there (``None``; EEV is then -inf for a maximisation, +inf for a minimisation).
+
+Every package comes from a solve that has passed the independent check of
+:func:`optimizer.solution.evaluate`; values are the verifier's, not the solver's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..solution import Choice, _r
+from .alternatives import differences, package_text
+
+ZERO_TOL = 1e-6  # relative: EVPI/VSS closer to 0 than the MIP gap are reported as 0
+
+
+def _num(x: float | None) -> float | None:
+    """JSON-safe: ``None`` for a missing or infinite value."""
+    return None if x is None or not math.isfinite(x) else _r(x)
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    """One package of the regret table (a first-stage decision)."""
+
+    label: str  # "RP", "EV", "WS good", ...
+    chosen: tuple[Choice, ...]
+    responses: Mapping[str, float]  # stage-1 responses (two-stage models)
+    expected: float  # -inf/+inf when some scenario has no feasible recourse
+    by_scenario: Mapping[str, float | None]
+    regret: Mapping[str, float | None]
+
+    @property
+    def max_regret(self) -> float:
+        vals = [r for r in self.regret.values()]
+        return math.inf if any(r is None for r in vals) else max(vals)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {
+            "label": self.label,
+            "chosen": [c.to_dict() for c in self.chosen],
+            "expected": _num(self.expected),
+            "by_scenario": {
+                s: {"value": _num(v), "regret": _num(self.regret[s])}
+                for s, v in self.by_scenario.items()
+            },
+            "max_regret": _num(self.max_regret),
+        }
+        if self.responses:
+            d["responses"] = {k: _r(v) for k, v in self.responses.items()}
+        return d
+
+
+@dataclass(frozen=True)
+class ValueOfInformation:
+    problem: str
+    sense: str
+    unit: str
+    scenarios: tuple[str, ...]
+    probabilities: tuple[float, ...]
+    best: Mapping[str, float]  # wait-and-see value of each scenario
+    ws: float
+    rp: float
+    eev: float
+    evpi: float
+    vss: float
+    rp_package: PackageResult
+    ev_package: PackageResult
+    wait_and_see: tuple[PackageResult, ...]  # one per scenario, in scenario order
+    solver: str
+
+    @property
+    def packages(self) -> tuple[PackageResult, ...]:
+        """The rows of the regret table: RP, EV, then each wait-and-see package."""
+        return (self.rp_package, self.ev_package, *self.wait_and_see)
+
+    def __repr__(self) -> str:
+        return (
+            f"ValueOfInformation({self.problem}: WS={self.ws:.6g}, RP={self.rp:.6g}, "
+            f"EEV={self.eev:.6g}, EVPI={self.evpi:.6g}, VSS={self.vss:.6g})"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "problem": self.problem,
+            "sense": self.sense,
+            "unit": self.unit,
+            "solver": self.solver,
+            "scenarios": [
+                {
+                    "id": s,
+                    "probability": p,
+                    "best": _r(self.best[s]),
+                    "wait_and_see_package": [c.to_dict() for c in ws.chosen],
+                }
+                for s, p, ws in zip(
+                    self.scenarios, self.probabilities, self.wait_and_see, strict=True
+                )
+            ],
+            "ws": _num(self.ws),
+            "rp": _num(self.rp),
+            "eev": _num(self.eev),
+            "evpi": _num(self.evpi),
+            "vss": _num(self.vss),
+            "rp_package": [c.to_dict() for c in self.rp_package.chosen],
+            "ev_package": [c.to_dict() for c in self.ev_package.chosen],
+            "regret_table": [p.to_dict() for p in self.packages],
+        }
+
+
+def _clean_zero(x: float, scale: float) -> float:
+    if not math.isfinite(x):
+        return x
+    return 0.0 if abs(x) <= ZERO_TOL * max(1.0, abs(scale)) else x
+
+
+def stage_one(sol) -> dict[str, float]:
+    """A solution's stage-1 response values (numbers; stage-2 ones are by scenario)."""
+    return {k: float(v) for k, v in sol.responses.items() if not isinstance(v, Mapping)}
+
+
+def fix_first_stage(model, chosen, responses: Mapping[str, float]):
+    """``model`` with every first-stage column fixed: the package's commitment columns at 1,
+    the others at 0, and stage-1 responses at the given values."""
+    lo, up = model.col_lower.copy(), model.col_upper.copy()
+    nd = model.n_decision
+    want = {(c.commitment, c.option, c.start) for c in chosen}
+    com = model.col_commitment[:nd]
+    for j in np.nonzero(com >= 0)[0]:
+        ci = int(com[j])
+        key = (
+            model.commitment_ids[ci],
+            model.option_ids[ci][int(model.col_option[j])],
+            model.period_labels[int(model.col_start[j])],
+        )
+        lo[j] = up[j] = 1.0 if key in want else 0.0
+    if model.col_response is not None:
+        stage1 = (model.col_response[:nd] >= 0) & (model.col_scenario[:nd] < 0)
+        for j in np.nonzero(stage1)[0]:
+            rid = model.response_ids[int(model.col_response[j])]
+            lo[j] = up[j] = float(responses.get(rid, 0.0))
+    return model.with_bounds(col_lower=lo, col_upper=up)
+
+
+def mean_scenario(spec):
+    """The mean-scenario (EV) problem (see ``ProblemSpec.mean_scenario``)."""
+    return spec.mean_scenario()
+
+
+def value_of_information(
+    spec,
+    *,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    mip_gap: float | None = None,
+    verbose: bool = False,
+) -> ValueOfInformation:
+    """Wait-and-see, RP, EV/EEV, EVPI, VSS and the regret table of ``spec``.
+
+    Raises ``InfeasibleError`` (with a diagnosis) when the problem is infeasible.
+    """
+    import solvers
+
+    from .. import api
+    from ..compile import compile_spec
+    from ..errors import LimitError
+
+    backend = solvers.get(solver)
+    opts = solvers.SolveOptions(time_limit=time_limit, mip_gap=mip_gap, verbose=verbose)
+    ids = tuple(s.id for s in spec.scenarios)
+    p = tuple(s.probability for s in spec.scenarios)
+    maximize = spec.sense == "maximize"
+    sg = 1.0 if maximize else -1.0
+    worst = -math.inf if maximize else math.inf
+
+    def solve(sp, model=None, what: str = ""):
+        model = compile_spec(sp) if model is None else model
+        sol = api.finish(sp, model, backend.solve(model, opts), backend, opts)
+        if sol.status != "optimal":
+            raise LimitError(f"{spec.name}: {what} not proven optimal within the limits")
+        return sol
+
+    full = compile_spec(spec)
+    rp_sol = solve(spec, full, "the expected-value package")
+    ws_sols = [solve(spec.only_scenario(s), what=f"scenario '{s}' alone") for s in ids]
+    best = {s: float(sol.expected) for s, sol in zip(ids, ws_sols, strict=True)}
+    ev_sol = solve(mean_scenario(spec), what="the mean-scenario package")
+
+    def evaluate_fixed(chosen, responses) -> dict[str, float | None]:
+        """Value in each scenario with the first stage fixed and the recourse re-optimised."""
+        model = fix_first_stage(full, chosen, responses)
+        res = backend.solve(model, opts)
+        if res.status != solvers.Status.INFEASIBLE:
+            sol = api.finish(spec, model, res, backend, opts)
+            return {s: float(sol.by_scenario[s]) for s in ids}
+        out: dict[str, float | None] = {}
+        for s in ids:  # which scenarios have no feasible recourse?
+            one = spec.only_scenario(s)
+            m = fix_first_stage(compile_spec(one), chosen, responses)
+            r = backend.solve(m, opts)
+            if r.status == solvers.Status.INFEASIBLE:
+                out[s] = None
+            else:
+                out[s] = float(api.finish(one, m, r, backend, opts).expected)
+        return out
+
+    def row(label: str, sol, values=None) -> PackageResult:
+        chosen, responses = tuple(sol.chosen), stage_one(sol)
+        vals = dict(values) if values is not None else evaluate_fixed(chosen, responses)
+        if any(v is None for v in vals.values()):
+            expected = worst
+        else:
+            expected = float(sum(pi * vals[s] for s, pi in zip(ids, p, strict=True)))
+        reg = {
+            s: None if vals[s] is None else _clean_zero(sg * (best[s] - vals[s]), best[s])
+            for s in ids
+        }
+        return PackageResult(label, chosen, responses, expected, vals, reg)
+
+    rp_row = row("RP", rp_sol, {s: float(rp_sol.by_scenario[s]) for s in ids})
+    ev_row = row("EV", ev_sol)
+    ws_rows = tuple(row(f"WS {s}", sol) for s, sol in zip(ids, ws_sols, strict=True))
+    ws = float(sum(pi * best[s] for s, pi in zip(ids, p, strict=True)))
+    rp = rp_row.expected
+    eev = ev_row.expected
+    return ValueOfInformation(
+        problem=spec.name,
+        sense=spec.sense,
+        unit=spec.value_unit,
+        scenarios=ids,
+        probabilities=p,
+        best=best,
+        ws=ws,
+        rp=rp,
+        eev=eev,
+        evpi=_clean_zero(sg * (ws - rp), ws),
+        vss=_clean_zero(sg * (rp - eev), rp),
+        rp_package=rp_row,
+        ev_package=ev_row,
+        wait_and_see=ws_rows,
+        solver=backend.name,
+    )
+
+
+def voi_tables(v: ValueOfInformation) -> list[Any]:
+    """Rich renderables for ``optimizer scenarios``."""
+    from ..report.tables import fmt as _fmt
+    from ..report.tables import table
+
+    def fmt(x):
+        if isinstance(x, float) and math.isinf(x):
+            return "-inf" if x < 0 else "inf"
+        return _fmt(x)
+
+    unit = f" ({v.unit})" if v.unit else ""
+    better = "higher" if v.sense == "maximize" else "lower"
+    head = (
+        f"[bold]Value of information: {v.problem}[/bold]   sense: {v.sense} "
+        f"({better} is better)   solver: {v.solver}"
+    )
+    sign = "WS - RP" if v.sense == "maximize" else "RP - WS"
+    vsign = "RP - EEV" if v.sense == "maximize" else "EEV - RP"
+    summary = table(
+        f"Summary{unit}",
+        ["measure", "value", "meaning"],
+        [
+            ["WS", fmt(v.ws), "expected result if the scenario were known before choosing"],
+            ["RP", fmt(v.rp), "expected result of the best package chosen now (expected value)"],
+            ["EEV", fmt(v.eev), "expected result of the package best for the mean scenario"],
+            ["EVPI", fmt(v.evpi), f"{sign}: what perfect foresight is worth"],
+            ["VSS", fmt(v.vss), f"{vsign}: what planning with the scenarios is worth"],
+        ],
+        right=(1,),
+    )
+    order = [c.commitment for c in v.rp_package.chosen]
+    order += [c.commitment for w in v.packages for c in w.chosen if c.commitment not in order]
+
+    def versus_rp(pk: PackageResult) -> str:
+        d = differences(v.rp_package.chosen, pk.chosen, order)
+        base = v.rp_package.responses
+        for rid in sorted(set(base) | set(pk.responses)):
+            a, b = base.get(rid, 0.0), pk.responses.get(rid, 0.0)
+            if abs(a - b) > 1e-9 * max(1.0, abs(a)):
+                d.append(f"{rid}: {a:.6g} -> {b:.6g}")
+        return "same as RP" if not d else "; ".join(d)
+
+    def whole(pk: PackageResult) -> str:
+        parts = [] if not pk.chosen and pk.responses else [package_text(pk.chosen)]
+        parts += [f"{rid} = {x:.6g}" for rid, x in pk.responses.items()]
+        return ", ".join(parts)
+
+    ws_rows = [
+        [s, p, fmt(v.best[s]), versus_rp(w)]
+        for s, p, w in zip(v.scenarios, v.probabilities, v.wait_and_see, strict=True)
+    ]
+    ws_table = table(
+        f"Wait-and-see: the best package for each scenario alone{unit}",
+        ["scenario", "probability", "best", "how it differs from RP"],
+        ws_rows,
+        right=(1, 2),
+    )
+    pk_table = table(
+        "Packages",
+        ["package", "chosen"],
+        [
+            ["RP", whole(v.rp_package)],
+            ["EV", versus_rp(v.ev_package)],
+        ],
+    )
+    reg_rows = []
+    for pk in v.packages:
+        reg_rows.append(
+            [
+                pk.label,
+                fmt(pk.expected),
+                *[
+                    "infeasible"
+                    if pk.by_scenario[s] is None
+                    else f"{fmt(pk.by_scenario[s])} ({fmt(pk.regret[s])})"
+                    for s in v.scenarios
+                ],
+                fmt(pk.max_regret),
+            ]
+        )
+    reg_table = table(
+        f"Value in each scenario (regret against that scenario's best){unit}",
+        ["package", "expected", *v.scenarios, "max regret"],
+        reg_rows,
+        right=tuple(range(1, len(v.scenarios) + 3)),
+    )
+    return [head, summary, ws_table, pk_table, reg_table]

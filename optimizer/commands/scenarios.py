@@ -1,0 +1,58 @@
+"""``optimizer scenarios``: wait-and-see, RP, EEV, EVPI, VSS and the regret table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..cli import emit, handle_errors, load_problem, problem_options, solver_options
+
+
+@click.command(name="scenarios")
+@problem_options
+@solver_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (atomically) instead of stdout.",
+)
+@handle_errors
+def command(
+    problem, sets, force, forbid, max_columns, solver, time_limit, mip_gap, verbose, fmt, output
+):
+    """Value of information for PROBLEM: what knowing the scenario in advance is worth.
+
+    Solves each scenario alone (wait-and-see), the expected-value package (RP) and the
+    package best for the mean scenario (EV); prints WS, RP, EEV, EVPI = WS - RP and
+    VSS = RP - EEV (signs flipped for minimisation, so both are >= 0), and each package's
+    value and regret in every scenario.
+
+    \b
+    Examples:
+      optimizer scenarios canada-us-2025
+      optimizer scenarios canada-us-2025 --solver cbc --format json -o voi.json
+    """
+    from ..analysis.scenarios import value_of_information, voi_tables
+
+    spec = load_problem(problem, sets, force, forbid, max_columns)
+    v = value_of_information(
+        spec, solver=solver, time_limit=time_limit, mip_gap=mip_gap, verbose=verbose
+    )
+    if fmt == "json":
+        text = json.dumps(v.to_dict(), indent=2) + "\n"
+    else:
+        from ..report.tables import render
+
+        text = render(voi_tables(v), width=120)
+    emit(text, output)
