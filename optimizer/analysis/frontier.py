@@ -566,7 +566,14 @@ def plot(front: Frontier, path) -> None:
     import io
     from pathlib import Path
 
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        from ..errors import UsageError
+
+        raise UsageError(
+            "plotting needs matplotlib: pip install 'commitment-optimizer[plot]'", where="--plot"
+        ) from None
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
