@@ -12,6 +12,7 @@ a tuple with one number per scenario (so scenario-indexed yields are exact, not 
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from ..errors import InputError
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z_0-9][A-Za-z0-9_\-]*)?)"
-    r"|(?P<op><=|>=|==|=|[-+*/()]))"
+    r"|(?P<op><=|>=|==|=|\*\*|[-+*/()]))"
 )
 MAX_EXPRESSION_CHARS = 10_000
 
@@ -45,7 +46,7 @@ def tokenize(text: str, where: str) -> list[Token]:
         if not m or m.end() == pos:
             col = pos + 1 + (len(text[pos:]) - len(text[pos:].lstrip()))
             bad = text[col - 1] if col - 1 < len(text) else text[pos]
-            raise InputError(f"at column {col}: unexpected character '{bad}'", path=where)
+            raise InputError(f"at column {col}: unexpected character {bad!r}", path=where)
         kind = m.lastgroup or "op"
         start = m.start(kind)
         out.append(Token(kind, m.group(kind), start + 1))
@@ -133,6 +134,12 @@ class _Parser:
             raise self.error("unexpected")
         sense = "==" if t.text in ("=", "==") else t.text
         form = left.plus(right, -1.0)
+        numbers = [*form.constant, *(v for c in form.terms.values() for v in c)]
+        if not all(math.isfinite(v) for v in numbers):
+            raise InputError(
+                "a coefficient is too large to be a number (it overflows to infinity)",
+                path=self.where,
+            )
         if form.is_constant:
             raise InputError("the constraint has no variable in it", path=self.where)
         return ParsedConstraint(form, sense)
@@ -146,8 +153,10 @@ class _Parser:
 
     def term(self) -> LinearForm:
         form = self.factor()
-        while self.tok.kind == "op" and self.tok.text in "*/":
+        while self.tok.kind == "op" and self.tok.text in ("*", "/", "**"):
             op = self.take()
+            if op.text == "**":
+                raise self.error("not linear: a power at", op)
             rhs = self.factor()
             if op.text == "/":
                 if not rhs.is_constant:

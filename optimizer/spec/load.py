@@ -70,13 +70,19 @@ def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, b
     if path.is_dir():
         raise InputError("is a directory, not a problem file", where=where)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
+        with path.open("rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            if size > max_bytes:
+                raise InputError(
+                    f"the file is {size} bytes, more than the limit of {max_bytes} (raise it with --max-bytes)",
+                    where=where,
+                )
+            data = f.read(max_bytes + 1)  # bounded: a pipe or device reports no size
+        if len(data) > max_bytes:
             raise InputError(
-                f"the file is {size} bytes, more than the limit of {max_bytes} (raise it with --max-bytes)",
+                f"the file is more than the limit of {max_bytes} bytes (raise it with --max-bytes)",
                 where=where,
             )
-        data = path.read_bytes()
     except PermissionError:
         raise InputError("cannot read the file: permission denied", where=where) from None
     except FileNotFoundError:
@@ -89,12 +95,20 @@ def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, b
         raise InputError(
             "the file starts with a byte-order mark; save it as UTF-8 without BOM", where=where
         )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("the file is UTF-16 text; save it as UTF-8", where=where)
     if b"\x00" in data:
         raise InputError("this is a binary file, not a TOML or JSON problem", where=where)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8 text (bad byte at offset {e.start})", where=where) from None
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - data.rfind(b"\n", 0, e.start)
+        raise InputError(
+            f"not UTF-8 text: byte 0x{data[e.start]:02x} at line {line}, column {col} "
+            "(save the file as UTF-8)",
+            where=where,
+        ) from None
     return text, data
 
 
@@ -106,19 +120,75 @@ def parse_document(text: str, where: str, suffix: str) -> dict:
             raise InputError(
                 f"invalid JSON: {e.msg} (at line {e.lineno}, column {e.colno})", where=where
             ) from None
-        except ValueError as e:
-            raise InputError(str(e), where=where) from None
+        except _Constant as e:
+            raise InputError(
+                f"invalid JSON: {e} is not a number this format accepts{_json_position(text)}",
+                where=where,
+            ) from None
+        except (ValueError, RecursionError) as e:
+            raise InputError(f"invalid JSON: {_parser_limit(e)}", where=where) from None
         if not isinstance(doc, dict):
             raise InputError(f"expected a JSON object at the top, got {describe(doc)}", where=where)
-        return doc
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise InputError(f"invalid TOML: {e}", where=where) from None
+    else:
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise InputError(f"invalid TOML: {e}", where=where) from None
+        except (ValueError, RecursionError) as e:
+            raise InputError(f"invalid TOML: {_parser_limit(e)}", where=where) from None
+    if _depth(doc) > MAX_NESTING:
+        raise InputError(f"the document is nested more than {MAX_NESTING} levels deep", where=where)
+    return doc
+
+
+MAX_NESTING = 32  # tables and lists inside each other; the format itself needs fewer than 10
+
+
+class _Constant(ValueError):
+    """JSON's ``NaN``, ``Infinity`` or ``-Infinity``, refused."""
 
 
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"invalid JSON: {name} is not a number this format accepts")
+    raise _Constant(name)
+
+
+_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _json_position(text: str) -> str:
+    """`` (at line L, column C)`` of the first NaN/Infinity outside strings."""
+    for m in _JSON_TOKENS.finditer(text):
+        if m.group(1):
+            pos = m.start(1)
+            line = text.count("\n", 0, pos) + 1
+            return f" (at line {line}, column {pos - text.rfind(chr(10), 0, pos)})"
+    return ""
+
+
+def _parser_limit(e: Exception) -> str:
+    """A parser's non-syntax failure in the user's words (Python's own text names Python)."""
+    if isinstance(e, RecursionError):
+        return "lists or tables nested too deeply"
+    if "digits" in str(e):
+        return "a number with thousands of digits"
+    return str(e)
+
+
+def _depth(doc: Any) -> int:
+    """How deeply tables and lists nest in ``doc`` (iteratively: no recursion limit)."""
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        node, d = stack.pop()
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, d)
+        if d <= MAX_NESTING:
+            stack.extend((c, d + 1) for c in children)
+    return deepest
 
 
 # ---- --set overrides -------------------------------------------------------------------
@@ -136,6 +206,12 @@ def parse_override(text: str) -> tuple[str, Any]:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except (ValueError, RecursionError) as e:
+        raise InputError(
+            f"{_parser_limit(e)} in {describe(raw)}", where="--set", path=path
+        ) from None
+    if _depth(value) > MAX_NESTING:
+        raise InputError(f"nested more than {MAX_NESTING} levels deep", where="--set", path=path)
     return path, value
 
 
@@ -198,17 +274,27 @@ def _table_reader(base: Path, max_bytes: int, seen: list | None = None):
 
     def read(t: Mapping, path: str) -> list[dict]:
         name = t["file"]
-        if not isinstance(name, str) or not name:
+        if not isinstance(name, str) or not name or "\x00" in name:
             raise InputError(f"expected a file name, got {describe(name)}", path=path)
         target = (root / name).resolve()
         if os.path.isabs(name) or not target.is_relative_to(root):
             raise InputError(
                 f"table file {describe(name)} must lie inside the problem's folder", path=path
             )
-        text, _ = read_text(target, max_bytes=max_bytes)
-        rows = list(csv.DictReader(io.StringIO(text)))
+        if target.is_dir():
+            raise InputError(f"table {describe(name)} is a directory, not a CSV file", path=path)
+        try:
+            text, _ = read_text(target, max_bytes=max_bytes)
+        except InputError as e:
+            raise InputError(
+                f"cannot read table {describe(name)}: {e.message}", path=path
+            ) from None
+        try:
+            rows = list(csv.DictReader(io.StringIO(text)))
+        except csv.Error as e:
+            raise InputError(f"table {describe(name)} is not valid CSV: {e}", path=path) from None
         if not rows:
-            raise InputError("the table has a header but no rows", where=str(target))
+            raise InputError(f"table {describe(name)} has a header but no rows", path=path)
         if seen is not None:
             seen.append((name, rows))
         return rows

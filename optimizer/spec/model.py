@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
@@ -248,6 +248,88 @@ class ProblemSpec:
             return (0, 0)
         return (option.start[0] - self.first_year, option.start[1] - self.first_year)
 
+    # ---- building in code -----------------------------------------------------------
+    @classmethod
+    def build(
+        cls,
+        name: str,
+        commitments: Iterable[Commitment],
+        *,
+        scenarios: Mapping[str, float] | Iterable[Scenario] | None = None,
+        resources: Iterable[Resource] = (),
+        relations: Iterable[Relation] = (),
+        years: tuple[int, int] | None = None,
+        **fields,
+    ) -> ProblemSpec:
+        """A validated problem built in code, with the file format's conveniences.
+
+        ``scenarios`` may map id to probability (``{"good": 0.6, "bad": 0.4}``); a resource's
+        ``capacity`` may be a number (the same limit every year; for a ``total`` resource,
+        the limit over the horizon) or ``{year: number}`` (a year left out has no limit), as
+        in a file; a relation's members may be given as text (``"a"``, ``"a.big"``). Other
+        keyword arguments are ``ProblemSpec`` fields (``title``, ``discount_rate``,
+        ``value_unit``, ``responses``, ...). Raises ``InputError`` like the file loader.
+
+        >>> spec = ProblemSpec.build(
+        ...     "demo",
+        ...     [Commitment("a", (Option("yes", use={"budget": 2}, value=5),))],
+        ...     resources=[Resource("budget", capacity=3)],
+        ... )
+        >>> spec.resources[0].capacity
+        (3.0,)
+        """
+        from .validate import check_spec
+
+        first = years[0] if years is not None else 0
+        n = 1 if years is None else years[1] - years[0] + 1
+
+        def capacity(r: Resource) -> Resource:
+            cap = r.capacity
+            if isinstance(cap, Mapping):
+                per = [math.inf] * n
+                for year, v in cap.items():
+                    k = int(year) - first
+                    if years is None or not 0 <= k < n:
+                        from ..errors import InputError
+
+                        raise InputError(
+                            f"capacity year {year} is outside the horizon", path=f"resources.{r.id}"
+                        )
+                    per[k] = float(v)
+                cap = tuple(per)
+            elif isinstance(cap, int | float) and not isinstance(cap, bool):
+                cap = (float(cap),) * (1 if r.kind == "total" else n)
+            else:
+                cap = tuple(float(c) for c in cap)
+            return dataclasses.replace(r, capacity=cap)
+
+        def member(m: Member | str | None) -> Member | None:
+            return Member.parse(m) if isinstance(m, str) else m
+
+        def relation(r: Relation) -> Relation:
+            return dataclasses.replace(
+                r, a=member(r.a), b=member(r.b), members=tuple(member(m) for m in r.members)
+            )
+
+        if scenarios is None:
+            scen: tuple[Scenario, ...] = (Scenario("base", 1.0),)
+        elif isinstance(scenarios, Mapping):
+            scen = tuple(Scenario(k, float(p)) for k, p in scenarios.items())
+        else:
+            scen = tuple(scenarios)
+        spec = cls(
+            name=name,
+            commitments=tuple(
+                dataclasses.replace(c, options=tuple(c.options)) for c in commitments
+            ),
+            scenarios=scen,
+            resources=tuple(capacity(r) for r in resources),
+            relations=tuple(relation(r) for r in relations),
+            years=None if years is None else (int(years[0]), int(years[1])),
+            **{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()},
+        )
+        return check_spec(spec)
+
     # ---- modified copies (the Python API's way to change a problem without files) ----
     def replace(self, **changes) -> ProblemSpec:
         from .validate import check_spec
@@ -316,6 +398,7 @@ class ProblemSpec:
         )
         return dataclasses.replace(
             self,
+            uncertain=(),
             commitments=commitments,
             responses=tuple(dataclasses.replace(r, value=fn(r.value)) for r in self.responses),
             parameters=tuple(dataclasses.replace(q, value=fn(q.value)) for q in self.parameters),

@@ -27,6 +27,7 @@ from .model import (
     Response,
     Scenario,
 )
+from .uncertain import attach, is_distribution, parse_distribution
 
 TOP_KEYS = (
     "problem",
@@ -38,7 +39,9 @@ TOP_KEYS = (
     "responses",
     "parameters",
     "constraints",
+    "uncertainty",
 )
+UNCERTAINTY_KEYS = ("probabilities",)
 RESPONSE_KEYS = (
     "id",
     "name",
@@ -82,6 +85,7 @@ COMMITMENT_KEYS = (
 RELATION_KEYS = ("type", "id", "description", "source", "a", "b", "lag", "members", "count")
 TABLE_KEYS = ("file", "kind", "description", "source")
 MAX_YEARS = 200
+MAX_WHOLE = 999_999_999  # years, lags, counts and stages are whole numbers of at most 9 digits
 
 
 def describe(value: Any) -> str:
@@ -97,7 +101,8 @@ def describe(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return repr(value)
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def join(path: str, key: str | int) -> str:
@@ -111,6 +116,7 @@ class Reader:
 
     def __init__(self, tables: Callable[[Mapping, str], list[dict]] | None = None):
         self._tables = tables
+        self.uncertain: list = []  # (document path, Distribution) of each distribution read
 
     # -- primitives ------------------------------------------------------------------
     @staticmethod
@@ -127,22 +133,37 @@ class Reader:
                     f"unknown key '{k}'{did_you_mean(str(k), allowed)}", path=join(path, str(k))
                 )
 
-    @staticmethod
-    def number(value: Any, path: str) -> float:
+    def number(self, value: Any, path: str) -> float:
+        """A number, or a distribution table (recorded; its point value is returned)."""
+        if is_distribution(value):
+            dist = parse_distribution(value, path)
+            self.uncertain.append((path, dist))
+            return dist.point
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InputError(f"expected a number, got {describe(value)}", path=path)
-        x = float(value)
+        try:
+            x = float(value)
+        except OverflowError:  # an integer with hundreds of digits
+            x = math.inf
         if not math.isfinite(x):
             raise InputError(f"expected a finite number, got {describe(value)}", path=path)
         return x
 
     @staticmethod
     def integer(value: Any, path: str) -> int:
+        whole = value
         if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer() and math.isfinite(value):
-                return int(value)
-            raise InputError(f"expected a whole number, got {describe(value)}", path=path)
-        return value
+            if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+                whole = int(value)
+            else:
+                raise InputError(f"expected a whole number, got {describe(value)}", path=path)
+        if abs(whole) > MAX_WHOLE:
+            raise InputError(
+                f"expected a whole number of at most {len(str(MAX_WHOLE))} digits, "
+                f"got {describe(value)}",
+                path=path,
+            )
+        return whole
 
     @staticmethod
     def string(value: Any, path: str) -> str:
@@ -254,7 +275,20 @@ class Reader:
             self.constraint(r, join("constraints", i))
             for i, r in enumerate(self.list_of_tables(doc.get("constraints", []), "constraints"))
         )
-        return ProblemSpec(
+        if "uncertainty" in doc:
+            unc = self.table(doc["uncertainty"], "uncertainty")
+            self.keys(unc, UNCERTAINTY_KEYS, "uncertainty")
+            if "probabilities" in unc:
+                raw = unc["probabilities"]
+                if not is_distribution(raw):
+                    raise InputError(
+                        f"expected a distribution table such as "
+                        f'{{ dist = "dirichlet", concentration = 50 }}, got {describe(raw)}',
+                        path="uncertainty.probabilities",
+                    )
+                where = "uncertainty.probabilities"
+                self.uncertain.append((where, parse_distribution(raw, where)))
+        spec = ProblemSpec(
             name=name,
             responses=responses,
             parameters=parameters,
@@ -271,10 +305,11 @@ class Reader:
             commitments=tuple(commitments),
             relations=relations,
         )
+        return attach(spec, self.uncertain) if self.uncertain else spec
 
     def scalar_by_scenario(self, value: Any, path: str) -> dict[str, float]:
         """A number (every scenario) or ``{scenario = number}``."""
-        if isinstance(value, Mapping):
+        if isinstance(value, Mapping) and not is_distribution(value):
             return {
                 self.ident(k, join(path, str(k))): self.number(v, join(path, str(k)))
                 for k, v in value.items()
@@ -353,7 +388,7 @@ class Reader:
             )
         cpath = join(path, "capacity")
         raw = t["capacity"]
-        if isinstance(raw, Mapping):
+        if isinstance(raw, Mapping) and not is_distribution(raw):
             if kind == "total":
                 raise InputError(
                     "a total resource takes one number, got a table by year", path=cpath
@@ -395,7 +430,7 @@ class Reader:
 
     def value(self, value: Any, path: str) -> dict[str, Amount]:
         """A value: a number (every scenario) or a table scenario -> amount."""
-        if isinstance(value, Mapping):
+        if isinstance(value, Mapping) and not is_distribution(value):
             return self.amounts(value, path, "amounts by scenario")
         return {"*": self.amount(value, path)}
 

@@ -10,8 +10,36 @@ from typing import Any
 
 _ID = {"type": "string", "pattern": r"^[^\s.\[\]=\"']+$"}
 _NUM = {"type": "number"}
-_AMOUNT = {"oneOf": [_NUM, {"type": "array", "items": _NUM, "minItems": 1}]}
 _TEXT = {"type": "string"}
+# An uncertain number (optimizer/spec/uncertain.py): allowed wherever _QTY is used.
+_DIST_PARAMS = {
+    "triangular": ["low", "mode", "high"],
+    "pert": ["low", "mode", "high"],
+    "uniform": ["low", "high"],
+    "normal": ["mean", "sd"],
+    "lognormal": ["median", "low", "high"],
+    "dirichlet": ["concentration"],
+}
+_DIST = {
+    "type": "object",
+    "required": ["dist"],
+    "additionalProperties": False,
+    "properties": {
+        "dist": {"enum": list(_DIST_PARAMS)},
+        **{k: _NUM for k in ("low", "mode", "high", "mean", "sd", "median", "concentration")},
+        "point": {**_NUM, "description": "the number solve uses (default: mode, mean or median)"},
+        "group": {**_TEXT, "description": "distributions of a group share one random quantile"},
+        "description": _TEXT,
+        "source": _TEXT,
+    },
+    "allOf": [
+        {"if": {"properties": {"dist": {"const": k}}}, "then": {"required": v}}
+        for k, v in _DIST_PARAMS.items()
+    ],
+    "description": "an uncertain number: a distribution table",
+}
+_QTY = {"oneOf": [_NUM, _DIST]}
+_AMOUNT = {"oneOf": [_NUM, _DIST, {"type": "array", "items": _QTY, "minItems": 1}]}
 _YEARS = {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}
 _MEMBER = {"type": "string", "pattern": r"^[^\s.]+(\.[^\s.]+)?$"}
 
@@ -62,7 +90,9 @@ SCHEMA: dict[str, Any] = {
                 "required": ["id", "probability"],
                 "properties": {
                     "id": _ID,
-                    "probability": {"type": "number", "minimum": 0, "maximum": 1},
+                    "probability": {
+                        "oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, _DIST]
+                    },
                     "description": _TEXT,
                     "source": _TEXT,
                 },
@@ -80,9 +110,10 @@ SCHEMA: dict[str, Any] = {
                     "capacity": {
                         "oneOf": [
                             _NUM,
+                            _DIST,
                             {
                                 "type": "object",
-                                "patternProperties": {r"^\d+$": _NUM},
+                                "patternProperties": {r"^\d+$": _QTY},
                                 "additionalProperties": False,
                             },
                         ]
@@ -168,10 +199,10 @@ SCHEMA: dict[str, Any] = {
                     "unit": _TEXT,
                     "stage": {"enum": [1, 2]},
                     "integer": {"type": "boolean"},
-                    "lower": _NUM,
-                    "upper": _NUM,
+                    "lower": _QTY,
+                    "upper": _QTY,
                     "value": {
-                        "oneOf": [_NUM, {"type": "object", "additionalProperties": _NUM}],
+                        "oneOf": [_NUM, _DIST, {"type": "object", "additionalProperties": _QTY}],
                         "description": "value per unit: a number or scenario id -> number",
                     },
                 },
@@ -185,7 +216,9 @@ SCHEMA: dict[str, Any] = {
                 "required": ["id", "value"],
                 "properties": {
                     "id": _ID,
-                    "value": {"oneOf": [_NUM, {"type": "object", "additionalProperties": _NUM}]},
+                    "value": {
+                        "oneOf": [_NUM, _DIST, {"type": "object", "additionalProperties": _QTY}]
+                    },
                     "description": _TEXT,
                     "source": _TEXT,
                 },
@@ -206,6 +239,17 @@ SCHEMA: dict[str, Any] = {
                     "description": _TEXT,
                     "source": _TEXT,
                 },
+            },
+        },
+        "uncertainty": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "probabilities": {
+                    **_DIST,
+                    "description": 'the scenario probabilities as a whole: { dist = "dirichlet", '
+                    "concentration = 50 } around the stated ones",
+                }
             },
         },
         "tables": {

@@ -23,6 +23,15 @@ DEFAULT_MAX_COLUMNS = 2_000_000
 _isfinite = math.isfinite
 
 
+def _int_float(value: int, path: str) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # hundreds of digits
+        raise InputError(
+            "expected a finite number, got a whole number too large", path=path
+        ) from None
+
+
 def _amount(value: object, path: str, n_periods: int) -> Amount:
     t = type(value)
     if t is float:
@@ -30,7 +39,7 @@ def _amount(value: object, path: str, n_periods: int) -> Amount:
             raise InputError(f"expected a finite number, got {value!r}", path=path)
         return value  # type: ignore[return-value]
     if t is int:
-        return float(value)  # type: ignore[arg-type]
+        return _int_float(value, path)  # type: ignore[arg-type]
     if t is tuple or t is list:
         if not value:
             raise InputError("expected a non-empty list of numbers", path=path)
@@ -49,6 +58,8 @@ def _amount(value: object, path: str, n_periods: int) -> Amount:
                     v = float(v)
                 else:
                     raise InputError(f"expected a number, got {v!r}", path=f"{path}[{i}]")
+            elif tv is int:
+                v = _int_float(v, f"{path}[{i}]")
             if not _isfinite(v):
                 raise InputError(f"expected a finite number, got {v!r}", path=f"{path}[{i}]")
             out.append(float(v))
@@ -215,6 +226,8 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
     total = 0.0
     for i, s in enumerate(spec.scenarios):
         p = s.probability
+        if type(p) is int:
+            p = _int_float(p, f"scenarios[{i}].probability")
         if isinstance(p, bool) or not isinstance(p, int | float) or not math.isfinite(p):
             raise InputError(f"expected a number, got {p!r}", path=f"scenarios[{i}].probability")
         if not 0.0 <= p <= 1.0:

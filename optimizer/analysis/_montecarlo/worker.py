@@ -1,0 +1,409 @@
+"""A worker: one loaded HiGHS MIP and LP, and the loop over a chunk of draws."""
+
+from __future__ import annotations
+
+import copyreg
+import math
+import threading
+import time
+import types
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...errors import SolverError
+from .linear import TOL, DrawData, Drawn, LinearModel, _tol
+
+
+# Specs hold read-only mappings (``types.MappingProxyType``), which pickle cannot send to a
+# worker process or a Dask worker by default: send them as the dict they wrap.
+def _mappingproxy(d: dict) -> types.MappingProxyType:
+    return types.MappingProxyType(d)
+
+
+copyreg.pickle(types.MappingProxyType, lambda m: (_mappingproxy, (dict(m),)))
+
+FIRST_STAGE = 32
+POOL_LIMIT = 256
+ANCHOR_LIMIT = 100
+LP_PROBE = 32  # when the LP step is off, it still runs on every 32nd draw to see if it pays
+
+OK, INFEASIBLE, LIMIT = 0, 1, 2
+BY_POOL, BY_LP, BY_MIP = 0, 1, 2
+
+
+@dataclass(eq=False)
+class Anchors:
+    """Draws of earlier stages whose optimum is proven: for draw ``a``, ``c_a x <= b_a``
+    (``b_a`` the proven bound) holds for every package feasible in a draw whose feasible
+    set lies inside draw ``a``'s -- checked from the varying constraint data (``nest``).
+    Added to the LP relaxation as cuts, they let a known package be proved optimal without
+    branch-and-bound once the draw's objective lies among earlier ones with that optimum.
+    """
+
+    token: str
+    C: np.ndarray  # (k, n) objectives
+    b: np.ndarray  # (k,) proven bounds
+    nest: np.ndarray  # (k, varying constraint numbers)
+
+    @property
+    def n(self) -> int:
+        return int(self.b.shape[0])
+
+
+# ---- a worker: loaded models, one draw at a time -------------------------------------------
+
+
+@dataclass(eq=False)
+class Context:
+    """Everything a worker needs; sent with each chunk, loaded once per worker thread."""
+
+    token: str
+    lm: LinearModel
+    v0: np.ndarray
+    base_x: np.ndarray | None
+    first_stage: np.ndarray  # mask of first-stage columns (commitments, stage-1 responses)
+    recourse: bool  # the problem has recourse (stage-2) or continuous columns
+    time_limit: float | None
+    mip_gap: float
+
+
+def _tune(h, ctx: Context) -> None:
+    """Options for many small solves that start from a good incumbent: one thread, no
+    primal heuristics (the pool's package is the start), no restarts, no symmetry detection,
+    and pseudocosts trusted at once (strong branching costs more than the few nodes)."""
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("mip_rel_gap", ctx.mip_gap)
+    h.setOptionValue("mip_allow_restart", False)
+    h.setOptionValue("mip_detect_symmetry", False)
+    h.setOptionValue("mip_pscost_minreliable", 0)
+    for name in (
+        "mip_heuristic_run_feasibility_jump",
+        "mip_heuristic_run_rins",
+        "mip_heuristic_run_rens",
+        "mip_heuristic_run_root_reduced_cost",
+    ):
+        h.setOptionValue(name, False)
+
+
+class _Loaded:
+    """A HiGHS model kept loaded; changes are passed only where a number differs."""
+
+    def __init__(self, model, ctx: Context, mip: bool) -> None:
+        from solvers import SolveOptions
+        from solvers.highs import load_highs
+
+        self.model = model
+        self.h = load_highs(model, SolveOptions(time_limit=ctx.time_limit, mip_gap=ctx.mip_gap))
+        _tune(self.h, ctx)
+        self.mip = mip
+        self.c = np.asarray(model.c, dtype=float).copy()
+        self.rl = np.asarray(model.row_lower, dtype=float).copy()
+        self.ru = np.asarray(model.row_upper, dtype=float).copy()
+        self.cl = np.asarray(model.col_lower, dtype=float).copy()
+        self.cu = np.asarray(model.col_upper, dtype=float).copy()
+        self.A_val: np.ndarray | None = None
+        self.solve_time = 0.0
+
+    def apply(self, d: DrawData, lm: LinearModel, cl=None, cu=None) -> None:
+        h = self.h
+        ch = np.nonzero(d.c != self.c)[0]
+        if ch.size:
+            h.changeColsCost(int(ch.size), ch.astype(np.int32), d.c[ch])
+            self.c[ch] = d.c[ch]
+        chr_ = np.nonzero((d.rl != self.rl) | (d.ru != self.ru))[0]
+        if chr_.size:
+            h.changeRowsBounds(int(chr_.size), chr_.astype(np.int32), d.rl[chr_], d.ru[chr_])
+            self.rl[chr_] = d.rl[chr_]
+            self.ru[chr_] = d.ru[chr_]
+        cl = d.cl if cl is None else cl
+        cu = d.cu if cu is None else cu
+        chc = np.nonzero((cl != self.cl) | (cu != self.cu))[0]
+        if chc.size:
+            h.changeColsBounds(int(chc.size), chc.astype(np.int32), cl[chc], cu[chc])
+            self.cl[chc] = cl[chc]
+            self.cu[chc] = cu[chc]
+        if d.A_idx.size:
+            old = self.A_val
+            sel = np.arange(d.A_idx.size) if old is None else np.nonzero(d.A_val != old)[0]
+            rows, cols = lm.rows[d.A_idx[sel]], lm.cols[d.A_idx[sel]]
+            for r, j, v in zip(rows.tolist(), cols.tolist(), d.A_val[sel].tolist(), strict=True):
+                h.changeCoeff(r, j, v)
+            self.A_val = d.A_val.copy()
+
+    def run(self, start: np.ndarray | None = None, clear: bool = True):
+        """Solve, by default from a cleared state (so the result does not depend on earlier
+        solves): (status, x, objective, proven bound)."""
+        import highspy
+
+        h = self.h
+        if clear:
+            h.clearSolver()
+        if start is not None:
+            sol = highspy.HighsSolution()
+            sol.col_value = list(map(float, start))
+            sol.value_valid = True
+            h.setSolution(sol)
+        t0 = time.perf_counter()
+        h.run()
+        self.solve_time += time.perf_counter() - t0
+        ms = h.getModelStatus()
+        S = highspy.HighsModelStatus
+        info = h.getInfo()
+        x = None
+        if info.primal_solution_status == 2:
+            x = np.asarray(h.getSolution().col_value, dtype=float)
+        if ms == S.kOptimal:
+            z = float(info.objective_function_value)
+            return "optimal", x, z, float(info.mip_dual_bound) if self.mip else z
+        if ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
+            return "infeasible", None, None, None
+        if ms == S.kUnbounded:
+            return "unbounded", None, None, None
+        if ms in (S.kTimeLimit, S.kIterationLimit, S.kInterrupt, S.kSolutionLimit):
+            return "limit", x, None if x is None else float(info.objective_function_value), None
+        return "error", None, None, None
+
+
+class Worker:
+    """One worker's loaded models and the draw loop (see the module docstring)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.lm = ctx.lm
+        self.drawn = Drawn(ctx.lm)
+        base = ctx.lm.base
+        self.base = base
+        self.sgn = 1.0 if base.maximize else -1.0
+        self.is_mip = bool(base.integrality.any())
+        self.mip = _Loaded(base, ctx, True)
+        self.lp = _Loaded(base.relaxed(), ctx, False) if self.is_mip else None
+        self.fixed: _Loaded | None = None
+        self.int_cols = np.nonzero(base.integrality)[0]
+        self.anchors: Anchors | None = None
+        self.anchor_up: np.ndarray | None = None
+
+    def set_anchors(self, anchors: Anchors | None) -> None:
+        """Put the stage's anchor cuts into the loaded LP (rows after the model's own)."""
+        if self.lp is None or anchors is None:
+            return
+        if self.anchors is not None and self.anchors.token == anchors.token:
+            return
+        h, m = self.lp.h, self.base.m
+        if self.anchors is not None and self.anchors.n:
+            h.deleteRows(self.anchors.n, np.arange(m, m + self.anchors.n, dtype=np.int32))
+        if anchors.n:
+            C = self.sgn * anchors.C
+            nz = C != 0
+            starts = np.concatenate([[0], np.cumsum(nz.sum(axis=1))[:-1]]).astype(np.int32)
+            idx = np.nonzero(nz)[1].astype(np.int32)
+            k = anchors.n
+            h.addRows(k, np.full(k, -np.inf), np.full(k, np.inf), int(idx.size), starts, idx, C[nz])
+        self.anchors = anchors
+        self.anchor_up = np.full(anchors.n, np.inf)
+
+    def _anchor_bounds(self, d: DrawData) -> None:
+        a = self.anchors
+        if a is None or a.n == 0:
+            return
+        up = np.where(
+            self.drawn.contained(d, a), self.sgn * a.b + 1e-9 * np.maximum(1.0, np.abs(a.b)), np.inf
+        )
+        ch = np.nonzero(up != self.anchor_up)[0]
+        if ch.size:
+            rows = (self.base.m + ch).astype(np.int32)
+            self.lp.h.changeRowsBounds(int(ch.size), rows, np.full(ch.size, -np.inf), up[ch])
+            self.anchor_up[ch] = up[ch]
+
+    def solver_time(self) -> float:
+        t = self.mip.solve_time
+        for m in (self.lp, self.fixed):
+            if m is not None:
+                t += m.solve_time
+        return t
+
+    def _pool_best(self, d: DrawData, pool) -> tuple[int, float]:
+        """Index (in the pool) and value of the best pool package feasible in the draw;
+        among packages within ``TOL`` of the best, the one earliest in the pool."""
+        if pool is None or pool.shape[0] == 0:
+            return -1, math.nan
+        vals = self.sgn * (pool @ d.c)
+        order = np.argsort(-vals, kind="stable")
+        best, best_v = -1, -math.inf
+        for k in range(0, order.size, 16):  # feasibility checked 16 packages at a time
+            batch = order[k : k + 16]
+            if best >= 0:
+                batch = batch[vals[batch] >= best_v - _tol(best_v)]
+                if batch.size == 0:
+                    break
+            ok = batch[self.drawn.violations(d, pool[batch]) <= TOL]
+            if ok.size:
+                if best < 0:
+                    best_v = float(vals[ok[0]])
+                    ok = ok[vals[ok] >= best_v - _tol(best_v)]
+                    best = int(ok.min())
+                else:
+                    best = min(best, int(ok.min()))
+        if best < 0:
+            return -1, math.nan
+        return best, float(pool[best] @ d.c)
+
+    def solve(self, d: DrawData, pool, use_lp: bool = True):
+        """(status, how, x, value, proven bound) of one draw."""
+        inc, inc_v = self._pool_best(d, pool)
+        inc_x = pool[inc] if inc >= 0 else None
+        start = inc_x
+        if self.lp is not None and use_lp:
+            self.lp.apply(d, self.lm)
+            self._anchor_bounds(d)
+            # warm-started: only its optimal value is used, and that does not depend on
+            # earlier solves (an integral LP solution is re-derived by the MIP below)
+            st, x_lp, z_lp, _ = self.lp.run(clear=False)
+            if st == "infeasible":
+                return INFEASIBLE, BY_LP, None, math.nan, math.nan
+            if st != "optimal":
+                raise SolverError(f"the LP relaxation of a draw failed: {st}")
+            if inc >= 0 and self.sgn * z_lp <= self.sgn * inc_v + _tol(inc_v):
+                return OK, BY_POOL, inc_x, inc_v, z_lp
+            xi = x_lp[self.int_cols]
+            if np.all(np.abs(xi - np.round(xi)) <= 1e-9):
+                x = x_lp.copy()
+                x[self.int_cols] = np.round(xi)
+                if self.drawn.violation(d, x) <= TOL:
+                    v = float(d.c @ x)
+                    if inc < 0 or self.sgn * v > self.sgn * inc_v + _tol(v):
+                        # a new package: take the vertex of a cold solve, which does not
+                        # depend on earlier solves
+                        st, x_lp, z_lp, _ = self.lp.run(clear=True)
+                        xi = x_lp[self.int_cols]
+                        if st == "optimal" and np.all(np.abs(xi - np.round(xi)) <= 1e-9):
+                            x = x_lp.copy()
+                            x[self.int_cols] = np.round(xi)
+                            return OK, BY_LP, x, float(d.c @ x), z_lp
+        self.mip.apply(d, self.lm)
+        st, x, z, bound = self.mip.run(start)
+        if st == "infeasible":
+            return INFEASIBLE, BY_MIP, None, math.nan, math.nan
+        if st == "unbounded":
+            raise SolverError("a draw's model is unbounded")
+        if x is None:
+            if st == "limit":
+                return LIMIT, BY_MIP, None, math.nan, math.nan
+            raise SolverError(f"HiGHS failed on a draw: {st}")
+        if inc >= 0 and self.sgn * inc_v >= self.sgn * z - _tol(z):
+            return OK, BY_MIP, inc_x, inc_v, bound
+        x = x.copy()
+        x[self.int_cols] = np.round(x[self.int_cols])
+        if st != "optimal":
+            return LIMIT, BY_MIP, x, float(d.c @ x), math.nan
+        return OK, BY_MIP, x, float(d.c @ x), bound
+
+    def base_value(self, d: DrawData) -> float:
+        """The point-value package's value in the draw (NaN when it is infeasible there)."""
+        x = self.ctx.base_x
+        if x is None:
+            return math.nan
+        if not self.ctx.recourse:
+            return float(d.c @ x) if self.drawn.violation(d, x) <= TOL else math.nan
+        if self.fixed is None:  # first-stage columns fixed to the package; recourse re-optimised
+            fs = self.ctx.first_stage
+            b = self.base
+            lo, up = b.col_lower.copy(), b.col_upper.copy()
+            lo[fs] = up[fs] = x[fs]
+            self.fixed = _Loaded(b.with_bounds(col_lower=lo, col_upper=up), self.ctx, True)
+        fs = self.ctx.first_stage
+        cl, cu = d.cl.copy(), d.cu.copy()
+        cl[fs] = cu[fs] = x[fs]
+        self.fixed.apply(d, self.lm, cl, cu)
+        st, xf, _, _ = self.fixed.run()
+        return float(d.c @ xf) if st == "optimal" else math.nan
+
+
+_LOCAL = threading.local()
+
+
+def _worker(ctx: Context) -> Worker:
+    cache = getattr(_LOCAL, "workers", None)
+    if cache is None:
+        cache = _LOCAL.workers = {}
+    w = cache.get(ctx.token)
+    if w is None:
+        cache.clear()
+        w = cache[ctx.token] = Worker(ctx)
+    return w
+
+
+@dataclass
+class ChunkResult:
+    draws: np.ndarray
+    status: np.ndarray
+    how: np.ndarray
+    value: np.ndarray
+    bound: np.ndarray
+    used_lp: np.ndarray
+    base_value: np.ndarray
+    keys: list[tuple[int, ...]]
+    new: dict[tuple[int, ...], np.ndarray]
+    worst_violation: float
+    solver_time: float
+    busy_time: float
+
+
+def package_key(model, x: np.ndarray | None) -> tuple[int, ...]:
+    if x is None:
+        return ()
+    j = np.nonzero((x[: model.n_decision] > 0.5) & (model.col_commitment[: model.n_decision] >= 0))
+    return tuple(int(i) for i in j[0])
+
+
+def run_chunk(
+    ctx: Context,
+    draws: np.ndarray,
+    deltas: np.ndarray,
+    probs: np.ndarray,
+    pool,
+    lp_mode: str = "all",
+    anchors: Anchors | None = None,
+) -> ChunkResult:
+    """Solve the draws of one chunk (runs in a worker process or thread)."""
+    t0 = time.perf_counter()
+    w = _worker(ctx)
+    s0 = w.solver_time()
+    pool = pool.toarray()  # sent sparse; dense rows here
+    k = len(draws)
+    status = np.zeros(k, dtype=np.int8)
+    how = np.zeros(k, dtype=np.int8)
+    value = np.full(k, np.nan)
+    bound = np.full(k, np.nan)
+    used_lp = np.zeros(k, dtype=bool)
+    base_value = np.full(k, np.nan)
+    w.set_anchors(anchors)
+    keys: list[tuple[int, ...]] = []
+    new: dict[tuple[int, ...], np.ndarray] = {}
+    worst = 0.0
+    for i in range(k):
+        d = w.drawn.at(deltas[i], probs[i])
+        use_lp = lp_mode == "all" or (lp_mode == "probe" and draws[i] % LP_PROBE == 0)
+        st, hw, x, v, b = w.solve(d, pool, use_lp)
+        status[i], how[i], value[i], bound[i], used_lp[i] = st, hw, v, b, use_lp
+        key = package_key(w.base, x)
+        keys.append(key)
+        if x is not None:
+            worst = max(worst, w.drawn.violation(d, x))
+            if key not in new:
+                new[key] = x
+        base_value[i] = w.base_value(d)
+    return ChunkResult(
+        draws=np.asarray(draws),
+        status=status,
+        how=how,
+        value=value,
+        bound=bound,
+        used_lp=used_lp,
+        base_value=base_value,
+        keys=keys,
+        new=new,
+        worst_violation=worst,
+        solver_time=w.solver_time() - s0,
+        busy_time=time.perf_counter() - t0,
+    )

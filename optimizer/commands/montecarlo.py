@@ -1,0 +1,337 @@
+"""``optimizer montecarlo``: re-solve for draws of the uncertain inputs; core index, packages,
+the risk of the point-value package."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import click
+
+from ..cli import emit, handle_errors, load_problem, problem_options
+from ..errors import InputError
+
+MAX_INPUT_ROWS = 25
+
+
+def _pct(x: float) -> str:
+    return "-" if x is None or not math.isfinite(x) else f"{x:.1%}"
+
+
+def montecarlo_tables(r) -> list:
+    from ..report.tables import fmt, table
+
+    vu = f" ({r.value_unit})" if r.value_unit else ""
+    st = r.stats
+    head = (
+        f"[bold]Monte Carlo: {r.title or r.problem}[/bold]\n"
+        f"draws: {r.n_done} of {r.n_requested}   seed: {r.seed}   uncertain inputs: "
+        f"{len(r.inputs)}   workers: {st.workers}   time: {st.wall_time_s:.2f} s "
+        f"({st.draws_per_second:,.0f} draws/s)"
+    )
+    if r.interrupted:
+        head += f"\n[bold]interrupted[/bold]: the figures cover the {r.n_done} draws done"
+    out: list = [head]
+    rows = [[i.path, i.distribution, i.point, str(i.locations)] for i in r.inputs]
+    more = len(rows) - MAX_INPUT_ROWS
+    out.append(
+        table(
+            "Uncertain inputs (point value = what solve uses)",
+            ["input", "distribution", "point", "numbers set"],
+            rows[:MAX_INPUT_ROWS],
+            right=(2, 3),
+        )
+    )
+    if more > 0:
+        out.append(f"... and {more} more (--format json lists them all)")
+    o = r.optimal
+    out.append(
+        table(
+            f"Optimal expected value{vu}, {o.n} draws",
+            ["mean", "P5", "P50", "P95", "min", "max"],
+            [[o.mean, o.p5, o.p50, o.p95, o.min, o.max]],
+            right=range(6),
+        )
+    )
+    rows = [
+        [f"{c.commitment}.{c.option}", f"{c.core_index:.3f}", c.label, "yes" if c.in_base else ""]
+        for c in r.core
+    ]
+    out.append(
+        table(
+            "Core index: share of draws with the option in the optimal package",
+            ["option", "core index", "label", "in point-value package"],
+            rows,
+            right=(1,),
+        )
+    )
+    out.append(
+        "core >= 0.9, exterior <= 0.1, borderline between (Robust Portfolio Modeling: "
+        "Liesiö, Mild & Salo 2007)"
+    )
+    rows = [
+        [str(k + 1), _pct(p.share), str(p.count), p.mean_value, p.change()]
+        for k, p in enumerate(r.packages)
+    ]
+    out.append(
+        table(
+            f"Most frequent optimal packages ({st.distinct_packages} distinct)",
+            ["#", "share", "draws", f"mean value{vu}", "change from the point-value package"],
+            rows,
+            right=(1, 2, 3),
+        )
+    )
+    b = r.base
+    worse = "worse than the draw's best"
+    if b.regret_threshold > 0:
+        worse += f" by more than {fmt(b.regret_threshold, 6)}"
+    out.append(
+        table(
+            f"Point-value package across the draws{vu}",
+            ["mean", "P5", "P50", "P95", "optimal in", worse, "infeasible in"],
+            [
+                [
+                    b.value.mean,
+                    b.value.p5,
+                    b.value.p50,
+                    b.value.p95,
+                    _pct(b.optimal_share),
+                    _pct(b.worse_share),
+                    _pct(b.infeasible_share),
+                ]
+            ],
+            right=range(7),
+        )
+    )
+    out.append(
+        f"its value at the point values: {fmt(b.point_value, 6)}; mean and percentiles over "
+        "the draws where it is feasible"
+    )
+    v = r.verification
+    check = (
+        f"every draw's package re-checked against its drawn constraints; "
+        f"{len(v.draws)} draws rebuilt from the problem and solved from scratch "
+        f"(largest difference {v.max_difference:.2g})"
+    )
+    if v.packages_evaluated:
+        check += ", their packages evaluated on the rebuilt problems"
+    out.append(
+        f"solves: {st.by_pool} proved by a known package reaching the LP bound, "
+        f"{st.by_lp} by an integral LP, {st.by_mip} full MIP solves; "
+        f"{st.infeasible} infeasible draws, {st.limits} at a limit\n"
+        f"time: {st.solver_share:.0%} of the draw loop inside HiGHS; setup "
+        f"{st.setup_time_s:.2f} s ({st.compiles} compiles)\n"
+        f"check: {check}"
+    )
+    return out
+
+
+def _progress(enabled: bool):
+    """A rich progress bar on stderr, or nothing."""
+    if not enabled:
+        return None, None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+        console=None,
+    )
+    from rich.console import Console
+
+    bar.console = Console(file=sys.stderr)
+    task = bar.add_task("draws", total=None)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, update
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them cleanly."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@click.command(name="montecarlo")
+@problem_options
+@click.option(
+    "-n",
+    "--draws",
+    "n",
+    type=click.IntRange(1, 10_000_000),
+    default=1000,
+    show_default=True,
+    help="Number of draws.",
+)
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Random seed.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 512),
+    default=1,
+    show_default=True,
+    help="Local worker processes (1: in this process).",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Run on an existing Dask cluster (needs the 'distributed' extra).",
+)
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(1),
+    default=None,
+    help="Draws per task (default: from the number of workers).",
+)
+@click.option(
+    "--regret-threshold",
+    type=click.FloatRange(0),
+    default=0.0,
+    show_default=True,
+    help="Report how often the point-value package is worse than the draw's best by more "
+    "than this (in the problem's value unit).",
+)
+@click.option(
+    "--verify",
+    type=click.IntRange(0),
+    default=20,
+    show_default=True,
+    help="Draws rebuilt from the problem and solved from scratch as an independent check.",
+)
+@click.option(
+    "--top", type=click.IntRange(1), default=10, show_default=True, help="Packages shown."
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(0, min_open=True),
+    default=None,
+    help="Seconds the solver may run on one draw.",
+)
+@click.option(
+    "--mip-gap", type=click.FloatRange(0, 1), default=None, help="Relative MIP gap of each solve."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write to FILE (atomically) instead of stdout.",
+)
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: when stderr is a terminal).",
+)
+@handle_errors
+def command(
+    problem,
+    sets,
+    force,
+    forbid,
+    max_columns,
+    n,
+    seed,
+    workers,
+    scheduler,
+    chunk_size,
+    regret_threshold,
+    verify,
+    top,
+    time_limit,
+    mip_gap,
+    fmt,
+    output,
+    progress,
+):
+    """Re-solve PROBLEM for N draws of its uncertain inputs (numbers given as distributions)
+    and report how robust the recommendation is: the distribution of the optimal expected
+    value, each option's core index, the most frequent packages, and the risk of the package
+    recommended at the point values. Results are the same for any --workers or --scheduler.
+    Ctrl-C stops and reports the draws done (exit code 130).
+
+    \b
+    Examples:
+      optimizer montecarlo my_problem.toml -n 10000 --seed 7
+      optimizer montecarlo my_problem.toml -n 10000 --workers 2 --format json -o mc.json
+      optimizer montecarlo my_problem.toml -n 100000 --scheduler tcp://10.0.0.5:8786
+    """
+    from ..analysis.montecarlo import monte_carlo
+
+    if scheduler is not None and workers != 1:
+        raise InputError("give --workers or --scheduler, not both", where="--scheduler")
+    spec = load_problem(problem, sets, force, forbid, max_columns)
+    if progress is None:
+        progress = sys.stderr.isatty()
+    bar, update = _progress(progress)
+    executor = client = None
+    try:
+        if scheduler is not None:
+            try:
+                from distributed import Client
+            except ImportError:
+                raise InputError(
+                    "--scheduler needs the 'distributed' package: pip install "
+                    "'commitment-optimizer[distributed]'",
+                    where="--scheduler",
+                ) from None
+            try:
+                client = Client(scheduler, timeout=30)
+            except OSError as e:
+                raise InputError(f"cannot reach the scheduler: {e}", where="--scheduler") from None
+            executor = client.get_executor()
+            workers = max(1, sum(client.nthreads().values()))
+        elif workers > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            executor = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_ignore_sigint,
+            )
+        if bar is not None:
+            bar.start()
+        result = monte_carlo(
+            spec,
+            n,
+            seed,
+            executor=executor,
+            workers=workers,
+            chunk_size=chunk_size,
+            regret_threshold=regret_threshold,
+            verify=verify,
+            time_limit=time_limit,
+            mip_gap=mip_gap,
+            top=top,
+            progress=update,
+        )
+    finally:
+        if bar is not None:
+            bar.stop()
+        if client is not None:
+            executor.shutdown(wait=True)  # a Dask executor has no cancel_futures
+        elif executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if client is not None:
+            client.close()
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), indent=2) + "\n"
+    else:
+        from ..report.tables import render
+
+        text = render(montecarlo_tables(result), width=140)
+    emit(text, output)
+    if result.interrupted:
+        click.echo(f"interrupted after {result.n_done} of {result.n_requested} draws", err=True)
+        sys.exit(130)
