@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any
 
 from .errors import InfeasibleError, LimitError, SolverError, VerificationError
@@ -69,7 +70,11 @@ def solve(
     if model is None:
         model = compile(problem, objective, solver=backend, options=opts)
     res = backend.solve(model, opts)
-    return finish(problem, model, res, backend, opts)
+    sol = finish(problem, model, res, backend, opts)
+    from .numerics import scaling_warnings
+
+    notes = scaling_warnings(model)  # coefficients spanning too many orders of magnitude
+    return replace(sol, warnings=sol.warnings + notes) if notes else sol
 
 
 def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solution:
@@ -97,8 +102,11 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
             raise LimitError(
                 f"{problem.name}: no package found within the limits ({res.raw_status})"
             )
+        import solvers
+
         raise SolverError(
             f"{problem.name}: solver '{res.solver}' failed: {res.status.value} ({res.raw_status or res.message})"
+            f"; available: {', '.join(solvers.available())}"
         )
     chosen = decode(model, res.x)
     responses = decode_responses(model, res.x)

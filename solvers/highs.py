@@ -85,20 +85,65 @@ def load_highs(model, options: SolveOptions):
     return h
 
 
+_INTERRUPT_EVENTS = ("cbSimplexInterrupt", "cbIpmInterrupt", "cbMipInterrupt")
+
+
+def _run_interruptible(h, deadline: float | None) -> None:
+    """``h.run()`` in a worker thread while this thread waits, so that the watchdog
+    (``deadline``, a ``time.perf_counter()`` value) and Ctrl-C can stop it.
+
+    HiGHS stops when an interrupt callback says so; highspy's ``cancelSolve`` does nothing
+    unless such callbacks are subscribed, so this subscribes its own for the run. On Ctrl-C
+    (``KeyboardInterrupt`` in this thread) the solve is stopped, waited for, and the
+    ``KeyboardInterrupt`` raised again for the caller.
+    """
+    stop = threading.Event()
+
+    def on_interrupt(event) -> None:
+        if stop.is_set():
+            event.interrupt()
+
+    events = (getattr(h, name, None) for name in _INTERRUPT_EVENTS)
+    hooks = [e for e in events if hasattr(e, "subscribe")]  # highspy >= 1.8
+    for hook in hooks:
+        hook.subscribe(on_interrupt)
+    done = threading.Event()
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            h.run()
+        except BaseException as e:  # handed to the waiting thread
+            failure.append(e)
+        finally:
+            done.set()
+
+    worker = threading.Thread(target=work, name="highs-run", daemon=True)
+    try:
+        worker.start()
+        while not done.wait(0.05):
+            if deadline is not None and time.perf_counter() > deadline:
+                stop.set()  # the watchdog: HiGHS overran its own time limit
+                deadline = None
+    except KeyboardInterrupt:
+        stop.set()
+        done.wait()
+        raise
+    finally:
+        for hook in hooks:
+            hook.unsubscribe(on_interrupt)
+    if failure:
+        raise failure[0]
+
+
 def run_loaded(h, model, options: SolveOptions, name: str = "highs") -> SolveResult:
     """Run an already loaded ``Highs`` and read the result (also used by re-solve paths)."""
 
     t0 = time.perf_counter()
-    timer = None
+    deadline = None
     if options.time_limit is not None:
-        timer = threading.Timer(float(options.time_limit) + WATCHDOG_GRACE_S, h.cancelSolve)
-        timer.daemon = True
-        timer.start()
-    try:
-        h.run()
-    finally:
-        if timer is not None:
-            timer.cancel()
+        deadline = t0 + float(options.time_limit) + WATCHDOG_GRACE_S
+    _run_interruptible(h, deadline)
     elapsed = time.perf_counter() - t0
     ms = h.getModelStatus()
     status = _status_map().get(ms, Status.UNKNOWN)

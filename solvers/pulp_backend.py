@@ -159,13 +159,18 @@ class PulpSolver:
             t0 = time.perf_counter()
             try:
                 prob.solve(solver)
-            except pulp.PulpSolverError as e:
+            except Exception as e:  # PulpSolverError, or a broken program's unreadable output
+                message = (
+                    str(e)
+                    if isinstance(e, pulp.PulpSolverError)
+                    else f"its output could not be read: {type(e).__name__}: {e}"
+                )
                 return SolveResult(
                     Status.ERROR,
                     None,
                     None,
                     solver=self.name,
-                    message=str(e),
+                    message=message,
                     time_s=time.perf_counter() - t0,
                 )
             elapsed = time.perf_counter() - t0

@@ -1,0 +1,100 @@
+"""Numerical care: how widely a ``MatrixModel``'s numbers range, and a warning when too widely.
+
+Solvers work in double precision with absolute tolerances of about 1e-6 (feasibility,
+integrality) to 1e-9; the independent check (``optimizer.solution``) accepts a violation of
+1e-6 x max(1, |capacity|). When the nonzero magnitudes within one part of a model -- the
+constraint matrix, the objective, the right-hand sides and bounds -- span more than
+``MAX_ORDERS`` orders of magnitude (a ratio above 1e9), those tolerances stop meaning the same
+thing across the model: a 1e-6 slack is noise next to a coefficient of 1e5 and decisive next to
+one of 1e-5. The answer is still verified, but it may be fragile; the warning says which part,
+the extremes and where they are, and suggests rescaling units (M$ rather than $).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_ORDERS = 9  # warn when max |x| / min |x| over the nonzeros of a part exceeds 10**MAX_ORDERS
+
+
+@dataclass(frozen=True)
+class Range:
+    """The smallest and largest nonzero magnitude in one part of a model, and where."""
+
+    part: str
+    smallest: float
+    largest: float
+    where_smallest: str = ""
+    where_largest: str = ""
+
+    @property
+    def orders(self) -> float:
+        """Orders of magnitude spanned: log10(largest / smallest)."""
+        return math.log10(self.largest / self.smallest)
+
+    def to_dict(self) -> dict:
+        return {
+            "part": self.part,
+            "smallest": self.smallest,
+            "largest": self.largest,
+            "orders": round(self.orders, 3),
+        }
+
+
+def _range(part: str, values: np.ndarray, names) -> Range | None:
+    mags = np.abs(np.asarray(values, dtype=float))
+    ok = np.isfinite(mags) & (mags > 0)
+    if not ok.any():
+        return None
+    idx = np.nonzero(ok)[0]
+    lo = idx[int(np.argmin(mags[idx]))]
+    hi = idx[int(np.argmax(mags[idx]))]
+    return Range(part, float(mags[lo]), float(mags[hi]), names(int(lo)), names(int(hi)))
+
+
+def ranges(model) -> list[Range]:
+    """Nonzero magnitude ranges of the matrix, the objective and the bounds of ``model``."""
+    A = model.A.tocsr()
+    rows = np.repeat(np.arange(A.shape[0]), np.diff(A.indptr))
+    out = [
+        _range(
+            "constraint coefficients",
+            A.data,
+            lambda k: f"{model.row_name(int(rows[k]))} x {model.col_name(int(A.indices[k]))}",
+        ),
+        _range("objective coefficients", model.c, model.col_name),
+    ]
+    m = model.m
+    bounds = np.concatenate([model.row_lower, model.row_upper])
+
+    def bound_name(k: int) -> str:
+        side = "lower" if k < m else "upper"
+        return f"{side} bound of {model.row_name(k % m)}"
+
+    out.append(_range("right-hand sides", bounds, bound_name))
+    n = model.n
+    cols = np.concatenate([model.col_lower, model.col_upper])
+
+    def col_bound_name(k: int) -> str:
+        side = "lower" if k < n else "upper"
+        return f"{side} bound of {model.col_name(k % n)}"
+
+    out.append(_range("variable bounds", cols, col_bound_name))
+    return [r for r in out if r is not None]
+
+
+def scaling_warnings(model, max_orders: float = MAX_ORDERS) -> tuple[str, ...]:
+    """One warning per part of ``model`` whose magnitudes span more than ``max_orders``."""
+    out = []
+    for r in ranges(model):
+        if r.orders > max_orders:
+            out.append(
+                f"numerics: {r.part} span {r.smallest:.3g} ({r.where_smallest}) to "
+                f"{r.largest:.3g} ({r.where_largest}), {r.orders:.1f} orders of magnitude "
+                f"(more than {max_orders:g}): solver tolerances of about 1e-6 may blur the "
+                "small ones; consider rescaling units (e.g. M$ instead of $)"
+            )
+    return tuple(out)
