@@ -33,27 +33,76 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except OptimizerError as e:
+            stop_activity()
             _fail(e)
         except KeyboardInterrupt:
+            stop_activity()
             click.echo("interrupted", err=True)
             sys.exit(130)
+        finally:
+            stop_activity()
 
     return wrapper
 
 
+def is_quiet() -> bool:
+    """Whether ``-q/--quiet`` was given to the running command."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("optimizer.quiet"))
+
+
+def is_verbose() -> bool:
+    """Whether ``-v/--verbose`` (the solver's log) was given to the running command."""
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.params.get("verbose"))
+
+
+# A transient spinner with the elapsed time on stderr while a command solves: only on a
+# terminal, never with --quiet or -v (the solver's log goes to the terminal then).
+_activity: list = []
+
+
+def start_activity(text: str) -> None:
+    if _activity or is_quiet() or is_verbose() or not sys.stderr.isatty():
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    bar.add_task(text, total=None)
+    bar.start()
+    _activity.append(bar)
+
+
+def stop_activity() -> None:
+    while _activity:
+        _activity.pop().stop()
+
+
 def emit(text: str, output: Path | None, quiet: bool = False) -> None:
+    """Print ``text`` on stdout, or write it to ``output`` atomically (styles removed).
+
+    With ``--quiet`` nothing is printed (the result still goes to ``output``)."""
+    stop_activity()
+    quiet = quiet or is_quiet()
     if output is not None:
         from .report.output import atomic_write
 
         try:
-            atomic_write(output, text)
+            atomic_write(output, click.unstyle(text))
         except OSError as e:
             raise InputError(
                 f"cannot write the output: {e.strerror or e}", where=str(output)
             ) from None
         if not quiet:
             click.echo(f"wrote {output}", err=True)
-    elif not quiet or text:
+    elif not quiet:
         click.echo(text, nl=not text.endswith("\n"))
 
 
@@ -63,7 +112,11 @@ def load_problem(
     force: tuple[str, ...] = (),
     forbid: tuple[str, ...] = (),
     max_columns: int | None = None,
+    *,
+    activity: bool = True,
 ):
+    """The problem a command was given, with --set/--force/--forbid applied. For commands that
+    solve, a spinner runs on stderr from here until the output (see ``start_activity``)."""
     from .spec import load
     from .spec.load import DEFAULT_MAX_BYTES
     from .spec.validate import DEFAULT_MAX_COLUMNS
@@ -83,6 +136,8 @@ def load_problem(
             spec = spec.forbid(*forbid)
     except InputError as e:
         raise InputError(e.message, where="--force/--forbid") from None
+    if activity and ctx is not None and "solver" in ctx.params:
+        start_activity(f"{ctx.info_name} {spec.name}")
     return spec
 
 
@@ -92,9 +147,34 @@ def _remember_max_bytes(ctx, param, value):
     return value
 
 
+def _remember_quiet(ctx, param, value):
+    if value:
+        ctx.meta["optimizer.quiet"] = True
+    return value
+
+
+def _complete_problem(ctx, param, incomplete: str):
+    """Shell completion for PROBLEM: the bundled problems' names, then files."""
+    from click.shell_completion import CompletionItem
+
+    from .spec import bundled_names
+
+    names = [CompletionItem(n) for n in bundled_names() if n.startswith(incomplete)]
+    return [*names, CompletionItem(incomplete, type="file")]
+
+
 def problem_options(fn):
     """PROBLEM and the options that change it: --set, --force, --forbid, --max-columns,
-    --max-bytes (kept in the context for ``load_problem``, so commands need no parameter)."""
+    --max-bytes (kept in the context for ``load_problem``, so commands need no parameter), and
+    -q/--quiet (kept in the context for ``emit``)."""
+    fn = click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_quiet,
+        help="Print nothing but errors (the exit code tells the outcome; --output is written).",
+    )(fn)
     fn = click.option(
         "--max-bytes",
         type=click.IntRange(1),
@@ -128,7 +208,7 @@ def problem_options(fn):
         metavar="PATH=VALUE",
         help="Override a number in the problem, e.g. resources.fiscal.capacity=40 (repeatable).",
     )(fn)
-    fn = click.argument("problem")(fn)
+    fn = click.argument("problem", shell_complete=_complete_problem)(fn)
     return fn
 
 
@@ -184,6 +264,9 @@ class LazyGroup(click.Group):
     def make_context(self, *args, **kwargs):
         try:
             return super().make_context(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as e:
+            click.echo(e.ctx.get_help())
+            raise click.exceptions.Exit(0) from None
         except click.UsageError as e:
             raise _usage_line(e) from None
 
@@ -227,6 +310,17 @@ def cli() -> None:
       optimizer solve canada-us-2025
       optimizer solve my_problem.toml --set resources.fiscal.capacity=40 --format json
       optimizer problems
+
+    Every command takes -h/--help (with examples); commands that take a PROBLEM take
+    -q/--quiet (only errors), and those that solve -v/--verbose (the solver's log). Exit
+    codes: 0 solved, 2 bad input or usage, 3 infeasible, 4 no solution within the limits or
+    solver failure.
+
+    \b
+    Shell completion (commands, options, bundled problem names):
+      bash: eval "$(_OPTIMIZER_COMPLETE=bash_source optimizer)"   # in ~/.bashrc
+      zsh:  eval "$(_OPTIMIZER_COMPLETE=zsh_source optimizer)"    # in ~/.zshrc
+      fish: _OPTIMIZER_COMPLETE=fish_source optimizer | source    # in config.fish
     """
 
 
@@ -253,7 +347,6 @@ def cli() -> None:
     default=None,
     help="Write to FILE (atomically) instead of stdout.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (with --output).")
 @handle_errors
 def solve(
     problem,
@@ -268,7 +361,6 @@ def solve(
     objective,
     fmt,
     output,
-    quiet,
 ):
     """Solve PROBLEM (a bundled name or a file) and print the verified optimal package.
 
@@ -299,9 +391,7 @@ def solve(
         from .report.tables import render, solution_tables
 
         text = render(solution_tables(sol))
-    if quiet and output is None:
-        return
-    emit(text, output, quiet)
+    emit(text, output)
 
 
 @cli.command()
@@ -317,10 +407,11 @@ def validate(problem, sets, force, forbid, max_columns):
     spec = load_problem(problem, sets, force, forbid, max_columns)
     n_opt = sum(len(c.options) for c in spec.commitments)
     years = "single period" if spec.years is None else f"{spec.years[0]}-{spec.years[1]}"
-    click.echo(
+    emit(
         f"{spec.name}: ok ({len(spec.commitments)} commitments, {n_opt} options, "
         f"{len(spec.scenarios)} scenarios, {len(spec.resources)} resources, "
-        f"{len(spec.relations)} relations, {years})"
+        f"{len(spec.relations)} relations, {years})",
+        None,
     )
 
 
@@ -442,7 +533,8 @@ def export(problem, sets, force, forbid, max_columns, objective, lp_file, mps_fi
     for path in (mps_file, lp_file):
         if path is not None:
             write_model(model, path)
-            click.echo(f"wrote {path}", err=True)
+            if not is_quiet():
+                click.echo(f"wrote {path}", err=True)
 
 
 def main() -> None:

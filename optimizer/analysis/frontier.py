@@ -35,7 +35,7 @@ import numpy as np
 
 from solvers.resolve import MAX_STEPS, Change, Key, Packages, Runner, bisect_edge
 
-from ..errors import InputError, OptimizerError, SolverError
+from ..errors import InputError, OptimizerError, SolverError, UsageError
 from .sensitivity import (
     FEASIBILITY_STEP,
     Session,
@@ -262,6 +262,12 @@ def capacity_frontier(
     max_points: int = DEFAULT_MAX_POINTS,
 ) -> Frontier:
     """Expected value as ``resource``'s capacities are scaled over [lo, hi] (see module doc)."""
+    if spec.responses:
+        raise UsageError(
+            f"{spec.name} has responses (two-stage recourse); this analysis covers packages of "
+            "commitments only, use 'optimizer scenarios' for value of information",
+            where="frontier",
+        )
     try:
         spec.resource(resource)
     except KeyError:

@@ -60,7 +60,7 @@ from solvers.resolve import (
     rhs_upper_edge,
 )
 
-from ..errors import InputError, SolverError
+from ..errors import InputError, SolverError, UsageError
 
 DEFAULT_TOLERANCE = 1e-4  # relative, for capacities
 FEASIBILITY_STEP = 1e-5  # well past the solvers' feasibility tolerances (HiGHS MIP: 1e-6)
@@ -922,6 +922,12 @@ def sensitivity(
 ) -> SensitivityReport:
     """Tipping points, what-would-it-take thresholds, tornado and LP shadow prices of ``spec``
     (expected-value objective)."""
+    if spec.responses:
+        raise UsageError(
+            f"{spec.name} has responses (two-stage recourse); this analysis covers packages of "
+            "commitments only, use 'optimizer scenarios' for value of information",
+            where="sensitivity",
+        )
     if not 0 < tolerance < 1:
         raise InputError(f"tolerance must be in (0, 1), got {tolerance}", where="--tolerance")
     t0 = time.perf_counter()

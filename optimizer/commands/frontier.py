@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import emit, handle_errors, load_problem, problem_options, solver_options
+from ..cli import emit, handle_errors, is_quiet, load_problem, problem_options, solver_options
 from ..errors import InputError
 
 
@@ -31,7 +31,7 @@ def _caps(caps, limit: int = 3) -> str:
 
 
 def frontier_tables(fr) -> list:
-    from ..report.tables import fmt, table
+    from ..report.tables import table
 
     vu = f" ({fr.value_unit})" if fr.value_unit else ""
     unit = f" {fr.unit}" if fr.unit else ""
@@ -53,7 +53,7 @@ def frontier_tables(fr) -> list:
             enter = [f"+{x}" for x in p.package if x not in prev]
             leave = [f"-{x}" for x in prev if x not in p.package]
             change = " ".join(enter + leave)
-        rows.append([fmt(p.scale, 4), p.expected, change])
+        rows.append([float(p.scale), p.expected, change])
         prev = p.package
     out.append(
         table(
@@ -66,7 +66,7 @@ def frontier_tables(fr) -> list:
     if fr.breakpoints:
         rows = [
             [
-                fmt(b.scale, 6),
+                float(b.scale),
                 _caps(b.capacity),
                 b.expected_below,
                 b.expected_above,
@@ -224,7 +224,8 @@ def command(
         from ..analysis.frontier import plot
 
         plot(fr, plot_file)
-        click.echo(f"wrote {plot_file}", err=True)
+        if not is_quiet():
+            click.echo(f"wrote {plot_file}", err=True)
     if fmt == "json":
         text = json.dumps(fr.to_dict(), indent=2) + "\n"
     else:

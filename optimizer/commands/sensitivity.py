@@ -130,8 +130,8 @@ def sensitivity_tables(rep) -> list:
     if rep.tornado:
         rows = []
         for r in rep.tornado:
-            lo = fmt(r.low, 4)
-            hi = fmt(r.high, 4)
+            lo = float(r.low)
+            hi = float(r.high)
             changed = ", ".join(
                 s for s, c in (("low", r.changes_low), ("high", r.changes_high)) if c is not None
             )

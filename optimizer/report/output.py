@@ -16,6 +16,9 @@ def atomic_write(path: str | os.PathLike, data: str | bytes) -> None:
     directory = target.parent if str(target.parent) else Path(".")
     mode = "wb" if isinstance(data, bytes) else "w"
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    mask = os.umask(0)  # mkstemp makes 0600 files; give the usual permissions instead
+    os.umask(mask)
+    os.fchmod(fd, 0o666 & ~mask)
     try:
         with os.fdopen(fd, mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as f:
             f.write(data)

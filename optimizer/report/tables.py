@@ -6,32 +6,97 @@ import csv
 import io
 import math
 import os
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 
-def console(file=None, *, width: int | None = None):
-    """A rich console: colour only on a terminal and never with NO_COLOR."""
+def use_color(stream=None) -> bool:
+    """Colour (ANSI styles) only when ``stream`` (stdout by default) is a terminal, and never
+    with ``NO_COLOR`` set (https://no-color.org) or ``TERM=dumb``."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    stream = sys.stdout if stream is None else stream
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
+def console(file=None, *, width: int | None = None, color: bool | None = None):
+    """A rich console: colour only on a terminal and never with NO_COLOR.
+
+    ``color=None`` decides from stdout (rendered text is printed there, or written to a file
+    by ``emit``, which strips any styles).
+    """
     from rich.console import Console
 
-    no_color = bool(os.environ.get("NO_COLOR"))
-    return Console(file=file, width=width, no_color=no_color, highlight=False, soft_wrap=False)
+    color = use_color() if color is None else color
+    return Console(
+        file=file,
+        width=width,
+        force_terminal=color,
+        color_system="standard" if color else None,
+        no_color=not color,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def decimals(x: float, digits: int = 4) -> int:
+    """Decimals that show ``x`` in fixed point: ``digits - 2`` of them for ``|x| >= 0.1``
+    (``75.99``, ``6,000.00``, ``0.80``), more below 0.1 to keep ``digits - 2`` significant
+    digits (``0.080``, ``0.0012``)."""
+    d = max(digits - 2, 0)
+    a = abs(x)
+    if 0 < a < 0.1 and math.isfinite(a):
+        d += math.ceil(-math.log10(a)) - 1
+    return min(d, 12)
+
+
+def _fixed(x: float, d: int) -> str:
+    s = f"{x:,.{d}f}"
+    if s.startswith("-") and not s.strip("-0.,"):
+        s = s[1:]  # no "-0.00"
+    return s
 
 
 def fmt(x: Any, digits: int = 4) -> str:
+    """One number for a table or a sentence, in fixed point (see ``decimals``): the same
+    number of decimals for every magnitude from 0.1 up, so numbers line up in a column.
+    ``None`` is ``-``, an exact 0 is ``0``, infinity ``no limit``; other values as text."""
     if x is None:
         return "-"
     if isinstance(x, float):
+        if math.isnan(x):
+            return "n/a"
         if math.isinf(x):
-            return "no limit"
+            return "no limit" if x > 0 else "-inf"
         if x == 0:
             return "0"
-        if abs(x) >= 1000:
-            return f"{x:,.1f}"
-        if abs(x) >= 1:
-            return f"{x:,.{max(digits - 2, 1)}f}"
-        return f"{x:.{digits}g}"
+        return _fixed(x, decimals(x, digits))
     return str(x)
+
+
+def format_column(values: Sequence[Any], digits: int = 4) -> list[str]:
+    """Format a column: every float with the same number of decimals, chosen so the column's
+    numbers keep ``digits - 2`` significant digits (numbers below 1e-4 of the column's largest
+    are shown with the column's decimals, e.g. ``0.00``). Other cells as ``fmt`` shows them."""
+    nums = [abs(v) for v in values if isinstance(v, float) and math.isfinite(v) and v != 0]
+    if not nums:
+        return [v if isinstance(v, str) else fmt(v, digits) for v in values]
+    top = max(nums)
+    d = max(decimals(v, digits) for v in nums if v >= top * 1e-4)
+    out = []
+    for v in values:
+        if isinstance(v, str):
+            out.append(v)
+        elif isinstance(v, float) and math.isfinite(v) and v != 0:
+            out.append(_fixed(v, d))
+        else:
+            out.append(fmt(v, digits))
+    return out
 
 
 def table(
@@ -46,22 +111,35 @@ def table(
     t = Table(
         title=title,
         title_justify="left",
+        title_style="bold",
         show_edge=False,
         pad_edge=False,
         box=None,
-        header_style="bold",
+        header_style="bold cyan",
+        # a narrow table is widened to its title rather than the title wrapped
+        min_width=min(len(title), 100) if title else None,
     )
     for i, c in enumerate(columns):
         t.add_column(c, justify="right" if i in right else "left", no_wrap=False)
-    for r in rows:
-        t.add_row(*[fmt(v) if not isinstance(v, str) else v for v in r])
+    rows = [list(r) for r in rows]
+    # numbers are formatted column by column, so a column's numbers share their decimals
+    cols = [format_column([r[j] for r in rows]) for j in range(len(columns))] if rows else []
+    for i in range(len(rows)):
+        t.add_row(*[col[i] for col in cols])
     return t
 
 
-def render(renderables: Iterable[Any], *, width: int | None = None, file=None) -> str:
-    """Render rich objects to a string (or straight to ``file``)."""
+def render(
+    renderables: Iterable[Any],
+    *,
+    width: int | None = None,
+    file=None,
+    color: bool | None = None,
+) -> str:
+    """Render rich objects to a string (or straight to ``file``); styled only when ``color``
+    (default: stdout is a terminal and NO_COLOR is not set)."""
     buf = io.StringIO() if file is None else file
-    con = console(buf, width=width or 100)
+    con = console(buf, width=width or 100, color=color)
     first = True
     for r in renderables:
         if not first:
