@@ -88,7 +88,10 @@ def load_highs(model, options: SolveOptions):
 _INTERRUPT_EVENTS = ("cbSimplexInterrupt", "cbIpmInterrupt", "cbMipInterrupt")
 
 
-def _run_interruptible(h, deadline: float | None) -> None:
+ABANDON_AFTER_S = 2.0  # after the watchdog's interrupt, how long HiGHS may take to stop
+
+
+def _run_interruptible(h, deadline: float | None) -> bool:
     """``h.run()`` in a worker thread while this thread waits, so that the watchdog
     (``deadline``, a ``time.perf_counter()`` value) and Ctrl-C can stop it.
 
@@ -96,6 +99,11 @@ def _run_interruptible(h, deadline: float | None) -> None:
     unless such callbacks are subscribed, so this subscribes its own for the run. On Ctrl-C
     (``KeyboardInterrupt`` in this thread) the solve is stopped, waited for, and the
     ``KeyboardInterrupt`` raised again for the caller.
+
+    HiGHS polls no interrupt callback in some phases (presolve of a large model): if it has
+    not stopped ``ABANDON_AFTER_S`` after the watchdog's interrupt, the run is abandoned (the
+    daemon thread finishes on its own; ``h`` must not be used again) and ``False`` returned,
+    so the time limit holds all the same.
     """
     stop = threading.Event()
 
@@ -119,12 +127,17 @@ def _run_interruptible(h, deadline: float | None) -> None:
             done.set()
 
     worker = threading.Thread(target=work, name="highs-run", daemon=True)
+    stopped_at = None
     try:
         worker.start()
         while not done.wait(0.05):
-            if deadline is not None and time.perf_counter() > deadline:
+            now = time.perf_counter()
+            if deadline is not None and now > deadline:
                 stop.set()  # the watchdog: HiGHS overran its own time limit
                 deadline = None
+                stopped_at = now
+            if stopped_at is not None and now > stopped_at + ABANDON_AFTER_S:
+                return False
     except KeyboardInterrupt:
         stop.set()
         done.wait()
@@ -134,6 +147,7 @@ def _run_interruptible(h, deadline: float | None) -> None:
             hook.unsubscribe(on_interrupt)
     if failure:
         raise failure[0]
+    return True
 
 
 def run_loaded(h, model, options: SolveOptions, name: str = "highs") -> SolveResult:
@@ -143,8 +157,18 @@ def run_loaded(h, model, options: SolveOptions, name: str = "highs") -> SolveRes
     deadline = None
     if options.time_limit is not None:
         deadline = t0 + float(options.time_limit) + WATCHDOG_GRACE_S
-    _run_interruptible(h, deadline)
+    finished = _run_interruptible(h, deadline)
     elapsed = time.perf_counter() - t0
+    if not finished:
+        return SolveResult(
+            status=Status.TIME_LIMIT,
+            x=None,
+            objective=None,
+            time_s=elapsed,
+            solver=name,
+            raw_status="abandoned: HiGHS did not stop within "
+            f"{ABANDON_AFTER_S:g} s of the interrupt at its time limit",
+        )
     ms = h.getModelStatus()
     status = _status_map().get(ms, Status.UNKNOWN)
     if options.time_limit is not None and elapsed > options.time_limit and status == Status.OPTIMAL:

@@ -367,3 +367,35 @@ def test_a_failed_write_keeps_the_old_file_and_removes_the_temporary(tmp_path, m
 def test_the_solution_api_is_unchanged_by_a_time_limit_that_is_not_reached():
     sol = optimizer.solve(optimizer.load("small-example"), time_limit=30)
     assert sol.status == "optimal" and sol.expected == pytest.approx(9.8)
+
+
+def test_a_highs_run_that_ignores_the_interrupt_is_abandoned_at_the_limit():
+    """HiGHS polls no interrupt callback in some phases (presolve of a large model); the time
+    limit must hold all the same: the run is abandoned shortly after the watchdog fires."""
+    import threading
+
+    import numpy as np
+
+    from solvers import SolveOptions, Status
+    from solvers.highs import run_loaded
+
+    release = threading.Event()
+
+    class DeafHighs:  # a run() that never looks at interrupts
+        finished = False
+
+        def run(self):
+            release.wait(60)
+            self.finished = True
+
+    class Model:
+        integrality = np.ones(1, dtype=bool)
+
+    h = DeafHighs()
+    res = run_loaded(h, Model(), SolveOptions(time_limit=0.05))
+    try:
+        assert res.status == Status.TIME_LIMIT and res.x is None
+        assert res.raw_status.startswith("abandoned")
+        assert not h.finished  # control came back while the run was still going
+    finally:
+        release.set()
