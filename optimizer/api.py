@@ -40,6 +40,20 @@ def compile(problem: ProblemSpec, objective: str = "expected", *, solver="highs"
     return model
 
 
+def choose_solver(solver: str, model=None, *, path=None) -> str:
+    """``solver`` itself, or for ``"auto"`` the back end chosen for the model (see
+    ``solvers.choose``); ``path`` reads an MPS/LP file to decide."""
+    import solvers
+
+    if solver != solvers.AUTO:
+        return solver
+    if model is None and path is not None:
+        from .mpsio import read_model
+
+        model = read_model(path)
+    return solvers.choose(model) if model is not None else solvers.DEFAULT
+
+
 def _options(time_limit: float | None, mip_gap: float | None, threads: int | None, verbose: bool):
     from solvers import SolveOptions
 
@@ -65,8 +79,14 @@ def solve(
     """
     import solvers
 
-    backend = solvers.get(solver)
     opts = _options(time_limit, mip_gap, threads, verbose)
+    if solver == solvers.AUTO:
+        if model is None:
+            model = compile(problem, "expected")
+        solver = choose_solver(solver, model)
+        if objective != "expected":
+            model = None  # rebuilt below with the chosen back end (regret needs solves)
+    backend = solvers.get(solver)
     if model is None:
         model = compile(problem, objective, solver=backend, options=opts)
     res = backend.solve(model, opts)

@@ -212,8 +212,11 @@ def problem_options(fn):
     return fn
 
 
-def solver_options(fn):
-    from solvers import DEFAULT, REGISTRY
+def solver_options(fn=None, *, auto: bool = False):
+    """--solver, --time-limit, --mip-gap, -v. ``auto=True`` also offers ``--solver auto``."""
+    if fn is None:
+        return lambda f: solver_options(f, auto=auto)
+    from solvers import AUTO, DEFAULT, REGISTRY
 
     fn = click.option("-v", "--verbose", is_flag=True, help="Show the solver's log.")(fn)
     fn = click.option(
@@ -230,10 +233,11 @@ def solver_options(fn):
     )(fn)
     fn = click.option(
         "--solver",
-        type=click.Choice(list(REGISTRY)),
+        type=click.Choice([*REGISTRY, AUTO] if auto else list(REGISTRY)),
         default=DEFAULT,
         show_default=True,
-        help="Solver back end.",
+        help="Solver back end"
+        + (" ('auto' picks by the model's size and structure)." if auto else "."),
     )(fn)
     return fn
 
@@ -326,7 +330,7 @@ def cli() -> None:
 
 @cli.command()
 @problem_options
-@solver_options
+@solver_options(auto=True)
 @click.option(
     "--objective",
     default="expected",
@@ -362,15 +366,38 @@ def solve(
     fmt,
     output,
 ):
-    """Solve PROBLEM (a bundled name or a file) and print the verified optimal package.
+    """Solve PROBLEM (a bundled name, a problem file, or an MPS/LP model file) and print the
+    verified optimal package.
 
     \b
     Examples:
       optimizer solve canada-us-2025
       optimizer solve canada-us-2025 --force golden_dome.limited --format json
       optimizer solve problem.toml --solver cbc --time-limit 60 -o result.json --format json
+      optimizer solve model.mps --solver auto
     """
     from . import api
+    from .mpsio import is_model_file
+
+    if is_model_file(problem):
+        if sets or force or forbid or objective != "expected":
+            raise InputError(
+                "--set, --force, --forbid and --objective apply to problem files, not to "
+                "MPS/LP models",
+                where=problem,
+            )
+        from .mpsio import solve_file
+
+        fsol = solve_file(
+            problem,
+            solver=api.choose_solver(solver, None, path=problem),
+            time_limit=time_limit,
+            mip_gap=mip_gap,
+            verbose=verbose,
+        )
+        text = {"json": lambda: fsol.to_json() + "\n", "csv": fsol.to_csv}.get(fmt, fsol.text)()
+        emit(text, output)
+        return
 
     spec = load_problem(problem, sets, force, forbid, max_columns)
     sol = api.solve(

@@ -139,10 +139,17 @@ class _Layout:
             return (owner, keys, fv), _NO_LISTS
         except (ValueError, TypeError):
             pass
-        is_list = np.fromiter((type(v) is tuple for v in vals), dtype=bool, count=total)
+        scalars: list[float] = []
+        lists: list[tuple] = []
+        is_list = np.zeros(total, dtype=bool)
+        for i, v in enumerate(vals):  # one pass: split plain numbers from profiles
+            if type(v) is tuple:
+                lists.append(v)
+                is_list[i] = True
+            else:
+                scalars.append(v)
         sc = ~is_list
-        sv = np.array([v for v, t in zip(vals, is_list, strict=True) if not t], dtype=float)
-        lists = [v for v, t in zip(vals, is_list, strict=True) if t]
+        sv = np.array(scalars, dtype=float)
         llen = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
         lo = np.repeat(owner[is_list], llen)
         lk = np.repeat(keys[is_list], llen)
@@ -207,6 +214,25 @@ class _Layout:
         return C.reshape(self.n, n_keys)
 
 
+class _CommitmentIndex(dict):
+    """``{commitment id: (position, {option id: position})}``, filled only for the ids that
+    relations and constraints name (building it for every commitment costs more than the
+    rest of a relation-light compile)."""
+
+    def __init__(self, spec: ProblemSpec):
+        super().__init__()
+        self._commitments = spec.commitments
+        self._pos: dict[str, int] | None = None
+
+    def __missing__(self, key: str):
+        if self._pos is None:
+            self._pos = {c.id: i for i, c in enumerate(self._commitments)}
+        ci = self._pos[key]
+        entry = (ci, {o.id: oi for oi, o in enumerate(self._commitments[ci].options)})
+        self[key] = entry
+        return entry
+
+
 _NO_LISTS = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
 
 
@@ -215,10 +241,7 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
     L = _Layout(spec)
     T, n = L.T, L.n
     labels = spec.period_labels
-    index = {
-        c.id: (ci, {o.id: oi for oi, o in enumerate(c.options)})
-        for ci, c in enumerate(spec.commitments)
-    }
+    index = _CommitmentIndex(spec)
     trip = _Triplets()
 
     # --- choice rows: at most (or exactly) one column per commitment -----------------------
@@ -493,34 +516,33 @@ def _compile_relations(spec: ProblemSpec, L: _Layout, index: dict, trip: _Triple
             np.array(labels, dtype=object),
         )
 
-    # Timed requires: for each start period s of a: sum(a starts <= s) <= sum(b starts <= s - lag)
-    for rel in timed:
-        a_lo, a_hi = L.member_range(index, rel.a)
-        b_lo, b_hi = L.member_range(index, rel.b)
-        a_cols = np.arange(a_lo, a_hi)
-        b_cols = np.arange(b_lo, b_hi)
-        a_start = L.col_start[a_cols]
-        b_start = L.col_start[b_cols]
-        periods = np.unique(a_start)
-        r_list, c_list, v_list = [], [], []
-        for i, s in enumerate(periods):
-            ac = a_cols[a_start <= s]
-            bc = b_cols[b_start <= s - rel.lag]
-            r_list.append(np.full(ac.size + bc.size, i))
-            c_list.append(np.concatenate([ac, bc]))
-            v_list.append(np.concatenate([np.ones(ac.size), -np.ones(bc.size)]))
+    # Timed requires: for each start period s of a: sum(a starts <= s) <= sum(b starts <= s - lag),
+    # one row per (relation, start period of a), built for all timed relations at once.
+    if timed:
+        T = L.T
+        a_rng = np.array([L.member_range(index, r.a) for r in timed], dtype=np.int64)
+        b_rng = np.array([L.member_range(index, r.b) for r in timed], dtype=np.int64)
+        lag = np.array([r.lag for r in timed], dtype=np.int64)
+        a_cols, a_own = expand_ranges(a_rng[:, 0], a_rng[:, 1])
+        ukey = np.unique(a_own * T + L.col_start[a_cols])
+        row_rel, row_per = ukey // T, ukey % T
+        ca, ra = expand_ranges(a_rng[row_rel, 0], a_rng[row_rel, 1])
+        ka = L.col_start[ca] <= row_per[ra]
+        cb, rb = expand_ranges(b_rng[row_rel, 0], b_rng[row_rel, 1])
+        kb = L.col_start[cb] <= row_per[rb] - lag[row_rel[rb]]
+        base = [r.label() for r in timed]
         labels_t = np.array(
             [
-                f"{rel.label()} by {spec.period_labels[s]}" if spec.years else rel.label()
-                for s in periods
+                f"{base[i]} by {spec.period_labels[p]}" if spec.years else base[i]
+                for i, p in zip(row_rel.tolist(), row_per.tolist(), strict=True)
             ],
             dtype=object,
         )
         trip.add(
-            np.concatenate(r_list),
-            np.concatenate(c_list),
-            np.concatenate(v_list),
-            np.full(periods.size, -np.inf),
+            np.concatenate([ra[ka], rb[kb]]),
+            np.concatenate([ca[ka], cb[kb]]),
+            np.concatenate([np.ones(int(ka.sum())), -np.ones(int(kb.sum()))]),
+            np.full(ukey.size, -np.inf),
             0.0,
             "requires",
             labels_t,
