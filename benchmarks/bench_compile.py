@@ -252,6 +252,77 @@ def measure(
     return row
 
 
+STAGES = (
+    ("_Layout", "__init__", "layout: gather option data (_Layout.__init__)"),
+    ("_Layout", "expand", "use entries per column and year (_Layout.expand)"),
+    ("_Layout", "objective", "objective (_Layout.objective)"),
+    (None, "_compile_relations", "relations (_compile_relations)"),
+    ("_Triplets", "build", "COO -> CSR (_Triplets.build)"),
+)
+
+
+def profile_compile(n: int, seed: int, repeat: int = 3, top: int = 15) -> str:
+    """Time each stage of ``compile_spec`` (best of ``repeat``), then a cProfile listing."""
+    import cProfile
+    import functools
+    import io
+    import pstats
+
+    import optimizer.compile as C
+
+    spec = generate(n, seed=seed)
+    warm_up()
+    spent: dict[str, float] = {}
+    saved = []
+    for owner_name, attr, label in STAGES:
+        owner = C if owner_name is None else getattr(C, owner_name)
+        if not hasattr(owner, attr):
+            continue
+        f = getattr(owner, attr)
+        saved.append((owner, attr, f))
+
+        def timed_stage(*a, _f=f, _label=label, **k):
+            t0 = time.perf_counter()
+            try:
+                return _f(*a, **k)
+            finally:
+                spent[_label] = spent.get(_label, 0.0) + time.perf_counter() - t0
+
+        setattr(owner, attr, functools.wraps(f)(timed_stage))
+    best: dict[str, float] | None = None
+    try:
+        for _ in range(repeat):
+            spent.clear()
+            gc.collect()
+            t0 = time.perf_counter()
+            C.compile_spec(spec)
+            total = time.perf_counter() - t0
+            if best is None or total < best["total"]:
+                best = dict(spent, total=total)
+    finally:
+        for owner, attr, f in saved:
+            setattr(owner, attr, f)
+    assert best is not None
+    total = best.pop("total")
+    lines = [f"compile_spec at N={n} (best of {repeat}): {total:.3f} s", ""]
+    lines += ["| stage | seconds | share |", "|---|---|---|"]
+    for label, sec in best.items():
+        lines.append(f"| {label} | {sec:.3f} | {100 * sec / total:.0f} % |")
+    rest = total - sum(best.values())
+    lines.append(
+        f"| rest of compile_spec (choice/budget rows, index dicts, labels) | "
+        f"{rest:.3f} | {100 * rest / total:.0f} % |"
+    )
+    prof = cProfile.Profile()
+    prof.enable()
+    C.compile_spec(spec)
+    prof.disable()
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("tottime").print_stats(top)
+    lines += ["", "cProfile, sorted by own time:", "", "```", buf.getvalue().strip(), "```"]
+    return "\n".join(lines)
+
+
 def ratios(row: dict) -> dict:
     out = {}
     eng = row["engine_compile_s"] + row["engine_handoff_s"]
@@ -333,8 +404,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-memory", action="store_true", help="skip the tracemalloc pass")
     ap.add_argument("--pulp-max", type=int, default=10**6, help="skip PuLP above this N")
     ap.add_argument("--output", type=Path, default=None, help="folder for compile.json/.md")
+    ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="only profile compile_spec at each size: time by stage, then cProfile",
+    )
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.profile:
+        text = "\n\n".join(profile_compile(n, args.seed, args.repeat) for n in sizes)
+        print(text)
+        if args.output:
+            args.output.mkdir(parents=True, exist_ok=True)
+            cmd = "python benchmarks/bench_compile.py " + " ".join(
+                sys.argv[1:] if argv is None else argv
+            )
+            (args.output / "profile.md").write_text(f"```\n{cmd}\n```\n\n{text}\n")
+        return 0
     warm_up(build_pulp)
     rows = []
     for n in sizes:
