@@ -27,7 +27,25 @@ from .model import (
     Response,
     Scenario,
 )
-from .uncertain import attach, is_distribution, parse_distribution
+
+
+def is_distribution(value: Any) -> bool:
+    """Whether a document value is a distribution table (a table whose ``dist`` is text).
+    The distributions module is imported only when one is met (it is not needed to solve)."""
+    return isinstance(value, Mapping) and isinstance(value.get("dist"), str)
+
+
+def parse_distribution(value: Any, path: str):
+    from .uncertain import parse_distribution as parse
+
+    return parse(value, path)
+
+
+def attach(spec, uncertain):
+    from .uncertain import attach as _attach
+
+    return _attach(spec, uncertain)
+
 
 TOP_KEYS = (
     "problem",
