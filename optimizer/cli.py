@@ -242,6 +242,36 @@ def solver_options(fn=None, *, auto: bool = False):
     return fn
 
 
+def output_options(*formats: str):
+    """``--format`` (these choices; the first is the default) and ``-o/--output FILE``."""
+
+    def deco(fn):
+        fn = click.option(
+            "-o",
+            "--output",
+            type=click.Path(dir_okay=False, path_type=Path),
+            default=None,
+            help="Write to FILE (atomically) instead of stdout.",
+        )(fn)
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(list(formats)),
+            default=formats[0],
+            show_default=True,
+        )(fn)
+
+    return deco
+
+
+objective_option = click.option(
+    "--objective",
+    default="expected",
+    show_default=True,
+    help="expected | maximin | cvar:ALPHA | mean-cvar:LAMBDA,ALPHA | regret",
+)
+
+
 # Commands that live in their own module, ``optimizer/commands/<module>.py``, each defining a
 # Click command named ``command``. They are imported only when listed in --help or invoked.
 LAZY_COMMANDS = {
@@ -331,26 +361,8 @@ def cli() -> None:
 @cli.command()
 @problem_options
 @solver_options(auto=True)
-@click.option(
-    "--objective",
-    default="expected",
-    show_default=True,
-    help="expected | maximin | cvar:ALPHA | mean-cvar:LAMBDA,ALPHA | regret",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to FILE (atomically) instead of stdout.",
-)
+@objective_option
+@output_options("table", "json", "csv")
 @handle_errors
 def solve(
     problem,

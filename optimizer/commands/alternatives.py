@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
-from ..cli import emit, handle_errors, load_problem, problem_options, solver_options
+from ..cli import (
+    emit,
+    handle_errors,
+    load_problem,
+    objective_option,
+    output_options,
+    problem_options,
+    solver_options,
+)
 
 
 @click.command(name="alternatives")
@@ -42,26 +49,8 @@ from ..cli import emit, handle_errors, load_problem, problem_options, solver_opt
     help="What makes packages distinct: the options chosen (start years ignored), the "
     "options and their start years, or only which commitments are in.",
 )
-@click.option(
-    "--objective",
-    default="expected",
-    show_default=True,
-    help="expected | maximin | cvar:ALPHA | mean-cvar:LAMBDA,ALPHA | regret",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to FILE (atomically) instead of stdout.",
-)
+@objective_option
+@output_options("table", "json")
 @handle_errors
 def command(
     problem,

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
-from ..cli import emit, handle_errors, load_problem, problem_options, solver_options
+from ..cli import emit, handle_errors, load_problem, output_options, problem_options, solver_options
 
 
 @click.command(name="compare")
@@ -26,20 +25,7 @@ from ..cli import emit, handle_errors, load_problem, problem_options, solver_opt
     default=None,
     help="ALPHA of the CVaR column (default: the first CVaR objective's, else 0.1).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to FILE (atomically) instead of stdout.",
-)
+@output_options("table", "json")
 @handle_errors
 def command(
     problem,

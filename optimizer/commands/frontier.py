@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from ..cli import emit, handle_errors, is_quiet, load_problem, problem_options, solver_options
+from ..cli import (
+    emit,
+    handle_errors,
+    is_quiet,
+    load_problem,
+    output_options,
+    problem_options,
+    solver_options,
+)
 from ..errors import InputError
 
 
@@ -157,16 +165,7 @@ def frontier_tables(fr) -> list:
     default=None,
     help="Draw the frontier to FILE.png or FILE.svg.",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to FILE (atomically) instead of stdout.",
-)
+@output_options("table", "json")
 @handle_errors
 def command(
     problem,

@@ -6,11 +6,10 @@ from __future__ import annotations
 import json
 import math
 import sys
-from pathlib import Path
 
 import click
 
-from ..cli import emit, handle_errors, load_problem, problem_options
+from ..cli import emit, handle_errors, load_problem, output_options, problem_options
 from ..errors import InputError
 
 MAX_INPUT_ROWS = 25
@@ -218,16 +217,7 @@ def _ignore_sigint() -> None:
 @click.option(
     "--mip-gap", type=click.FloatRange(0, 1), default=None, help="Relative MIP gap of each solve."
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to FILE (atomically) instead of stdout.",
-)
+@output_options("table", "json")
 @click.option(
     "--progress/--no-progress",
     default=None,

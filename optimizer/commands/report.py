@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-from ..cli import handle_errors, is_quiet, is_verbose, load_problem, problem_options, solver_options
+from ..cli import (
+    handle_errors,
+    is_quiet,
+    is_verbose,
+    load_problem,
+    objective_option,
+    problem_options,
+    solver_options,
+)
 from ..errors import InputError
 
 
@@ -77,12 +85,7 @@ class _Bar:
     help="The report file: .html (one self-contained file) or .md (charts as PNG files in "
     "NAME_files/ beside it).",
 )
-@click.option(
-    "--objective",
-    default="expected",
-    show_default=True,
-    help="expected | maximin | cvar:ALPHA | mean-cvar:LAMBDA,ALPHA | regret",
-)
+@objective_option
 @click.option(
     "--montecarlo",
     "draws",

@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
-from ..cli import emit, handle_errors, load_problem, problem_options, solver_options
+from ..cli import emit, handle_errors, load_problem, output_options, problem_options, solver_options
 
 
 @click.command(name="scenarios")
 @problem_options
 @solver_options
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json"]),
-    default="table",
-    show_default=True,
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to FILE (atomically) instead of stdout.",
-)
+@output_options("table", "json")
 @handle_errors
 def command(
     problem, sets, force, forbid, max_columns, solver, time_limit, mip_gap, verbose, fmt, output

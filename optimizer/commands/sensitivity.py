@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import click
 
-from ..cli import emit, handle_errors, load_problem, problem_options, solver_options
+from ..cli import emit, handle_errors, load_problem, output_options, problem_options, solver_options
 from ..errors import InputError
 
 KIND_CHOICES = ("probability", "value", "capacity", "scale")
@@ -215,16 +214,7 @@ def sensitivity_tables(rep) -> list:
     show_default=True,
     help="What to compute (comma-separated).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to FILE (atomically) instead of stdout.",
-)
+@output_options("table", "json")
 @handle_errors
 def command(
     problem,
