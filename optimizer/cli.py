@@ -106,6 +106,17 @@ def emit(text: str, output: Path | None, quiet: bool = False) -> None:
         click.echo(text, nl=not text.endswith("\n"))
 
 
+def emit_result(result, tables, fmt: str, output: Path | None, *, width: int = 120) -> None:
+    """Emit an analysis result: ``result.to_dict()`` as JSON, or ``tables(result)`` rendered."""
+    if fmt == "json":
+        text = json.dumps(result.to_dict(), indent=2) + "\n"
+    else:
+        from .report.tables import render
+
+        text = render(tables(result), width=width)
+    emit(text, output)
+
+
 def load_problem(
     problem: str,
     sets: tuple[str, ...],

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
 from ..cli import (
-    emit,
+    emit_result,
     handle_errors,
     load_problem,
     objective_option,
@@ -97,10 +95,4 @@ def command(
         mip_gap=mip_gap,
         verbose=verbose,
     )
-    if fmt == "json":
-        text = json.dumps(a.to_dict(), indent=2) + "\n"
-    else:
-        from ..report.tables import render
-
-        text = render(alternatives_tables(a), width=120)
-    emit(text, output)
+    emit_result(a, alternatives_tables, fmt, output, width=120)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from ..cli import emit, handle_errors, load_problem, output_options, problem_options, solver_options
+from ..cli import (
+    emit_result,
+    handle_errors,
+    load_problem,
+    output_options,
+    problem_options,
+    solver_options,
+)
 
 
 @click.command(name="compare")
@@ -64,10 +69,4 @@ def command(
         mip_gap=mip_gap,
         verbose=verbose,
     )
-    if fmt == "json":
-        text = json.dumps(c.to_dict(), indent=2) + "\n"
-    else:
-        from ..report.tables import render
-
-        text = render(compare_tables(c), width=120)
-    emit(text, output)
+    emit_result(c, compare_tables, fmt, output, width=120)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from ..cli import (
-    emit,
+    emit_result,
     handle_errors,
     is_quiet,
     load_problem,
@@ -225,10 +224,4 @@ def command(
         plot(fr, plot_file)
         if not is_quiet():
             click.echo(f"wrote {plot_file}", err=True)
-    if fmt == "json":
-        text = json.dumps(fr.to_dict(), indent=2) + "\n"
-    else:
-        from ..report.tables import render
-
-        text = render(frontier_tables(fr), width=140)
-    emit(text, output)
+    emit_result(fr, frontier_tables, fmt, output, width=140)

@@ -3,13 +3,12 @@ the risk of the point-value package."""
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 
 import click
 
-from ..cli import emit, handle_errors, load_problem, output_options, problem_options
+from ..cli import emit_result, handle_errors, load_problem, output_options, problem_options
 from ..errors import InputError
 
 MAX_INPUT_ROWS = 25
@@ -315,13 +314,7 @@ def command(
             executor.shutdown(wait=True, cancel_futures=True)
         if client is not None:
             client.close()
-    if fmt == "json":
-        text = json.dumps(result.to_dict(), indent=2) + "\n"
-    else:
-        from ..report.tables import render
-
-        text = render(montecarlo_tables(result), width=140)
-    emit(text, output)
+    emit_result(result, montecarlo_tables, fmt, output, width=140)
     if result.interrupted:
         click.echo(f"interrupted after {result.n_done} of {result.n_requested} draws", err=True)
         sys.exit(130)

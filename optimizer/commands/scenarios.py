@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 import click
 
-from ..cli import emit, handle_errors, load_problem, output_options, problem_options, solver_options
+from ..cli import (
+    emit_result,
+    handle_errors,
+    load_problem,
+    output_options,
+    problem_options,
+    solver_options,
+)
 
 
 @click.command(name="scenarios")
@@ -35,10 +40,4 @@ def command(
     v = value_of_information(
         spec, solver=solver, time_limit=time_limit, mip_gap=mip_gap, verbose=verbose
     )
-    if fmt == "json":
-        text = json.dumps(v.to_dict(), indent=2) + "\n"
-    else:
-        from ..report.tables import render
-
-        text = render(voi_tables(v), width=120)
-    emit(text, output)
+    emit_result(v, voi_tables, fmt, output, width=120)

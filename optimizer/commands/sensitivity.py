@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import click
 
-from ..cli import emit, handle_errors, load_problem, output_options, problem_options, solver_options
+from ..cli import (
+    emit_result,
+    handle_errors,
+    load_problem,
+    output_options,
+    problem_options,
+    solver_options,
+)
 from ..errors import InputError
 
 KIND_CHOICES = ("probability", "value", "capacity", "scale")
@@ -266,13 +272,7 @@ def command(
         kinds=kinds,
         sections=secs,
     )
-    if fmt == "json":
-        text = json.dumps(rep.to_dict(), indent=2) + "\n"
-    else:
-        from ..report.tables import render
-
-        text = render(sensitivity_tables(rep), width=140)
-    emit(text, output)
+    emit_result(rep, sensitivity_tables, fmt, output, width=140)
 
 
 def _choices(text: str, allowed: tuple[str, ...], where: str) -> tuple[str, ...]:
