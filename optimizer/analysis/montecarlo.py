@@ -79,9 +79,13 @@ from ._montecarlo.worker import (
     Anchors,
     ChunkResult,
     Context,
+    Shipped,
     package_key,
     run_chunk,
+    warm_up,
 )
+
+MIN_CHUNK, MAX_CHUNK = 4, 256
 
 # ---- independent check on a sample of draws --------------------------------------------------
 
@@ -192,6 +196,9 @@ def monte_carlo(
     if n < 1:
         raise InputError(f"expected at least 1 draw, got {n}", where="-n")
     t_setup = time.perf_counter()
+    if executor is not None:  # start the workers' imports now, alongside the set-up here
+        for _ in range(max(1, workers)):
+            executor.submit(warm_up)
     draws = sample_inputs(spec, n, seed)
     lm = linearize(spec)
     base = lm.base
@@ -215,6 +222,7 @@ def monte_carlo(
         time_limit=time_limit,
         mip_gap=DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap),
     )
+    shipped = Shipped(ctx) if executor is not None else None
     setup_time = time.perf_counter() - t_setup
 
     status = np.full(n, -1, dtype=np.int8)
@@ -290,20 +298,27 @@ def monte_carlo(
             lp_mode = "all" if tried < 16 or won >= 0.02 * tried else "probe"
             anchors = _anchors(lo, status, bounds, drawn, deltas, probs, anchor_cache, stage_no)
             stage_no += 1
-            size = chunk_size or max(4, min(256, math.ceil((hi - lo) / (4 * max(1, workers)))))
-            chunks = [np.arange(a, min(hi, a + size)) for a in range(lo, hi, size)]
-            n_chunks += len(chunks)
             if executor is None:
-                for idx in chunks:
+                size = chunk_size or max(4, min(256, math.ceil((hi - lo) / (4 * max(1, workers)))))
+                for a in range(lo, hi, size):
+                    idx = np.arange(a, min(hi, a + size))
+                    n_chunks += 1
                     take(run_chunk(ctx, idx, deltas[idx], probs[idx], pool, lp_mode, anchors))
                 continue
-            pending = {
-                executor.submit(
-                    run_chunk, ctx, idx, deltas[idx], probs[idx], pool, lp_mode, anchors
-                )
-                for idx in chunks
-            }
-            while pending:
+            # Guided chunks: 1/(2 workers) of what is left in the stage, down to MIN_CHUNK
+            # draws, with two chunks per worker in flight, so no worker waits for long at
+            # the end of a stage. (How draws are cut into chunks never changes a result.)
+            nxt = lo
+            while nxt < hi or pending:
+                while nxt < hi and len(pending) < 2 * max(1, workers):
+                    size = chunk_size or min(
+                        MAX_CHUNK, max(MIN_CHUNK, math.ceil((hi - nxt) / (2 * max(1, workers))))
+                    )
+                    idx = np.arange(nxt, min(hi, nxt + size))
+                    nxt = int(idx[-1]) + 1
+                    n_chunks += 1
+                    args = (shipped, idx, deltas[idx], probs[idx], pool, lp_mode, anchors)
+                    pending.add(executor.submit(run_chunk, *args))
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in finished:
                     take(f.result())

@@ -289,6 +289,10 @@ class DrawData:
     ru: np.ndarray
     cl: np.ndarray
     cu: np.ndarray
+    A: np.ndarray | None = None  # the whole matrix, dense, for small models
+
+
+DENSE_LIMIT = 250_000  # rows x columns up to which a draw's matrix is also kept dense
 
 
 class Drawn:
@@ -318,6 +322,12 @@ class Drawn:
             (np.arange(1, lm.rows.size + 1, dtype=float), (lm.rows, lm.cols)), shape=b.A.shape
         )
         self.perm = self.A_t.data.astype(np.int64) - 1
+        # small models: products with a dense matrix cost less than SciPy's sparse overhead
+        self.A0 = None
+        if b.m * b.n <= DENSE_LIMIT and self.A_t.nnz == lm.rows.size:  # no repeated entry
+            self.A0 = np.zeros(b.A.shape)
+            self.A0[lm.rows, lm.cols] = lm.data0
+            self.r_chg, self.c_chg = lm.rows[self.chg_A], lm.cols[self.chg_A]
         # the constraint data that varies, and in which direction a draw's feasible set
         # shrinks (+1: a larger number shrinks it, -1: a smaller one, 0: any change may)
         self.chg_rl = np.unique(lm.dRL.nonzero()[0])
@@ -354,7 +364,13 @@ class Drawn:
         ru = b.row_upper + (lm.dRU @ delta) if lm.dRU.nnz else b.row_upper
         cl = b.col_lower + (lm.dCL @ delta) if lm.dCL.nnz else b.col_lower
         cu = b.col_upper + (lm.dCU @ delta) if lm.dCU.nnz else b.col_upper
-        return DrawData(c, C, p, self.chg_A, A_val, data, rl, ru, cl, cu)
+        A = None
+        if self.A0 is not None:
+            A = self.A0
+            if self.chg_A.size:
+                A = A.copy()
+                A[self.r_chg, self.c_chg] = A_val
+        return DrawData(c, C, p, self.chg_A, A_val, data, rl, ru, cl, cu, A)
 
     def nest(self, d: DrawData) -> np.ndarray:
         """The draw's varying constraint data (see ``nest_dir``)."""
@@ -374,9 +390,12 @@ class Drawn:
 
     def violations(self, d: DrawData, X: np.ndarray) -> np.ndarray:
         """``violation`` of each row of ``X`` (several packages at once)."""
-        A = self.A_t
-        A.data = d.data[self.perm]
-        act = (A @ X.T).T  # (packages, rows)
+        if d.A is not None:
+            act = X @ d.A.T  # (packages, rows)
+        else:
+            A = self.A_t
+            A.data = d.data[self.perm]
+            act = (A @ X.T).T
         worst = np.zeros(X.shape[0])
         for m, lo, a, hi in (
             (self.fin_rl, d.rl, act, None),
@@ -397,7 +416,10 @@ class Drawn:
     def violation(self, d: DrawData, x: np.ndarray) -> float:
         """Largest violation (relative) of ``x`` against the draw's rows, bounds, integrality."""
         lm = self.lm
-        act = np.bincount(lm.rows, weights=d.data * x[lm.cols], minlength=self.m)
+        if d.A is not None:
+            act = d.A @ x
+        else:
+            act = np.bincount(lm.rows, weights=d.data * x[lm.cols], minlength=self.m)
         worst = 0.0
         for m, lo, a, hi in (
             (self.fin_rl, d.rl, act, None),

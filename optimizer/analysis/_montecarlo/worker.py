@@ -322,14 +322,43 @@ class Worker:
 _LOCAL = threading.local()
 
 
-def _worker(ctx: Context) -> Worker:
+class Shipped:
+    """A ``Context`` pickled once, in the parent: sending it with each chunk copies bytes, and
+    a worker unpickles it only the first time it sees its token."""
+
+    def __init__(self, ctx: Context) -> None:
+        import pickle
+
+        self.token = ctx.token
+        self.blob = pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def load(self) -> Context:
+        import pickle
+
+        return pickle.loads(self.blob)
+
+
+def warm_up() -> int:
+    """Run once per worker process before the draws are ready: the imports a worker needs
+    (NumPy, SciPy's sparse matrices, highspy) happen while the parent samples and compiles."""
+    import os
+
+    import highspy  # noqa: F401
+    import scipy.sparse  # noqa: F401
+
+    from solvers.highs import load_highs  # noqa: F401
+
+    return os.getpid()
+
+
+def _worker(ctx: Context | Shipped) -> Worker:
     cache = getattr(_LOCAL, "workers", None)
     if cache is None:
         cache = _LOCAL.workers = {}
     w = cache.get(ctx.token)
     if w is None:
         cache.clear()
-        w = cache[ctx.token] = Worker(ctx)
+        w = cache[ctx.token] = Worker(ctx.load() if isinstance(ctx, Shipped) else ctx)
     return w
 
 
@@ -357,7 +386,7 @@ def package_key(model, x: np.ndarray | None) -> tuple[int, ...]:
 
 
 def run_chunk(
-    ctx: Context,
+    ctx: Context | Shipped,
     draws: np.ndarray,
     deltas: np.ndarray,
     probs: np.ndarray,
