@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import threading
+import time
 from pathlib import Path
 
 import click
@@ -58,31 +60,53 @@ def is_verbose() -> bool:
 
 
 # A transient spinner with the elapsed time on stderr while a command solves: only on a
-# terminal, never with --quiet or -v (the solver's log goes to the terminal then).
-_activity: list = []
+# terminal, never with --quiet or -v (the solver's log goes to the terminal then), and only
+# once the command has run for ``ACTIVITY_DELAY_S``: a quick solve neither flashes a spinner
+# nor imports rich's progress display.
+ACTIVITY_DELAY_S = 0.5
+_activity: list = []  # the running spinner, or the timer that will start it
+_activity_lock = threading.Lock()
 
 
 def start_activity(text: str) -> None:
     if _activity or is_quiet() or is_verbose() or not sys.stderr.isatty():
         return
-    from rich.console import Console
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    since = time.monotonic()
 
-    bar = Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    bar.add_task(text, total=None)
-    bar.start()
-    _activity.append(bar)
+    def show() -> None:
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        with _activity_lock:
+            if timer not in _activity:
+                return  # stopped meanwhile
+            bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+                transient=True,
+                get_time=time.monotonic,
+            )
+            bar.add_task(text, total=None)
+            bar.tasks[0].start_time = since  # the elapsed time counts from the start
+            bar.start()
+            _activity[:] = [bar]
+
+    timer = threading.Timer(ACTIVITY_DELAY_S, show)
+    timer.daemon = True
+    _activity.append(timer)
+    timer.start()
 
 
 def stop_activity() -> None:
-    while _activity:
-        _activity.pop().stop()
+    with _activity_lock:
+        while _activity:
+            item = _activity.pop()
+            if isinstance(item, threading.Timer):
+                item.cancel()
+            else:
+                item.stop()
 
 
 def emit(text: str, output: Path | None, quiet: bool = False) -> None:
@@ -369,6 +393,17 @@ def cli() -> None:
     """
 
 
+def _is_model_file(problem: str) -> bool:
+    """Whether PROBLEM names an MPS/LP model file (``optimizer.mpsio.is_model_file``); the
+    MPS/LP module is imported only for a name that can be one (every suffix it reads ends in
+    ``mps``, ``lp`` or ``.gz``), not for the problem files and bundled names solved most."""
+    if not problem.lower().endswith(("mps", "lp", ".gz")):
+        return False
+    from .mpsio import is_model_file
+
+    return is_model_file(problem)
+
+
 @cli.command()
 @problem_options
 @solver_options(auto=True)
@@ -400,9 +435,8 @@ def solve(
       optimizer solve model.mps --solver auto
     """
     from . import api
-    from .mpsio import is_model_file
 
-    if is_model_file(problem):
+    if _is_model_file(problem):
         if sets or force or forbid or objective != "expected":
             raise InputError(
                 "--set, --force, --forbid and --objective apply to problem files, not to "

@@ -25,6 +25,8 @@ OBJ_TOL = 1e-6
 
 @dataclass(frozen=True)
 class Choice:
+    """The option chosen for a commitment, and its start year (``None`` if single-period)."""
+
     commitment: str
     option: str
     start: int | None = None
@@ -39,6 +41,8 @@ class Choice:
 
 @dataclass(frozen=True)
 class ResourceUse:
+    """How much of a resource a package uses in a year (``None``: over the whole horizon)."""
+
     id: str
     year: int | None
     used: float

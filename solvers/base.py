@@ -8,10 +8,12 @@ A back end sees only a ``MatrixModel`` (never commitments or scenarios) and retu
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
+if TYPE_CHECKING:  # NumPy is imported by the back ends, not by `optimizer --help`
+    import numpy as np
 
 
 class Status(enum.StrEnum):
@@ -96,6 +98,11 @@ class Solver(Protocol):
 
 def relative_gap(objective: float | None, bound: float | None) -> float | None:
     """|bound - objective| / max(1, |objective|), as HiGHS and CBC report it."""
-    if objective is None or bound is None or not np.isfinite(bound) or not np.isfinite(objective):
+    if (
+        objective is None
+        or bound is None
+        or not math.isfinite(bound)
+        or not math.isfinite(objective)
+    ):
         return None
     return abs(bound - objective) / max(1.0, abs(objective))

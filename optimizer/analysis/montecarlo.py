@@ -79,7 +79,6 @@ from ._montecarlo.worker import (
     Anchors,
     ChunkResult,
     Context,
-    Shipped,
     package_key,
     run_chunk,
     warm_up,
@@ -222,7 +221,6 @@ def monte_carlo(
         time_limit=time_limit,
         mip_gap=DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap),
     )
-    shipped = Shipped(ctx) if executor is not None else None
     setup_time = time.perf_counter() - t_setup
 
     status = np.full(n, -1, dtype=np.int8)
@@ -317,7 +315,7 @@ def monte_carlo(
                     idx = np.arange(nxt, min(hi, nxt + size))
                     nxt = int(idx[-1]) + 1
                     n_chunks += 1
-                    args = (shipped, idx, deltas[idx], probs[idx], pool, lp_mode, anchors)
+                    args = (ctx, idx, deltas[idx], probs[idx], pool, lp_mode, anchors)
                     pending.add(executor.submit(run_chunk, *args))
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in finished:

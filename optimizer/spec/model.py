@@ -44,6 +44,8 @@ def _frozen_map(m: Mapping | None) -> Mapping:
 
 @dataclass(frozen=True)
 class Scenario:
+    """A possible future, with its probability."""
+
     id: str
     probability: float
     description: str = ""
@@ -65,6 +67,9 @@ class Resource:
 
 @dataclass(frozen=True)
 class Option:
+    """One way to fulfil a commitment: what it uses of each resource and what it is worth in
+    each scenario, from a start year in ``start`` (first, last) or the first year."""
+
     id: str
     use: Mapping[str, Amount] = field(default_factory=dict)
     value: Mapping[str, Amount] = field(default_factory=dict)
@@ -84,6 +89,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Commitment:
+    """A decision: at most one of its options is chosen (exactly one when ``required``)."""
+
     id: str
     options: tuple[Option, ...]
     name: str = ""
@@ -117,6 +124,8 @@ class Member:
 
 @dataclass(frozen=True)
 class Relation:
+    """A logical relation between commitments or options (one of ``RELATION_TYPES``)."""
+
     type: str
     members: tuple[Member, ...] = ()
     a: Member | None = None
@@ -194,6 +203,8 @@ class Constraint:
 
 @dataclass(frozen=True)
 class ProblemSpec:
+    """A whole problem: commitments, scenarios, resources, relations and the horizon."""
+
     name: str
     commitments: tuple[Commitment, ...]
     scenarios: tuple[Scenario, ...] = (Scenario("base", 1.0),)

@@ -153,6 +153,8 @@ class Reader:
 
     def number(self, value: Any, path: str) -> float:
         """A number, or a distribution table (recorded; its point value is returned)."""
+        if type(value) is float and math.isfinite(value):  # the common case, first
+            return value
         if is_distribution(value):
             dist = parse_distribution(value, path)
             self.uncertain.append((path, dist))
@@ -222,6 +224,9 @@ class Reader:
                 raise InputError(
                     "expected a number or a non-empty list of numbers, got []", path=path
                 )
+            isfinite = math.isfinite
+            if all(type(v) is float and isfinite(v) for v in value):  # the common case
+                return tuple(value)
             return tuple(self.number(v, join(path, i)) for i, v in enumerate(value))
         return self.number(value, path)
 

@@ -424,10 +424,10 @@ def _check_second_stage(spec: ProblemSpec, scen: list[str], cids: set[str]):
 
 def constraint_forms(spec: ProblemSpec):
     """Each ``[[constraints]]`` expression parsed against the spec's names, in order."""
-    from .expressions import parse_constraint
-
     if not spec.constraints:
         return []
+    from .expressions import parse_constraint
+
     scen = [s.id for s in spec.scenarios]
     commitments = {c.id: {o.id for o in c.options} for c in spec.commitments}
     responses = {r.id for r in spec.responses}

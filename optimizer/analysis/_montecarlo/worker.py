@@ -322,22 +322,6 @@ class Worker:
 _LOCAL = threading.local()
 
 
-class Shipped:
-    """A ``Context`` pickled once, in the parent: sending it with each chunk copies bytes, and
-    a worker unpickles it only the first time it sees its token."""
-
-    def __init__(self, ctx: Context) -> None:
-        import pickle
-
-        self.token = ctx.token
-        self.blob = pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL)
-
-    def load(self) -> Context:
-        import pickle
-
-        return pickle.loads(self.blob)
-
-
 def warm_up() -> int:
     """Run once per worker process before the draws are ready: the imports a worker needs
     (NumPy, SciPy's sparse matrices, highspy) happen while the parent samples and compiles."""
@@ -351,14 +335,14 @@ def warm_up() -> int:
     return os.getpid()
 
 
-def _worker(ctx: Context | Shipped) -> Worker:
+def _worker(ctx: Context) -> Worker:
     cache = getattr(_LOCAL, "workers", None)
     if cache is None:
         cache = _LOCAL.workers = {}
     w = cache.get(ctx.token)
     if w is None:
         cache.clear()
-        w = cache[ctx.token] = Worker(ctx.load() if isinstance(ctx, Shipped) else ctx)
+        w = cache[ctx.token] = Worker(ctx)
     return w
 
 
@@ -386,7 +370,7 @@ def package_key(model, x: np.ndarray | None) -> tuple[int, ...]:
 
 
 def run_chunk(
-    ctx: Context | Shipped,
+    ctx: Context,
     draws: np.ndarray,
     deltas: np.ndarray,
     probs: np.ndarray,
