@@ -4,7 +4,7 @@ idiomatically in PuLP, on generated portfolio problems (``problems/generate.py``
 For each size N (commitments x 10 years x 3 scenarios, start windows and relations):
 
 * engine: ``optimizer.compile.compile_spec(spec)`` (build) and ``solvers.highs.load_highs``
-  (hand-off: the arrays passed to HiGHS, ready to run);
+  (hand-off: a new ``highspy.Highs`` with the model's arrays passed in, ready to run);
 * PuLP: one ``LpVariable`` per column, every constraint written with ``lpSum`` from the same
   ``ProblemSpec`` (build), then ``prob.writeMPS`` (hand-off: what PuLP's CBC interface does
   before it starts CBC);
@@ -13,6 +13,11 @@ For each size N (commitments x 10 years x 3 scenarios, start windows and relatio
 Times are the best of ``--repeat`` runs (``time.perf_counter``); peak memory is measured in a
 separate pass with ``tracemalloc`` (Python-level allocations, so NumPy arrays and PuLP objects;
 not HiGHS' own memory). The table gives the ratios PuLP / engine and compile / solve.
+
+Both paths start from the same ``ProblemSpec`` object and nothing is carried from one repeat
+to the next: ``compile_spec`` keeps no cache (on the spec or elsewhere), every hand-off makes
+a new ``Highs`` from the ``MatrixModel`` (CSR -> CSC conversion included), and every PuLP
+repeat builds a new ``LpProblem``.
 
 Run from the repository root::
 
@@ -254,10 +259,10 @@ def measure(
 
 STAGES = (
     ("_Layout", "__init__", "layout: gather option data (_Layout.__init__)"),
-    ("_Layout", "expand", "use entries per column and year (_Layout.expand)"),
+    ("_Layout", "use_rows", "resource rows, CSR by row (_Layout.use_rows)"),
     ("_Layout", "objective", "objective (_Layout.objective)"),
     (None, "_compile_relations", "relations (_compile_relations)"),
-    ("_Triplets", "build", "COO -> CSR (_Triplets.build)"),
+    ("_Triplets", "build", "CSR blocks end to end (_Triplets.build)"),
 )
 
 

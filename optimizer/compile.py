@@ -4,38 +4,47 @@ One pass over the options gathers their data into arrays; every matrix entry is 
 array operations (no Python object per nonzero). Columns are ordered by commitment, option,
 start year, so a commitment's or an option's columns form one contiguous range: relations are
 compiled from ranges.
+
+The matrix is assembled as CSR blocks of consecutive rows. The choice and resource rows (all
+but a few of the nonzeros) come out already in CSR order, so only the small relation and
+constraint blocks go through a COO -> CSR conversion; the blocks are then laid end to end.
 """
 
 from __future__ import annotations
 
-from itertools import chain
+import gc
+from contextlib import suppress
+from itertools import chain, compress, repeat
+from operator import attrgetter, is_, itemgetter, methodcaller, not_
 
 import numpy as np
 
 from .model import MatrixModel
 from .spec.model import Member, ProblemSpec
 
+_INT32_MAX = int(np.iinfo(np.int32).max)
+
 
 class _Triplets:
-    """Accumulates COO blocks of the constraint matrix and the row bounds."""
+    """The constraint matrix as blocks of consecutive rows, with the row bounds.
+
+    A block added with ``add`` is COO and may hold duplicates (summed) and zeros (dropped);
+    one added with ``add_csr`` is already canonical (each row's columns ascending, unique,
+    nonzero). Blocks own disjoint rows, so the matrix is the blocks' CSR arrays end to end:
+    no global sort.
+    """
 
     def __init__(self) -> None:
-        self.rows: list[np.ndarray] = []
-        self.cols: list[np.ndarray] = []
-        self.vals: list[np.ndarray] = []
+        self.blocks: list[tuple] = []
         self.lower: list[np.ndarray] = []
         self.upper: list[np.ndarray] = []
         self.kind: list[np.ndarray] = []
         self.label: list[np.ndarray] = []
         self.m = 0
 
-    def add(self, r, c, v, lower, upper, kind, label) -> None:
-        """Add rows ``self.m + r`` (``r`` local, 0-based); bounds/labels have one entry a row."""
+    def _rows(self, lower, upper, kind, label) -> int:
         lower = np.atleast_1d(np.asarray(lower, dtype=float))
         k = lower.shape[0]
-        self.rows.append(np.asarray(r, dtype=np.int64) + self.m)
-        self.cols.append(np.asarray(c, dtype=np.int64))
-        self.vals.append(np.asarray(v, dtype=float))
         self.lower.append(lower)
         self.upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (k,)).copy())
         self.kind.append(np.broadcast_to(np.asarray(kind, dtype=object), (k,)).copy())
@@ -43,26 +52,69 @@ class _Triplets:
         lab[:] = label
         self.label.append(lab)
         self.m += k
+        return k
+
+    def add(self, r, c, v, lower, upper, kind, label) -> None:
+        """Add rows ``self.m + r`` (``r`` local, 0-based); bounds/labels have one entry a row."""
+        k = self._rows(lower, upper, kind, label)
+        self.blocks.append(
+            (
+                "coo",
+                k,
+                np.asarray(r, dtype=np.int64),
+                np.asarray(c, dtype=np.int64),
+                np.asarray(v, dtype=float),
+            )
+        )
+
+    def add_csr(self, counts, indices, data, lower, upper, kind, label) -> None:
+        """Add canonical rows: ``counts[i]`` entries for local row ``i``; ``indices`` and
+        ``data`` are lists of arrays that, end to end, hold the rows in order."""
+        k = self._rows(lower, upper, kind, label)
+        self.blocks.append(("csr", k, np.asarray(counts, dtype=np.int64), indices, data))
 
     def build(self, n: int):
         from scipy import sparse
 
-        def cat(xs, dt):
-            return np.concatenate(xs) if xs else np.zeros(0, dtype=dt)
-
+        counts, indices, data = [], [], []
+        for form, k, a, b, c in self.blocks:
+            if form == "coo":
+                B = sparse.csr_matrix((c, (a, b)), shape=(k, n))
+                B.sum_duplicates()
+                B.eliminate_zeros()
+                a, b, c = np.diff(B.indptr), [B.indices], [B.data]
+            counts.append(a)
+            indices += b
+            data += c
+        nnz = int(sum(int(x.sum()) for x in counts))
+        idx = np.int32 if max(self.m, n, nnz) <= _INT32_MAX else np.int64
+        indptr = np.zeros(self.m + 1, dtype=idx)
+        if counts:
+            np.cumsum(np.concatenate(counts), out=indptr[1:])
         A = sparse.csr_matrix(
-            (cat(self.vals, float), (cat(self.rows, np.int64), cat(self.cols, np.int64))),
+            (_cat(data, float, nnz), _cat(indices, idx, nnz), indptr),
             shape=(self.m, n),
         )
-        A.sum_duplicates()
-        A.eliminate_zeros()
+        A.has_sorted_indices = True  # every block is canonical
+        A.has_canonical_format = True
         return (
             A,
-            cat(self.lower, float),
-            cat(self.upper, float),
-            cat(self.kind, object),
-            cat(self.label, object),
+            _cat(self.lower, float),
+            _cat(self.upper, float),
+            _cat(self.kind, object),
+            _cat(self.label, object),
         )
+
+
+def _cat(xs, dt, size: int | None = None) -> np.ndarray:
+    """Concatenate into one new array of dtype ``dt`` (``size`` elements if known)."""
+    if not xs:
+        return np.zeros(0, dtype=dt)
+    if size is None:
+        return np.concatenate(xs).astype(dt, copy=False)
+    out = np.empty(size, dtype=dt)
+    np.concatenate(xs, out=out, casting="same_kind")
+    return out
 
 
 def expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -75,40 +127,117 @@ def expand_ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return idx, owner
 
 
-class _Layout:
-    """Column layout and option data, gathered in one pass over the options.
+_values = methodcaller("values")
 
-    Option amounts are kept as flat arrays of entries ``(option, key, amount, kind)`` where
-    ``kind`` says whether a scalar recurs every year or is a one-off; list profiles are
-    flattened to entries ``(option, key, offset, amount)``.
-    """
+
+class _Amounts:
+    """One option attribute (``use`` or ``value``) as flat arrays, one entry per (option, key)
+    in option order: ``owner``, ``key``, ``is_list``; a number is in ``scalar``, a profile's
+    elements are ``pool[ptr : ptr + length]``."""
+
+    def __init__(self, opts: list, attr: str, pos: dict):
+        dicts = list(map(attrgetter(attr), opts))
+        n = len(dicts)
+        lens = np.fromiter(map(len, dicts), dtype=np.int64, count=n)
+        total = int(lens.sum())
+        self.owner = np.repeat(np.arange(n, dtype=np.int64), lens)
+        vals = None
+        names = tuple(dicts[0]) if total else ()
+        if names and (lens == len(names)).all():
+            # the same keys in every option (the common case): fetch the amounts by key, in
+            # the first option's key order, without a lookup per key
+            with suppress(KeyError):
+                if len(names) == 1:
+                    vals = list(map(itemgetter(names[0]), dicts))
+                else:
+                    vals = list(chain.from_iterable(map(itemgetter(*names), dicts)))
+        if vals is not None:
+            self.key = np.tile(np.array([pos[k] for k in names], dtype=np.int64), n)
+        else:
+            self.key = np.fromiter(
+                map(pos.__getitem__, chain.from_iterable(dicts)), dtype=np.int64, count=total
+            )
+            vals = list(chain.from_iterable(map(_values, dicts)))
+        zero = np.zeros(total, dtype=np.int64)
+        try:  # plain numbers only (the common case)
+            self.scalar = np.fromiter(vals, dtype=float, count=total)
+            self.is_list = np.zeros(total, dtype=bool)
+            self.ptr, self.length, self.pool = zero, zero, np.zeros(0)
+            return
+        except (TypeError, ValueError):
+            pass
+        flags = list(map(is_, map(type, vals), repeat(tuple)))  # profiles are tuples
+        self.is_list = np.array(flags, dtype=bool)
+        lists = list(compress(vals, flags))
+        self.scalar = np.zeros(total)
+        self.scalar[~self.is_list] = np.fromiter(
+            compress(vals, map(not_, flags)), dtype=float, count=total - len(lists)
+        )
+        llen = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        self.length = zero.copy()
+        self.length[self.is_list] = llen
+        self.ptr = zero.copy()
+        self.ptr[self.is_list] = np.cumsum(llen) - llen
+        self.pool = np.fromiter(chain.from_iterable(lists), dtype=float, count=int(llen.sum()))
+
+    def split(self):
+        """Scalars as (option, key, amount); profiles as (option, key, offset, amount)."""
+        if not self.pool.size and not self.is_list.any():
+            return (self.owner, self.key, self.scalar), _NO_LISTS
+        sc, li = ~self.is_list, self.is_list
+        llen = self.length[li]
+        loff = np.arange(int(llen.sum())) - np.repeat(np.cumsum(llen) - llen, llen)
+        return (self.owner[sc], self.key[sc], self.scalar[sc]), (
+            np.repeat(self.owner[li], llen),
+            np.repeat(self.key[li], llen),
+            loff,
+            self.pool,
+        )
+
+
+class _Layout:
+    """Column layout and option data, gathered in one pass over the options (C-level
+    iteration: ``map``/``chain`` over the spec's objects, no Python loop per option)."""
 
     def __init__(self, spec: ProblemSpec):
         self.T = spec.n_periods
-        opts = [o for c in spec.commitments for o in c.options]
+        commitments = spec.commitments
+        # one pass over the commitments for what the compile needs of them
+        if commitments:
+            per_c_opts, ids, required = zip(
+                *map(attrgetter("options", "id", "required"), commitments), strict=True
+            )
+        else:
+            per_c_opts, ids, required = (), (), ()
+        self.commitment_ids: tuple[str, ...] = ids
+        self.required = np.array(required, dtype=bool)
+        opts = list(chain.from_iterable(per_c_opts))
         n_opt = len(opts)
         self.n_opt = n_opt
-        per_c = np.fromiter(
-            (len(c.options) for c in spec.commitments), dtype=np.int64, count=len(spec.commitments)
-        )
+        per_c = np.fromiter(map(len, per_c_opts), dtype=np.int64, count=len(commitments))
         self.commitment_first_opt = np.concatenate([[0], np.cumsum(per_c)]).astype(np.int64)
-        self.opt_commitment = np.repeat(np.arange(len(spec.commitments)), per_c)
+        self.opt_commitment = np.repeat(np.arange(len(commitments)), per_c)
         self.opt_index = np.arange(n_opt) - self.commitment_first_opt[self.opt_commitment]
         first = spec.first_year
         if spec.years is None:
             self.opt_lo = np.zeros(n_opt, dtype=np.int64)
             self.opt_hi = np.zeros(n_opt, dtype=np.int64)
         else:
-            starts = [o.start or (first, first) for o in opts]
-            self.opt_lo = np.fromiter((s[0] for s in starts), dtype=np.int64, count=n_opt) - first
-            self.opt_hi = np.fromiter((s[1] for s in starts), dtype=np.int64, count=n_opt) - first
+            starts = list(map(attrgetter("start"), opts))
+            if None in starts:
+                starts = [s or (first, first) for s in starts]
+            lohi = np.fromiter(chain.from_iterable(starts), dtype=np.int64, count=2 * n_opt)
+            lohi = lohi.reshape(n_opt, 2) - first
+            self.opt_lo = np.ascontiguousarray(lohi[:, 0])
+            self.opt_hi = np.ascontiguousarray(lohi[:, 1])
         self.opt_per_year_value = np.fromiter(
-            (o.value_per_year for o in opts), dtype=bool, count=n_opt
+            map(attrgetter("value_per_year"), opts), dtype=bool, count=n_opt
         )
         res_pos = {r.id: i for i, r in enumerate(spec.resources)}
         scen_pos = {s.id: i for i, s in enumerate(spec.scenarios)}
-        self.use = self._entries(opts, "use", res_pos)
-        self.value = self._entries(opts, "value", scen_pos)
+        self.use = _Amounts(opts, "use", res_pos)
+        self.value = _Amounts(opts, "value", scen_pos)
+        self.option_ids = list(map(attrgetter("id"), opts))
 
         counts = self.opt_hi - self.opt_lo + 1
         self.opt_first_col = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
@@ -120,73 +249,108 @@ class _Layout:
         self.col_commitment = self.opt_commitment[self.col_opt]
         self.col_option = self.opt_index[self.col_opt]
         self.commitment_first_col = self.opt_first_col[self.commitment_first_opt]
+        self._commitments = commitments
+        self._pos: dict[str, int] | None = None
 
-    @staticmethod
-    def _entries(opts, attr: str, pos: dict):
-        """Scalars as (option, key, amount); profiles as (option, key, offset, amount)."""
-        dicts = [getattr(o, attr) for o in opts]
-        lens = np.fromiter(map(len, dicts), dtype=np.int64, count=len(dicts))
-        total = int(lens.sum())
-        owner = np.repeat(np.arange(len(dicts), dtype=np.int64), lens)
-        keys = np.fromiter(
-            map(pos.__getitem__, chain.from_iterable(dicts)), dtype=np.int64, count=total
+    def _position(self) -> dict[str, int]:
+        if self._pos is None:
+            ids = self.commitment_ids
+            self._pos = dict(zip(ids, range(len(ids)), strict=True))
+        return self._pos
+
+    def _option_first_col(self, ci: int, option: str) -> int:
+        k = int(self.commitment_first_opt[ci])
+        for o in self._commitments[ci].options:
+            if o.id == option:
+                return k
+            k += 1
+        raise KeyError(f"{self._commitments[ci].id}.{option}")
+
+    def member_range(self, m: Member) -> tuple[int, int]:
+        """The columns ``[a, b)`` of a member (a commitment's or one option's)."""
+        lo, hi = self.member_ranges([m])
+        return int(lo[0]), int(hi[0])
+
+    def member_ranges(self, members: list[Member]) -> tuple[np.ndarray, np.ndarray]:
+        """The columns ``[lo[i], hi[i])`` of each member, looked up all at once."""
+        pos = self._position()
+        k = len(members)
+        ci = np.fromiter(
+            map(pos.__getitem__, map(attrgetter("commitment"), members)), dtype=np.int64, count=k
         )
-        vals = list(chain.from_iterable(d.values() for d in dicts))
-        try:
-            fv = np.array(vals, dtype=float)
-            if fv.ndim != 1:
-                raise ValueError
-            return (owner, keys, fv), _NO_LISTS
-        except (ValueError, TypeError):
-            pass
-        scalars: list[float] = []
-        lists: list[tuple] = []
-        is_list = np.zeros(total, dtype=bool)
-        for i, v in enumerate(vals):  # one pass: split plain numbers from profiles
-            if type(v) is tuple:
-                lists.append(v)
-                is_list[i] = True
-            else:
-                scalars.append(v)
-        sc = ~is_list
-        sv = np.array(scalars, dtype=float)
-        llen = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        lo = np.repeat(owner[is_list], llen)
-        lk = np.repeat(keys[is_list], llen)
-        loff = np.arange(int(llen.sum())) - np.repeat(np.cumsum(llen) - llen, llen)
-        lv = np.fromiter(chain.from_iterable(lists), dtype=float, count=int(llen.sum()))
-        return (owner[sc], keys[sc], sv), (lo, lk, loff, lv)
+        lo = self.commitment_first_col[ci]
+        hi = self.commitment_first_col[ci + 1]
+        options = list(map(attrgetter("option"), members))
+        if options.count(None) < k:
+            for i, o in enumerate(options):
+                if o is not None:
+                    j = self._option_first_col(int(ci[i]), o)
+                    lo[i], hi[i] = self.opt_first_col[j], self.opt_first_col[j + 1]
+        return lo, hi
 
-    def member_range(self, spec_index: dict, m: Member) -> tuple[int, int]:
-        ci = spec_index[m.commitment][0]
-        if m.option is None:
-            return int(self.commitment_first_col[ci]), int(self.commitment_first_col[ci + 1])
-        k = int(self.commitment_first_opt[ci]) + spec_index[m.commitment][1][m.option]
-        return int(self.opt_first_col[k]), int(self.opt_first_col[k + 1])
+    def use_rows(self, row_of: np.ndarray, is_total: np.ndarray, m_res: int):
+        """The resource rows as canonical CSR pieces: ``(counts, [indices], [data])``.
 
-    def expand(self, entries, recurring: np.ndarray):
-        """Triplets ``(column, key, period, amount)`` of every option entry over its columns.
+        ``row_of[r, t]`` is the row of resource ``r`` in period ``t`` (-1: no row; rows are
+        numbered by resource, then period). A number recurs every year from the start against
+        a per-year resource and counts once (at the start) against a total one; a profile
+        runs by year from the start; periods past the horizon are dropped; zero amounts are
+        not entries.
 
-        ``recurring[e]`` says whether scalar entry ``e`` recurs every year from the start (else
-        it is a one-off at the start). Periods past the horizon are dropped.
+        One vectorised pass per row over the (entry, column) pairs of its resource: pairs are
+        in option order and an option's columns are contiguous and ascending, so each row's
+        columns come out ascending with no sort, and nothing is made per nonzero but the
+        output itself.
         """
         T = self.T
-        (so, sk, sv), (lo, lk, loff, lv) = entries
-        cols, owner = expand_ranges(self.opt_first_col[so], self.opt_first_col[so + 1])
-        start = self.col_start[cols]
-        rec = np.asarray(recurring, dtype=bool)[owner] if owner.size else np.zeros(0, bool)
-        per, o2 = expand_ranges(start, np.where(rec, T, start + 1))
-        own2 = owner[o2]
-        cols_l, owner_l = expand_ranges(self.opt_first_col[lo], self.opt_first_col[lo + 1])
-        per_l = self.col_start[cols_l] + loff[owner_l]
-        keep = per_l < T
-        owner_l = owner_l[keep]
-        return (
-            np.concatenate([cols[o2], cols_l[keep]]),
-            np.concatenate([sk[own2], lk[owner_l]]),
-            np.concatenate([per, per_l[keep]]),
-            np.concatenate([sv[own2], lv[owner_l]]),
-        )
+        a = self.use
+        first = self.opt_first_col
+        pieces: list[tuple[int, np.ndarray, np.ndarray]] = []  # (row, columns, amounts)
+        idx = np.int32 if self.n <= _INT32_MAX else np.int64
+        lists = bool(a.pool.size)
+        zeros = bool((a.scalar[~a.is_list] == 0).any() or (a.pool == 0).any())
+        for r in range(row_of.shape[0]):
+            if (row_of[r] < 0).all():
+                continue
+            e = np.flatnonzero(a.key == r)  # this resource's entries, in option order
+            cols, pe = expand_ranges(first[a.owner[e]], first[a.owner[e] + 1])
+            e = e[pe]  # the entry of each (entry, column) pair
+            start = self.col_start[cols].astype(np.int32)
+            cols = cols.astype(idx)
+            sv = a.scalar[e]
+            li = np.flatnonzero(a.is_list[e]) if lists else np.zeros(0, np.int64)
+            if li.size:
+                ptr = a.ptr[e[li]]
+                end = start[li] + np.minimum(a.length[e[li]], T - start[li]).astype(np.int32)
+            if is_total[r]:  # one row: a number once, a profile summed over its periods
+                if li.size:
+                    k, own = expand_ranges(ptr, ptr + (end - start[li]))
+                    sv[li] = np.bincount(own, weights=a.pool[k], minlength=li.size)
+                pieces.append((int(row_of[r, 0]), cols, sv))
+            else:
+                for t in range(T):
+                    if row_of[r, t] < 0:
+                        continue
+                    sel = np.flatnonzero(start <= t)
+                    v = sv[sel]
+                    if li.size:
+                        # a profile's amount this year (0 past its end: dropped below)
+                        p = np.flatnonzero((start[li] <= t) & (t < end))
+                        v[np.searchsorted(sel, li[p])] = a.pool[ptr[p] + (t - start[li[p]])]
+                    pieces.append((int(row_of[r, t]), cols[sel], v))
+        pieces.sort(key=itemgetter(0))
+        counts = np.zeros(m_res, dtype=np.int64)
+        ind_parts: list[np.ndarray] = []
+        val_parts: list[np.ndarray] = []
+        for row, c, v in pieces:
+            if zeros or lists:
+                nz = v != 0
+                if not nz.all():
+                    c, v = c[nz], v[nz]
+            counts[row] = c.shape[0]
+            ind_parts.append(c)
+            val_parts.append(v)
+        return counts, ind_parts, val_parts
 
     def objective(
         self, entries, recurring: np.ndarray, disc: np.ndarray, n_keys: int
@@ -214,62 +378,58 @@ class _Layout:
         return C.reshape(self.n, n_keys)
 
 
-class _CommitmentIndex(dict):
-    """``{commitment id: (position, {option id: position})}``, filled only for the ids that
-    relations and constraints name (building it for every commitment costs more than the
-    rest of a relation-light compile)."""
-
-    def __init__(self, spec: ProblemSpec):
-        super().__init__()
-        self._commitments = spec.commitments
-        self._pos: dict[str, int] | None = None
-
-    def __missing__(self, key: str):
-        if self._pos is None:
-            self._pos = {c.id: i for i, c in enumerate(self._commitments)}
-        ci = self._pos[key]
-        entry = (ci, {o.id: oi for oi, o in enumerate(self._commitments[ci].options)})
-        self[key] = entry
-        return entry
-
-
 _NO_LISTS = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
 
 
 def compile_spec(spec: ProblemSpec) -> MatrixModel:
-    """Build the expected-value ``MatrixModel`` of a validated problem."""
+    """Build the expected-value ``MatrixModel`` of a validated problem.
+
+    The cyclic garbage collector is paused meanwhile (and restored, also on error): the
+    compile makes many short-lived tuples and lists but no cycles, and every collection it
+    would trigger walks all the objects of a large spec.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile(spec)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compile(spec: ProblemSpec) -> MatrixModel:
     L = _Layout(spec)
     T, n = L.T, L.n
     labels = spec.period_labels
-    index = _CommitmentIndex(spec)
+    commitments = spec.commitments
+    commitment_ids = L.commitment_ids
     trip = _Triplets()
 
     # --- choice rows: at most (or exactly) one column per commitment -----------------------
     ncol_c = np.diff(L.commitment_first_col)
-    required = np.array([c.required for c in spec.commitments], dtype=bool)
+    required = L.required
     need = (ncol_c > 1) | required
-    ci_need = np.nonzero(need)[0]
+    ci_need = np.flatnonzero(need)
     if ci_need.size:
-        cols, owner = expand_ranges(
+        # a commitment's columns are contiguous and ascending: these rows are canonical
+        cols, _ = expand_ranges(
             L.commitment_first_col[ci_need], L.commitment_first_col[ci_need + 1]
         )
-        trip.add(
-            owner,
-            cols,
-            np.ones(cols.shape[0]),
+        ids = np.array(commitment_ids, dtype=object)
+        trip.add_csr(
+            ncol_c[ci_need],
+            [cols],
+            [np.ones(cols.shape[0])],
             np.where(required[ci_need], 1.0, -np.inf),
             1.0,
             "choice",
-            np.array([spec.commitments[i].id for i in ci_need], dtype=object),
+            ids if ci_need.size == len(commitments) else ids[ci_need],
         )
 
     # --- resources ------------------------------------------------------------------------
     R = len(spec.resources)
     if R:
         is_total = np.array([r.kind == "total" for r in spec.resources])
-        so, sk, _ = L.use[0]
-        # a scalar use recurs every year against a per-year resource, once against a total one
-        col, key, per, val = L.expand(L.use, ~is_total[sk])
         labels_all: list[str] = []
         kinds_all: list[str] = []
         upper_all: list[float] = []
@@ -291,13 +451,9 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
                 kinds_all.append("budget")
                 upper_all.append(cap[t])
                 m_res += 1
-        rows = row_of[key, per]
-        keep = rows >= 0
         if m_res:
-            trip.add(
-                rows[keep],
-                col[keep],
-                val[keep],
+            trip.add_csr(
+                *L.use_rows(row_of, is_total, m_res),
                 np.full(m_res, -np.inf),
                 np.asarray(upper_all),
                 np.array(kinds_all, dtype=object),
@@ -305,22 +461,28 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
             )
 
     # --- relations ------------------------------------------------------------------------
-    _compile_relations(spec, L, index, trip)
+    _compile_relations(spec, L, trip)
 
     # --- responses and general constraints ------------------------------------------------
     S = len(spec.scenarios)
     resp = _responses(spec, n)
-    _compile_constraints(spec, L, index, resp, trip)
+    _compile_constraints(spec, L, resp, trip)
     n_all = n + resp["n"]
 
     A, rlo, rup, rkind, rlabel = trip.build(n_all)
 
     # --- objective ------------------------------------------------------------------------
-    so, _, _ = L.value[0]
+    value = L.value.split()
+    so = value[0][0]
     disc = (1.0 + spec.discount_rate) ** -np.arange(T, dtype=float)
-    C = np.vstack([L.objective(L.value, L.opt_per_year_value[so], disc, S), resp["C"]])
+    C = np.vstack([L.objective(value, L.opt_per_year_value[so], disc, S), resp["C"]])
     p = np.array([s.probability for s in spec.scenarios], dtype=float)
 
+    # option ids by commitment: slices of the flat list, without a Python loop
+    fo = L.commitment_first_opt.tolist()
+    option_ids = tuple(
+        map(tuple, map(L.option_ids.__getitem__, map(slice, fo[:-1], fo[1:], repeat(None))))
+    )
     return MatrixModel(
         c=C @ p,
         A=A,
@@ -341,8 +503,8 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
         col_response=np.concatenate([np.full(n, -1), resp["response"]]),
         col_scenario=np.concatenate([np.full(n, -1), resp["scenario"]]),
         response_ids=tuple(r.id for r in spec.responses),
-        commitment_ids=tuple(c.id for c in spec.commitments),
-        option_ids=tuple(tuple(o.id for o in c.options) for c in spec.commitments),
+        commitment_ids=commitment_ids,
+        option_ids=option_ids,
         period_labels=labels,
         n_decision=n_all,
         meta={"problem": spec.name},
@@ -384,7 +546,7 @@ def _responses(spec: ProblemSpec, first_col: int) -> dict:
     }
 
 
-def _compile_constraints(spec: ProblemSpec, L: _Layout, index, resp: dict, trip: _Triplets) -> None:
+def _compile_constraints(spec: ProblemSpec, L: _Layout, resp: dict, trip: _Triplets) -> None:
     """Rows of the ``[[constraints]]``: one row, or one per scenario when the constraint
     involves recourse or scenario-indexed coefficients."""
     from .spec.validate import constraint_forms
@@ -410,7 +572,7 @@ def _compile_constraints(spec: ProblemSpec, L: _Layout, index, resp: dict, trip:
                     c_list.append([j])
                     v_list.append([a])
                     continue
-                lo_c, hi_c = L.member_range(index, Member.parse(name))
+                lo_c, hi_c = L.member_range(Member.parse(name))
                 r_list.append([i] * (hi_c - lo_c))
                 c_list.append(list(range(lo_c, hi_c)))
                 v_list.append([a] * (hi_c - lo_c))
@@ -435,11 +597,10 @@ def _compile_constraints(spec: ProblemSpec, L: _Layout, index, resp: dict, trip:
         _ = k
 
 
-def _compile_relations(spec: ProblemSpec, L: _Layout, index: dict, trip: _Triplets) -> None:
+def _compile_relations(spec: ProblemSpec, L: _Layout, trip: _Triplets) -> None:
     """Rows for every relation. Non-timed relations are gathered as (row, range, sign)."""
     seg_row: list[int] = []
-    seg_lo: list[int] = []
-    seg_hi: list[int] = []
+    seg_member: list[Member] = []
     seg_sign: list[float] = []
     lower: list[float] = []
     upper: list[float] = []
@@ -454,23 +615,23 @@ def _compile_relations(spec: ProblemSpec, L: _Layout, index: dict, trip: _Triple
         return len(lower) - 1
 
     def seg(row: int, m: Member, sign: float) -> None:
-        a, b = L.member_range(index, m)
         seg_row.append(row)
-        seg_lo.append(a)
-        seg_hi.append(b)
+        seg_member.append(m)
         seg_sign.append(sign)
 
     timed = []
     for rel in spec.relations:
-        t, label = rel.type, rel.label()
+        t = rel.type
         if t == "requires":
             if rel.lag is not None:
                 timed.append(rel)
                 continue
-            row = new_row(-np.inf, 0.0, "requires", label)
+            row = new_row(-np.inf, 0.0, "requires", rel.label())
             seg(row, rel.a, 1.0)
             seg(row, rel.b, -1.0)
-        elif t == "excludes":
+            continue
+        label = rel.label()
+        if t == "excludes":
             row = new_row(-np.inf, 1.0, "excludes", label)
             for m in rel.members:
                 seg(row, m, 1.0)
@@ -503,7 +664,7 @@ def _compile_relations(spec: ProblemSpec, L: _Layout, index: dict, trip: _Triple
                 )
 
     if lower:
-        cols, owner = expand_ranges(np.array(seg_lo), np.array(seg_hi))
+        cols, owner = expand_ranges(*L.member_ranges(seg_member))
         rows = np.asarray(seg_row, dtype=np.int64)[owner]
         vals = np.asarray(seg_sign)[owner]
         trip.add(
@@ -520,8 +681,8 @@ def _compile_relations(spec: ProblemSpec, L: _Layout, index: dict, trip: _Triple
     # one row per (relation, start period of a), built for all timed relations at once.
     if timed:
         T = L.T
-        a_rng = np.array([L.member_range(index, r.a) for r in timed], dtype=np.int64)
-        b_rng = np.array([L.member_range(index, r.b) for r in timed], dtype=np.int64)
+        a_rng = np.stack(L.member_ranges(list(map(attrgetter("a"), timed))), axis=1)
+        b_rng = np.stack(L.member_ranges(list(map(attrgetter("b"), timed))), axis=1)
         lag = np.array([r.lag for r in timed], dtype=np.int64)
         a_cols, a_own = expand_ranges(a_rng[:, 0], a_rng[:, 1])
         ukey = np.unique(a_own * T + L.col_start[a_cols])
@@ -531,13 +692,16 @@ def _compile_relations(spec: ProblemSpec, L: _Layout, index: dict, trip: _Triple
         cb, rb = expand_ranges(b_rng[row_rel, 0], b_rng[row_rel, 1])
         kb = L.col_start[cb] <= row_per[rb] - lag[row_rel[rb]]
         base = [r.label() for r in timed]
-        labels_t = np.array(
-            [
-                f"{base[i]} by {spec.period_labels[p]}" if spec.years else base[i]
+        if spec.years:
+            plabels = spec.period_labels
+            text = [f"{b} by " for b in base]
+            rows_t = [
+                text[i] + str(plabels[p])
                 for i, p in zip(row_rel.tolist(), row_per.tolist(), strict=True)
-            ],
-            dtype=object,
-        )
+            ]
+        else:
+            rows_t = [base[i] for i in row_rel.tolist()]
+        labels_t = np.array(rows_t, dtype=object)
         trip.add(
             np.concatenate([ra[ka], rb[kb]]),
             np.concatenate([ca[ka], cb[kb]]),

@@ -56,30 +56,29 @@ def load_highs(model, options: SolveOptions):
         h.setOptionValue("threads", int(options.threads))
     if not options.presolve:
         h.setOptionValue("presolve", "off")
-    lp = highspy.HighsLp()
-    n, m = model.n, model.m
-    lp.num_col_ = n
-    lp.num_row_ = m
-    lp.col_cost_ = np.asarray(model.c, dtype=np.float64)
-    lp.col_lower_ = np.asarray(model.col_lower, dtype=np.float64)
-    lp.col_upper_ = np.asarray(model.col_upper, dtype=np.float64)
-    lp.row_lower_ = np.asarray(model.row_lower, dtype=np.float64)
-    lp.row_upper_ = np.asarray(model.row_upper, dtype=np.float64)
-    lp.offset_ = float(model.objective_offset)
-    lp.sense_ = highspy.ObjSense.kMaximize if model.maximize else highspy.ObjSense.kMinimize
+    # The pointer overload of passModel takes NumPy arrays as they are (one memcpy each).
+    # Assigning arrays to a ``HighsLp``'s vectors instead converts them element by element
+    # through Python objects: ~1 s for the 6 million nonzeros of a 10^5-commitment model.
     A = model.A.tocsc()
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = A.indices.astype(np.int32)
-    lp.a_matrix_.value_ = A.data.astype(np.float64)
-    lp.a_matrix_.num_col_ = n
-    lp.a_matrix_.num_row_ = m
-    if model.integrality.any():
-        lp.integrality_ = [
-            highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous
-            for f in model.integrality
-        ]
-    status = h.passModel(lp)
+    f64, i32 = np.float64, np.int32
+    status = h.passModel(
+        int(model.n),
+        int(model.m),
+        int(A.nnz),
+        int(highspy.MatrixFormat.kColwise),
+        int(highspy.ObjSense.kMaximize if model.maximize else highspy.ObjSense.kMinimize),
+        float(model.objective_offset),
+        np.ascontiguousarray(model.c, dtype=f64),
+        np.ascontiguousarray(model.col_lower, dtype=f64),
+        np.ascontiguousarray(model.col_upper, dtype=f64),
+        np.ascontiguousarray(model.row_lower, dtype=f64),
+        np.ascontiguousarray(model.row_upper, dtype=f64),
+        np.ascontiguousarray(A.indptr, dtype=i32),
+        np.ascontiguousarray(A.indices, dtype=i32),
+        np.ascontiguousarray(A.data, dtype=f64),
+        # HighsVarType codes: 0 continuous, 1 integer
+        np.ascontiguousarray(model.integrality, dtype=i32),
+    )
     if status == highspy.HighsStatus.kError:
         raise RuntimeError("HiGHS rejected the model")
     return h
