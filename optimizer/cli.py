@@ -622,6 +622,13 @@ def export(problem, sets, force, forbid, max_columns, objective, lp_file, mps_fi
 
 
 def main() -> None:
+    # The commands do small dense algebra at most: NumPy's BLAS gets one thread unless the
+    # user chose otherwise, so its import starts no thread pool that a command never uses
+    # (it costs ~25 ms of start-up, and Monte Carlo worker processes would each start one).
+    import os
+
+    for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(var, "1")
     cli(prog_name="optimizer")
 
 
