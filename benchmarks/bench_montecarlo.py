@@ -130,15 +130,18 @@ def load_problem(overruns: bool = True):
     return spec, "canada-us-2025 with the distributions of benchmarks/bench_montecarlo.py"
 
 
-EXPLAIN = """Where the time goes. Both loops spend about 90% of their time in the solver, so the
+EXPLAIN = """Where the time goes. Both loops spend 85-90% of their time in the solver, so the
 ratio is about the ratio of one CBC run (a process, an MPS file) to one HiGHS MIP solve on
-the loaded model. Almost every draw needs a full MIP solve: this problem's LP relaxation is
-about 5% above the integer optimum (the defence-envelope rows, whose coefficients the cost
-overruns change), so a known package never reaches the LP bound, and the anchor cuts from
-earlier draws close only part of it. The MIP is started from the best known package, which
-is the optimum in about 90% of the draws after the first stages; that halves HiGHS's time
-but its root cuts remain. The 1 -> 2 worker figure needs two idle cores: a load average
-above 2 on this 2-core machine means other work shares them."""
+the loaded model. Every draw of this problem needs a full MIP solve: its LP relaxation is
+6-12% above the integer optimum (the defence trajectory is taken fractionally to fund
+fractional capabilities; fixing the trajectory still leaves 2-8%), so a known package never
+reaches the LP bound, and the anchor cuts from earlier draws do not close the gap either.
+The MIP is started from the best known package, which is already the optimum in about 93% of
+the draws; HiGHS then spends ~10 ms proving it (presolve ~2 ms, root ~2 ms, 15-20 nodes).
+Neither its options (presolve rules, cuts, heuristics, pseudocost reliability) nor a better
+start change that by more than the noise, and the 7% of draws with a worse start take only
+9% of the solver time. The 1 -> 2 worker figure needs two idle cores: a load average above 2
+on this 2-core machine means other work shares them."""
 
 
 def naive(spec, n: int, seed: int) -> tuple[list, list, float, float]:
@@ -195,21 +198,36 @@ def main(argv=None) -> int:
     ap.add_argument("--naive", type=int, default=200, help="naive-loop draws (default 200)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--verify", type=int, default=20, help="the engine's independent check")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=2,
+        help="rounds of the engine (1 and 2 workers) and naive runs, interleaved; each figure "
+        "is the fastest of its rounds (default 2)",
+    )
     ap.add_argument("--save", action="store_true", help="write benchmarks/results/montecarlo.md")
     args = ap.parse_args(argv)
 
     spec, what = load_problem()
     print(f"problem: {what}; {len(spec.uncertain)} uncertain inputs", flush=True)
-    runs = {}
-    for w in (1, 2):
-        r, wall = engine(spec, args.n, args.seed, w, args.verify)
-        runs[w] = (r, wall)
-        print(f"engine, {w} worker(s): {args.n / wall:.1f} draws/s", flush=True)
+    runs: dict = {}
+    naive_run = None
+    for rnd in range(max(1, args.repeat)):
+        for w in (1, 2):
+            r, wall = engine(spec, args.n, args.seed, w, args.verify)
+            print(
+                f"round {rnd + 1}: engine, {w} worker(s): {args.n / wall:.1f} draws/s", flush=True
+            )
+            if w not in runs or wall < runs[w][1]:
+                runs[w] = (r, wall)
+        out = naive(spec, args.naive, args.seed)
+        print(f"round {rnd + 1}: naive PuLP + CBC: {args.naive / out[2]:.1f} draws/s", flush=True)
+        if naive_run is None or out[2] < naive_run[2]:
+            naive_run = out
+    nv, npk, nwall, nsolve = naive_run
     obj_spec, _ = load_problem(overruns=False)
     obj, obj_wall = engine(obj_spec, args.n, args.seed, 1, args.verify)
     print(f"engine, 1 worker, objective-only copy: {args.n / obj_wall:.1f} draws/s", flush=True)
-    nv, npk, nwall, nsolve = naive(spec, args.naive, args.seed)
-    print(f"naive PuLP + CBC: {args.naive / nwall:.1f} draws/s", flush=True)
 
     r1, r2 = runs[1][0], runs[2][0]
     identical = (
@@ -287,6 +305,8 @@ def main(argv=None) -> int:
         f"reaching the LP bound (with the anchor cuts of earlier draws), "
         f"{obj.stats.distinct_packages} distinct optimal packages; the naive rate is that of "
         "the full problem",
+        f"- each rate is the fastest of {max(1, args.repeat)} interleaved round(s); the "
+        "objective-only run is a single round",
         f"- machine: {os.cpu_count()} cores, load average at the end "
         f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}",
     ]

@@ -228,19 +228,25 @@ def test_bench_errors(tmp_path):
     assert r.exit_code == 2 and "no instance matches nope" in r.output
 
 
-def test_benchmark_scripts_run_at_smoke_size(tmp_path, capsys):
-    """The benchmark scripts keep working (tiny sizes; no timings asserted)."""
+def _bench_scripts(*names: str) -> list:
+    """The benchmark scripts' modules (they live outside the package, in benchmarks/)."""
+    import importlib
     import sys
 
     from conftest import ROOT
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
-        import bench_compile
-        import bench_quality
-        import bench_scaling
+        return [importlib.import_module(n) for n in names]
     finally:
         sys.path.pop(0)
+
+
+def test_benchmark_scripts_run_at_smoke_size(tmp_path, capsys):
+    """The benchmark scripts keep working (tiny sizes; no timings asserted)."""
+    bench_compile, bench_quality, bench_scaling = _bench_scripts(
+        "bench_compile", "bench_quality", "bench_scaling"
+    )
     assert (
         bench_compile.main(
             ["--sizes", "30", "--repeat", "1", "--time-limit", "1", "--output", str(tmp_path / "c")]
@@ -290,3 +296,18 @@ def test_benchmark_scripts_run_at_smoke_size(tmp_path, capsys):
     )
     assert "| highs | 2 | 2 | 0 | 2 | 2 |" in (tmp_path / "q" / "quality.md").read_text()
     capsys.readouterr()
+
+
+def test_montecarlo_and_startup_benchmarks_run_at_smoke_size(tmp_path, capsys):
+    """The Monte Carlo and cold-start benchmark scripts keep working (no timings asserted)."""
+    bench_montecarlo, bench_startup = _bench_scripts("bench_montecarlo", "bench_startup")
+    assert (
+        bench_montecarlo.main(["-n", "40", "--naive", "4", "--repeat", "1", "--verify", "2"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "results identical (values bit for bit, packages, report): yes" in out
+    assert "optimal values agree: yes" in out
+    out_md = tmp_path / "startup.md"
+    assert bench_startup.main(["--repeats", "1", "--output", str(out_md)]) == 0
+    text = out_md.read_text()
+    assert "| imports |" in text and "| solve -m |" in text
