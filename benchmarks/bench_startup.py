@@ -35,13 +35,15 @@ regular install::
 The subprocesses run from a temporary folder, so that ``python -m optimizer`` finds the
 installed package rather than a working tree in the current folder.
 
-On CPython 3.11 the two solve figures may differ by up to ~0.1x for a reason outside the
-package: the interpreter allocates its frame stack in 16 KB chunks and frees a chunk as soon
-as the stack shrinks below it, so a loop whose calls straddle a chunk boundary maps and unmaps
-memory on every call. Importing ``scipy.sparse`` runs such loops (in the ``numpy.f2py``
-modules it imports), and how often they straddle depends on the stack depth at which the
-import happens: ``strace -e trace=mmap`` counts ~500 16 KB maps for ``imports`` and, with
-this package, ~1,400 through ``python -m`` and ~5,800 through the console script.
+On CPython 3.11, where the numeric stack is imported matters: the interpreter allocates its
+frame stack in 16 KB chunks and frees a chunk as soon as the stack shrinks below it, so a loop
+whose calls straddle a chunk boundary maps and unmaps memory on every call. Importing
+``scipy.sparse`` runs such loops, and whether they straddle depends on the stack depth of the
+import: from deep inside the ``solve`` command, ``strace -e trace=munmap`` counted ~5,900
+calls through the console script and ~1,400 through ``python -m`` (~460 for ``imports``), and
+the console script cost ~0.15x more. ``optimizer.cli.main`` therefore imports NumPy, SciPy's
+sparse module and highspy first, at the top of the stack, when the command needs them
+(``solve``, ``export`` and the analysis commands; not ``--help``): ~220 calls either way.
 """
 
 from __future__ import annotations

@@ -364,3 +364,17 @@ def test_size_limits_from_the_command_line():
         "commitments: the problem has 5 decision columns, more than the limit of 4 "
         "(raise it with --max-columns)"
     )
+
+
+def test_main_imports_the_numeric_stack_first_only_for_commands_that_need_it():
+    from optimizer.cli import _solves
+
+    assert _solves(["solve", "canada-us-2025"])
+    assert _solves(["-q", "montecarlo", "p.toml", "-n", "10"])
+    assert _solves(["export", "p.toml", "--lp", "x.lp"])
+    assert not _solves([])
+    assert not _solves(["--help"])
+    assert not _solves(["solve", "--help"])
+    assert not _solves(["problems"])
+    assert not _solves(["validate", "p.toml"])
+    assert not _solves(["schema"])
