@@ -187,7 +187,8 @@ def _ignore_sigint() -> None:
     "--chunk-size",
     type=click.IntRange(1),
     default=None,
-    help="Draws per task (default: from the number of workers).",
+    help="Draws per task (default: shrinking as each stage of draws runs out, from the "
+    "number of workers). Never changes a result.",
 )
 @click.option(
     "--regret-threshold",
