@@ -20,7 +20,14 @@ its option's columns, a capacity only row bounds), and keeps the differences per
 sparse matrices. A worker keeps ONE HiGHS MIP and ONE HiGHS LP loaded and, for each draw,
 changes only costs, coefficients and bounds.
 
-A solve is skipped when the answer is already known: packages found in earlier *stages*
+Most draws need no solver at all. For a pure-binary model whose columns fall into choice
+groups (every bundled portfolio problem), *split enumeration* (``_montecarlo/splitenum.py``)
+lists the packages of two halves of the groups once; for a draw, a Lagrangian bound on the
+rows linking the halves leaves the few pairs of half packages that could beat the best known
+package, and checking those exactly gives the draw's optimum. It is exact for any
+multipliers; when too many pairs are left it hands the draw to the path below.
+
+Otherwise a solve is skipped when the answer is already known: packages found in earlier *stages*
 (plus the point-value package) form a pool; the best pool package that is feasible in the
 draw is the incumbent, and it is optimal without branch-and-bound when it reaches the draw's
 LP-relaxation bound (to the relative tolerance ``TOL``). That LP also carries *anchor* cuts:
@@ -36,11 +43,13 @@ Reproducibility: draws are cut into stages of doubling size (32, 64, 128, ...). 
 in a stage is made only from earlier stages, in draw order, and every draw is solved from a
 cleared solver state, so each draw's answer depends only on the draw and the earlier stages
 -- not on the number of workers, the chunks, or the scheduler. When several packages tie
-(within ``TOL``), the one earliest in the pool is reported.
+(within ``TOL``), the one earliest in the pool is reported (split enumeration: the incumbent,
+else the smallest sorted tuple of columns among the new ones).
 
 Verification: every draw's package is re-checked in NumPy against the drawn constraint
 coefficients and bounds (and its value recomputed from the drawn objective). On a sample of
-draws (``verify``, evenly spaced) the drawn problem is rebuilt from the spec
+draws (``verify``, evenly spaced over the run; with an executor each is submitted as soon
+as its draw is done, so the checks run beside the draws) the drawn problem is rebuilt from the spec
 (``spec.with_values``), solved from scratch by ``optimizer.solve`` (compile, fresh HiGHS,
 independent check by ``evaluate``), and its optimal value must equal the Monte Carlo value;
 for problems without responses the Monte Carlo package is also evaluated on the drawn spec.
@@ -171,6 +180,7 @@ def monte_carlo(
     mip_gap: float | None = None,
     top: int = 10,
     progress: Callable[[int, int], None] | None = None,
+    exact_enum: bool = True,
 ) -> MonteCarloResult:
     """Re-solve ``spec`` for ``n`` draws of its uncertain inputs (see the module docstring).
 
@@ -220,6 +230,7 @@ def monte_carlo(
         recourse=recourse,
         time_limit=time_limit,
         mip_gap=DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap),
+        exact_enum=bool(exact_enum),
     )
     setup_time = time.perf_counter() - t_setup
 
@@ -277,6 +288,25 @@ def monte_carlo(
         if progress is not None:
             progress(done, n)
 
+    # The independent check: draws evenly spaced over the run (those that solve). With an
+    # executor each is submitted as soon as its draw is done, so it runs beside the draws.
+    plan = set()
+    if verify > 0:
+        plan = set(np.unique(np.linspace(0, n - 1, min(verify, n)).round().astype(int)).tolist())
+    check_package = not recourse
+    checks: dict[int, Future] = {}
+
+    def verify_job(d: int) -> tuple:
+        choices = [
+            (
+                base.commitment_ids[int(base.col_commitment[j])],
+                base.option_ids[int(base.col_commitment[j])][int(base.col_option[j])],
+                base.period_labels[int(base.col_start[j])],
+            )
+            for j in keys[pkg[d]]
+        ]
+        return (spec, d, draws.locations(spec, d), float(values[d]), choices, check_package)
+
     pending: set[Future] = set()
     try:
         stages = stage_bounds(n)
@@ -319,11 +349,15 @@ def monte_carlo(
                     pending.add(executor.submit(run_chunk, *args))
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in finished:
-                    take(f.result())
+                    r = f.result()
+                    take(r)
+                    for d in r.draws.tolist():
+                        if d in plan and status[d] == OK:
+                            checks[d] = executor.submit(verify_draw, *verify_job(d))
             # first_seen is per stage complete: the pool order is now deterministic
     except KeyboardInterrupt:
         interrupted = True
-        for f in pending:
+        for f in [*pending, *checks.values()]:
             f.cancel()
         for f in list(pending):
             if f.done() and not f.cancelled() and f.exception() is None:
@@ -338,32 +372,19 @@ def monte_carlo(
 
     # independent check on a sample of draws
     t_ver = time.perf_counter()
-    solved = np.nonzero(status == OK)[0]
     sample: list[int] = []
     max_diff = 0.0
-    check_package = not recourse
-    if verify > 0 and solved.size and not interrupted:
-        pick = np.unique(
-            np.linspace(0, solved.size - 1, min(verify, solved.size)).round().astype(int)
-        )
-        sample = [int(solved[i]) for i in pick]
-        jobs = []
-        for d in sample:
-            choices = [
+    if plan and not interrupted:
+        sample = sorted(d for d in plan if status[d] == OK)
+        if executor is None:
+            outs = [verify_draw(*verify_job(d)) for d in sample]
+        else:
+            outs = [
                 (
-                    base.commitment_ids[int(base.col_commitment[j])],
-                    base.option_ids[int(base.col_commitment[j])][int(base.col_option[j])],
-                    base.period_labels[int(base.col_start[j])],
-                )
-                for j in keys[pkg[d]]
+                    checks.pop(d) if d in checks else executor.submit(verify_draw, *verify_job(d))
+                ).result()
+                for d in sample
             ]
-            args = (spec, d, draws.locations(spec, d), float(values[d]), choices, check_package)
-            jobs.append(args)
-        outs = (
-            [verify_draw(*a) for a in jobs]
-            if executor is None
-            else [f.result() for f in [executor.submit(verify_draw, *a) for a in jobs]]
-        )
         problems = [p for _, _, ps in outs for p in ps]
         for d, fresh, _ in outs:
             max_diff = max(max_diff, abs(fresh - values[d]))

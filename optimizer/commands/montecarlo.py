@@ -116,7 +116,8 @@ def montecarlo_tables(r) -> list:
     if v.packages_evaluated:
         check += ", their packages evaluated on the rebuilt problems"
     out.append(
-        f"solves: {st.by_pool} proved by a known package reaching the LP bound, "
+        f"solves: {st.by_enum} proved by split enumeration, "
+        f"{st.by_pool} by a known package reaching the LP bound, "
         f"{st.by_lp} by an integral LP, {st.by_mip} full MIP solves; "
         f"{st.infeasible} infeasible draws, {st.limits} at a limit\n"
         f"time: {st.solver_share:.0%} of the draw loop inside HiGHS; setup "

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .linear import TOL
-from .worker import BY_LP, BY_MIP, BY_POOL, INFEASIBLE, LIMIT, OK
+from .worker import BY_ENUM, BY_LP, BY_MIP, BY_POOL, INFEASIBLE, LIMIT, OK
 
 CORE, EXTERIOR = 0.9, 0.1
 
@@ -158,6 +158,7 @@ class SolveStats:
     by_pool: int  # a known package reached the LP bound: no branch-and-bound
     by_lp: int  # the LP relaxation was integral
     by_mip: int  # a full MIP solve was needed
+    by_enum: int  # proved by split enumeration (no solver)
     infeasible: int
     limits: int
     distinct_packages: int
@@ -185,6 +186,7 @@ class SolveStats:
             "by_pool": self.by_pool,
             "by_lp": self.by_lp,
             "by_mip": self.by_mip,
+            "by_enum": self.by_enum,
             "infeasible": self.infeasible,
             "limits": self.limits,
             "distinct_packages": self.distinct_packages,
@@ -377,6 +379,7 @@ def build_result(
         by_pool=int(np.sum(done & (how == BY_POOL) & ok)),
         by_lp=int(np.sum(done & (how == BY_LP) & ok)),
         by_mip=int(np.sum(done & (how == BY_MIP))),
+        by_enum=int(np.sum(done & (how == BY_ENUM))),
         infeasible=int(np.sum(status == INFEASIBLE)),
         limits=int(np.sum(status == LIMIT)),
         distinct_packages=int(np.count_nonzero(pk_counts)),

@@ -13,6 +13,7 @@ import numpy as np
 
 from ...errors import SolverError
 from .linear import TOL, DrawData, Drawn, LinearModel, _tol
+from .splitenum import SplitEnumerator
 
 
 # Specs hold read-only mappings (``types.MappingProxyType``), which pickle cannot send to a
@@ -29,7 +30,7 @@ ANCHOR_LIMIT = 100
 LP_PROBE = 32  # when the LP step is off, it still runs on every 32nd draw to see if it pays
 
 OK, INFEASIBLE, LIMIT = 0, 1, 2
-BY_POOL, BY_LP, BY_MIP = 0, 1, 2
+BY_POOL, BY_LP, BY_MIP, BY_ENUM = 0, 1, 2, 3
 
 
 @dataclass(eq=False)
@@ -66,6 +67,7 @@ class Context:
     recourse: bool  # the problem has recourse (stage-2) or continuous columns
     time_limit: float | None
     mip_gap: float
+    exact_enum: bool = True  # prove draws by split enumeration where the model allows
 
 
 def _tune(h, ctx: Context) -> None:
@@ -182,6 +184,15 @@ class Worker:
         self.int_cols = np.nonzero(base.integrality)[0]
         self.anchors: Anchors | None = None
         self.anchor_up: np.ndarray | None = None
+        self.enum: SplitEnumerator | None = None
+        self.enum_time = 0.0
+        if self.lp is not None and ctx.exact_enum:
+            # the point-value LP's duals (a cold solve: the same in every worker) price the
+            # linking rows of the split enumeration
+            st, _, _, _ = self.lp.run(clear=True)
+            if st == "optimal":
+                u = np.asarray(self.lp.h.getSolution().row_dual, dtype=float)
+                self.enum = SplitEnumerator.build(base, self.drawn, u, ctx.base_x)
 
     def set_anchors(self, anchors: Anchors | None) -> None:
         """Put the stage's anchor cuts into the loaded LP (rows after the model's own)."""
@@ -253,6 +264,15 @@ class Worker:
         inc, inc_v = self._pool_best(d, pool)
         inc_x = pool[inc] if inc >= 0 else None
         start = inc_x
+        if self.enum is not None:
+            t0 = time.perf_counter()
+            out = self.enum.solve(d, inc_v if inc >= 0 else None)
+            self.enum_time += time.perf_counter() - t0
+            if out is not None:
+                kind, x, v = out
+                if kind == "proved":
+                    x, v = inc_x, inc_v
+                return OK, BY_ENUM, x, v, v + self.sgn * _tol(v)
         if self.lp is not None and use_lp:
             self.lp.apply(d, self.lm)
             self._anchor_bounds(d)
