@@ -115,9 +115,6 @@ class _Half:
         still = [k for k in range(len(gids)) if k not in moving]
         self.static = _activity(Ax[rows], CT[still]) if rows.size else None
 
-    def __len__(self) -> int:
-        return int(self.CT.shape[1])
-
 
 def _activity(Ax: np.ndarray, CT: np.ndarray) -> np.ndarray:
     """Row activity (rows x packages) of packages ``CT`` from ``Ax`` (rows x (n + 1))."""
