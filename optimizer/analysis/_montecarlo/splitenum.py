@@ -180,9 +180,10 @@ class SplitEnumerator:
         self.u = u
 
     @classmethod
-    def build(cls, base, drawn: Drawn, u, base_x) -> SplitEnumerator | None:
+    def build(cls, base, drawn: Drawn, duals, base_x) -> SplitEnumerator | None:
         """Choose the split: among the candidates (the groups that one row touches, and the
-        rest), the one that leaves the fewest pairs at the point values."""
+        rest), the one that leaves the fewest pairs at the point values. ``duals()`` gives the
+        multipliers; it is called only for a model that qualifies."""
         found = _groups(base, drawn)
         if found is None or base_x is None:
             return None
@@ -220,6 +221,9 @@ class SplitEnumerator:
         if t not in seen and p1 <= HALF_LIMIT and p2 <= HALF_LIMIT:
             scored.append((abs(math.log(p1) - math.log(p2)), t, rest))
         if not scored:
+            return None
+        u = duals()
+        if u is None:
             return None
         scored.sort()
         x0 = np.asarray(base_x, dtype=float)

@@ -187,12 +187,15 @@ class Worker:
         self.enum: SplitEnumerator | None = None
         self.enum_time = 0.0
         if self.lp is not None and ctx.exact_enum:
-            # the point-value LP's duals (a cold solve: the same in every worker) price the
-            # linking rows of the split enumeration
-            st, _, _, _ = self.lp.run(clear=True)
-            if st == "optimal":
-                u = np.asarray(self.lp.h.getSolution().row_dual, dtype=float)
-                self.enum = SplitEnumerator.build(base, self.drawn, u, ctx.base_x)
+            self.enum = SplitEnumerator.build(base, self.drawn, self._point_duals, ctx.base_x)
+
+    def _point_duals(self) -> np.ndarray | None:
+        """The point-value LP's row duals (a cold solve: the same in every worker); they price
+        the linking rows of the split enumeration."""
+        st, _, _, _ = self.lp.run(clear=True)
+        if st != "optimal":
+            return None
+        return np.asarray(self.lp.h.getSolution().row_dual, dtype=float)
 
     def set_anchors(self, anchors: Anchors | None) -> None:
         """Put the stage's anchor cuts into the loaded LP (rows after the model's own)."""
