@@ -25,7 +25,8 @@ groups (every bundled portfolio problem), *split enumeration* (``_montecarlo/spl
 lists the packages of two halves of the groups once; for a draw, a Lagrangian bound on the
 rows linking the halves leaves the few pairs of half packages that could beat the best known
 package, and checking those exactly gives the draw's optimum. It is exact for any
-multipliers; when too many pairs are left it hands the draw to the path below.
+multipliers and any incumbent (the best feasible of the pool's few most frequent packages
+sets the level); when too many pairs are left it hands the draw to the path below.
 
 Otherwise a solve is skipped when the answer is already known: packages found in earlier *stages*
 (plus the point-value package) form a pool; the best pool package that is feasible in the
@@ -43,8 +44,11 @@ Reproducibility: draws are cut into stages of doubling size (32, 64, 128, ...). 
 in a stage is made only from earlier stages, in draw order, and every draw is solved from a
 cleared solver state, so each draw's answer depends only on the draw and the earlier stages
 -- not on the number of workers, the chunks, or the scheduler. When several packages tie
-(within ``TOL``), the one earliest in the pool is reported (split enumeration: the incumbent,
-else the smallest sorted tuple of columns among the new ones).
+(within ``TOL``), the one earliest in the pool is reported. Split enumeration's answer depends
+on the draw alone (of the packages within ``TOL`` of the optimum, the point-value package if it
+is one, else the smallest sorted tuple of columns; a draw it hands to the solver is brought to the same pick afterwards), so a model it
+serves runs as one stage: no worker waits for another between stages, and a worker's own
+earlier optima serve as its incumbents.
 
 Verification: every draw's package is re-checked in NumPy against the drawn constraint
 coefficients and bounds (and its value recomputed from the drawn objective). On a sample of
@@ -78,6 +82,7 @@ from ._montecarlo.result import (
     Verification,
     build_result,
 )
+from ._montecarlo.splitenum import SplitEnumerator
 from ._montecarlo.worker import (
     ANCHOR_LIMIT,
     BY_MIP,
@@ -232,6 +237,10 @@ def monte_carlo(
         mip_gap=DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap),
         exact_enum=bool(exact_enum),
     )
+    drawn = Drawn(lm)
+    # Split enumeration's answers depend on the draw alone, so a model it serves needs no
+    # stages: one pass over the draws, cut only into chunks (see the module docstring).
+    by_enum = bool(exact_enum) and SplitEnumerator.plan(base, drawn, base_x) is not None
     setup_time = time.perf_counter() - t_setup
 
     status = np.full(n, -1, dtype=np.int8)
@@ -241,7 +250,6 @@ def monte_carlo(
     pkg = np.full(n, -1, dtype=np.int64)
     lp_used = np.zeros(n, dtype=bool)
     bounds = np.full(n, np.nan)
-    drawn = Drawn(lm)
     anchor_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     keys: list[tuple[int, ...]] = []
     key_index: dict[tuple[int, ...], int] = {}
@@ -309,7 +317,7 @@ def monte_carlo(
 
     pending: set[Future] = set()
     try:
-        stages = stage_bounds(n)
+        stages = [(0, n)] if by_enum else stage_bounds(n)
         stage_no = 0
         for lo, hi in stages:
             order = sorted(range(1, len(keys)), key=lambda i: (-counts[i], first_seen[i]))

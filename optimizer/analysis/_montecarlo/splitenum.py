@@ -9,8 +9,8 @@ are the product of their options.
 The groups are split in two halves ``H1``, ``H2`` whose packages can be listed (at most
 ``HALF_LIMIT`` each). A row all of whose groups lie in one half is *internal* to it and is
 checked on that half's packages alone; the other rows are *linking*. For a draw with a known
-feasible package of value ``v_inc`` (the pool's incumbent), every package that could beat it is
-found as follows. For any multipliers ``u`` of the linking rows, and any package ``x = (a, b)``
+feasible package of value ``v_inc`` (an incumbent), every package that could reach it is found
+as follows. For any multipliers ``u`` of the linking rows, and any package ``x = (a, b)``
 that is feasible in the draw,
 
     f x  <=  term(u) + (f - u A) a + (f - u A) b,      term(u) = sum_i max(u_i l_i, u_i h_i)
@@ -20,18 +20,21 @@ it needs is infinite): the Lagrangian bound, valid for every ``u``. With ``u`` t
 point-value LP relaxation (solved once per worker, from a cleared state), the pairs ``(a, b)``
 of half packages that are feasible in their internal rows and whose bound reaches ``v_inc`` less
 a margin are few; they are listed exactly (sorted halves, a binary search per ``a``) and each
-pair's linking rows are checked. So the best feasible package among them is the draw's
-optimum: the incumbent when nothing beats it by more than ``TOL``, else the best pair. Ties
-(within ``TOL``) among new packages go to the smallest sorted tuple of columns.
+pair's linking rows are checked. So the best feasible pair is the draw's optimum, and every
+package within ``TOL`` of it is among the pairs: of those, the point-value package if it is
+one, else the smallest sorted tuple of columns is reported. Without an incumbent, levels ever further below the best bound are tried until
+one holds a package that is at least ``2 TOL`` above the level.
 
-Nothing here depends on ``u`` except how many pairs are looked at: the answer is the same for
-any ``u``. When the pairs exceed ``PAIR_LIMIT``, or a draw has no incumbent, the caller solves
-the MIP instead. Feasibility uses the relative tolerance of ``Drawn.violations`` (``TOL``).
+The answer depends on nothing but the draw: not on ``u`` (it only decides how many pairs are
+looked at) and not on the incumbent (it only sets the level), so any incumbent will do and
+the caller takes a cheap one. When the pairs exceed ``PAIR_LIMIT``, or no package is found
+(or the incumbent is not among the pairs, which only rounding at the tolerance can cause), the
+caller solves the MIP instead. Feasibility uses the relative tolerance of
+``Drawn.violations`` (``TOL``).
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
@@ -100,14 +103,23 @@ class _Half:
     coefficients there never vary is summed once (``static``)."""
 
     def __init__(self, gids, groups, required, n, A, rl, ru, fixed_rows, check_rows, V):
-        lists = [list(groups[g]) + ([] if required[g] else [n]) for g in gids]
-        C = np.array(list(itertools.product(*lists)), dtype=np.intp).reshape(-1, len(gids))
-        CT = np.ascontiguousarray(C.T)
+        from scipy import sparse
+
+        lists = [np.append(groups[g], [] if required[g] else [n]).astype(np.intp) for g in gids]
+        # the product of the groups' options, in itertools.product's order
+        grids = np.meshgrid(*lists, indexing="ij")
+        CT = np.ascontiguousarray(np.stack([g.ravel() for g in grids]).reshape(len(gids), -1))
         Ax = np.hstack([A, np.zeros((A.shape[0], 1))])
         if len(fixed_rows):
             ok = _within(_activity(Ax[fixed_rows], CT), rl[fixed_rows], ru[fixed_rows])
             CT = np.ascontiguousarray(CT[:, ok])
         self.CT = CT
+        P = CT.shape[1]
+        # incidence (packages x (n + 1)): a half's objective sums in one sparse product
+        self.M = sparse.csr_matrix(
+            (np.ones(CT.size), (np.repeat(np.arange(P), CT.shape[0]), CT.T.ravel())),
+            shape=(P, n + 1),
+        )
         self.check_rows = np.asarray(check_rows, dtype=np.intp)
         rows = self.check_rows
         moving = [k for k, g in enumerate(gids) if rows.size and V[np.ix_(rows, groups[g])].any()]
@@ -152,6 +164,7 @@ class SplitEnumerator:
     def __init__(self, base, drawn: Drawn, groups, group_rows, required, touch, h1, h2, u):
         self.n = base.n
         self.sgn = 1.0 if base.maximize else -1.0
+        self.base_key: tuple[int, ...] | None = None  # the point-value package: wins its ties
         m = base.m
         A = drawn.A0
         varying = _varying_rows(drawn, m)
@@ -179,11 +192,12 @@ class SplitEnumerator:
         u[~keep] = 0.0
         self.u = u
 
-    @classmethod
-    def build(cls, base, drawn: Drawn, duals, base_x) -> SplitEnumerator | None:
-        """Choose the split: among the candidates (the groups that one row touches, and the
-        rest), the one that leaves the fewest pairs at the point values. ``duals()`` gives the
-        multipliers; it is called only for a model that qualifies."""
+    @staticmethod
+    def plan(base, drawn: Drawn, base_x):
+        """The candidate splits of a qualifying model, best first (the groups that one row
+        touches and the rest, and a balanced split in group order), each within
+        ``HALF_LIMIT``: ``(groups, group rows, required, touch, splits)``; None when the model
+        does not qualify. Cheap: no package is listed."""
         found = _groups(base, drawn)
         if found is None or base_x is None:
             return None
@@ -222,16 +236,28 @@ class SplitEnumerator:
             scored.append((abs(math.log(p1) - math.log(p2)), t, rest))
         if not scored:
             return None
+        scored.sort()
+        return groups, group_rows, required, touch, [(t, r) for _, t, r in scored]
+
+    @classmethod
+    def build(cls, base, drawn: Drawn, duals, base_x) -> SplitEnumerator | None:
+        """Choose the split: of ``plan``'s first ``SPLIT_TRIALS``, the one that leaves the
+        fewest pairs at the point values. ``duals()`` gives the multipliers; it is called only
+        for a model that qualifies."""
+        found = cls.plan(base, drawn, base_x)
+        if found is None:
+            return None
+        groups, group_rows, required, touch, splits = found
         u = duals()
         if u is None:
             return None
-        scored.sort()
         x0 = np.asarray(base_x, dtype=float)
         v0 = float(np.asarray(base.c, dtype=float) @ x0)
         d0 = drawn.at(np.zeros(drawn.lm.K), np.asarray(base.p, dtype=float))
         best = None
-        for _, t, rest in scored[:SPLIT_TRIALS]:
+        for t, rest in splits[:SPLIT_TRIALS]:
             e = cls(base, drawn, groups, group_rows, required, touch, list(t), list(rest), u)
+            e.base_key = tuple(int(j) for j in np.nonzero(x0 > 0.5)[0])
             pairs = e.count_pairs(d0, v0)
             if best is None or pairs < best[0]:
                 best = (pairs, e)
@@ -250,7 +276,7 @@ class SplitEnumerator:
         term = float(u @ np.where(fin, need, 0.0))
         f = np.append(self.sgn * d.c, 0.0)
         r = np.append(self.sgn * d.c - u @ d.A, 0.0)
-        v1, v2 = _sum(self.h1.CT, r), _sum(self.h2.CT, r)
+        v1, v2 = self.h1.M @ r, self.h2.M @ r
         if level is None:  # the best bound over packages feasible in their halves' rows
             f1 = self._feasible(self.h1, d, np.arange(v1.size))
             f2 = self._feasible(self.h2, d, np.arange(v2.size))
@@ -285,8 +311,13 @@ class SplitEnumerator:
             act = act + _activity(Ax, half.CT[half.moving][:, idx])
         return idx[_within(act, d.rl[rows], d.ru[rows])]
 
+    def _level(self, v_inc: float) -> float:
+        """The level for an incumbent of value ``v_inc``: low enough that every package
+        within ``TOL`` of the draw's optimum has its bound above it."""
+        return self.sgn * v_inc - 3 * _tol(v_inc)
+
     def count_pairs(self, d: DrawData, v_inc: float) -> int:
-        level = self.sgn * v_inc - 2 * _tol(v_inc)
+        level = self._level(v_inc)
         for _, _, c in self._candidates(d, level):
             return 0 if c is None else int(c[-1].sum())
         return 0
@@ -314,29 +345,30 @@ class SplitEnumerator:
         for k in np.nonzero(val >= best - _tol(best))[0].tolist():
             cols = np.concatenate([C1[:, pa[k]], C2[:, pb[k]]])
             keys.append(tuple(sorted(int(j) for j in cols if j < self.n)))
-        return best, min(keys)
+        return best, (self.base_key if self.base_key in keys else min(keys))
 
-    def solve(self, d: DrawData, v_inc: float | None):
-        """With an incumbent of value ``v_inc``: ``("proved", None, v_inc)`` when no package
-        beats it by more than ``TOL``, else ``("better", x, value)`` with the draw's optimum.
-        Without one (None): ``("better", x, value)`` once a level finds a package at least
-        ``TOL`` above it. None when the pairs exceed ``PAIR_LIMIT`` or no level finds a
-        package (solve the MIP instead)."""
-        level = None if v_inc is None else self.sgn * v_inc - 2 * _tol(v_inc)
+    def solve(self, d: DrawData, v_inc: float | None) -> tuple[np.ndarray, float] | None:
+        """``(x, value)``: the draw's optimum (of the packages within ``TOL`` of the best, the
+        point-value package, else the smallest sorted tuple of columns), the same whatever
+        ``v_inc``, the value of a package
+        feasible in the draw (None: no incumbent). None when the pairs exceed ``PAIR_LIMIT``,
+        no package is found, or the incumbent's package is not among them (solve the MIP)."""
+        level = None if v_inc is None else self._level(v_inc)
         for f, lev, c in self._candidates(d, level):
-            if c is None or int(c[-1].sum()) == 0:
+            pairs = 0 if c is None else int(c[-1].sum())
+            if pairs == 0:
                 if v_inc is not None:
-                    return ("proved", None, v_inc)
+                    return None
                 continue
-            if int(c[-1].sum()) > PAIR_LIMIT:
+            if pairs > PAIR_LIMIT:
                 return None
             best, key = self._best(d, f, c)
             if v_inc is not None:
-                if key is None or best <= self.sgn * v_inc + _tol(v_inc):
-                    return ("proved", None, v_inc)
-            elif key is None or (best - _tol(best) < lev and lev > -math.inf):
-                continue  # packages just below the level could tie with it: go lower
+                if key is None or best < self.sgn * v_inc - _tol(v_inc):
+                    return None
+            elif key is None or (best - 2 * _tol(best) < lev and lev > -math.inf):
+                continue  # packages just below the level could tie with the best: go lower
             x = np.zeros(self.n)
             x[list(key)] = 1.0
-            return ("better", x, float(d.c @ x))
+            return x, float(d.c @ x)
         return None

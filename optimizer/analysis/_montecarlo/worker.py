@@ -28,6 +28,7 @@ FIRST_STAGE = 32
 POOL_LIMIT = 256
 ANCHOR_LIMIT = 100
 LP_PROBE = 32  # when the LP step is off, it still runs on every 32nd draw to see if it pays
+KNOWN = 64  # split enumeration's incumbent: the best feasible of this worker's last KNOWN optima
 
 OK, INFEASIBLE, LIMIT = 0, 1, 2
 BY_POOL, BY_LP, BY_MIP, BY_ENUM = 0, 1, 2, 3
@@ -188,6 +189,12 @@ class Worker:
         self.enum_time = 0.0
         if self.lp is not None and ctx.exact_enum:
             self.enum = SplitEnumerator.build(base, self.drawn, self._point_duals, ctx.base_x)
+        # packages this worker found optimal, most recently used last (split enumeration's
+        # incumbents; its answers do not depend on them)
+        self.known: dict[tuple[int, ...], np.ndarray] = {}
+        self.known_X: np.ndarray | None = None
+        if self.enum is not None and ctx.base_x is not None:
+            self._remember(ctx.base_x)
 
     def _point_duals(self) -> np.ndarray | None:
         """The point-value LP's row duals (a cold solve: the same in every worker); they price
@@ -262,20 +269,53 @@ class Worker:
             return -1, math.nan
         return best, float(pool[best] @ d.c)
 
+    def _remember(self, x: np.ndarray) -> None:
+        key = package_key(self.base, x)
+        if key in self.known:
+            self.known[key] = self.known.pop(key)  # most recently used: last
+            return
+        self.known[key] = x
+        if len(self.known) > KNOWN:
+            del self.known[next(iter(self.known))]
+        self.known_X = np.vstack(list(self.known.values()))
+
+    def _incumbent(self, d: DrawData) -> float | None:
+        """The value of the best known package that is feasible in the draw (None: none is)."""
+        X = self.known_X
+        if X is None:
+            return None
+        ok = self.drawn.violations(d, X) <= TOL
+        if not ok.any():
+            return None
+        vals = X[ok] @ d.c
+        return float(vals.max() if self.sgn > 0 else vals.min())
+
     def solve(self, d: DrawData, pool, use_lp: bool = True):
         """(status, how, x, value, proven bound) of one draw."""
+        if self.enum is None:
+            return self._solve(d, pool, use_lp)
+        t0 = time.perf_counter()
+        out = self.enum.solve(d, self._incumbent(d))
+        self.enum_time += time.perf_counter() - t0
+        if out is not None:
+            x, v = out
+            self._remember(x)
+            return OK, BY_ENUM, x, v, v + self.sgn * _tol(v)
+        st, how, x, v, bound = self._solve(d, pool, use_lp)
+        if st == OK and x is not None:
+            # the enumeration's own pick among the packages within TOL of the optimum, so
+            # the answer is the same whichever incumbent this worker had above
+            out = self.enum.solve(d, v)
+            if out is not None:
+                x, v = out
+            self._remember(x)
+        return st, how, x, v, bound
+
+    def _solve(self, d: DrawData, pool, use_lp: bool = True):
+        """The solver path: (status, how, x, value, proven bound) of one draw."""
         inc, inc_v = self._pool_best(d, pool)
         inc_x = pool[inc] if inc >= 0 else None
         start = inc_x
-        if self.enum is not None:
-            t0 = time.perf_counter()
-            out = self.enum.solve(d, inc_v if inc >= 0 else None)
-            self.enum_time += time.perf_counter() - t0
-            if out is not None:
-                kind, x, v = out
-                if kind == "proved":
-                    x, v = inc_x, inc_v
-                return OK, BY_ENUM, x, v, v + self.sgn * _tol(v)
         if self.lp is not None and use_lp:
             self.lp.apply(d, self.lm)
             self._anchor_bounds(d)
@@ -347,13 +387,16 @@ _LOCAL = threading.local()
 
 def warm_up() -> int:
     """Run once per worker process before the draws are ready: the imports a worker needs
-    (NumPy, SciPy's sparse matrices, highspy) happen while the parent samples and compiles."""
+    (NumPy, SciPy's sparse matrices, highspy, and the fresh solve of the independent check)
+    happen while the parent samples and compiles."""
     import os
 
     import highspy  # noqa: F401
     import scipy.sparse  # noqa: F401
 
     from solvers.highs import load_highs  # noqa: F401
+
+    from ... import api, compile, solution  # noqa: F401
 
     return os.getpid()
 
