@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import gc
 import math
 import os
 import sys
@@ -139,8 +140,8 @@ draws are proved by split enumeration (optimizer/analysis/_montecarlo/splitenum.
 a solver: the 15 choice groups are split in two halves whose packages are listed once (9,000
 and 7,776 here, the defence-envelope rows checked inside the first); for a draw, a Lagrangian
 bound with the point-value LP duals on the linking rows (fiscal room, political capital, one
-relation) leaves a few hundred pairs of half packages that could beat the best known package,
-and those are checked exactly. About 1 ms a draw, against ~10 ms for a HiGHS MIP proof: the
+relation) leaves a few hundred pairs of half packages that could reach the value of a package
+the worker found earlier, and those are checked exactly. About 1 ms a draw, against ~10 ms for a HiGHS MIP proof: the
 LP relaxation is 6-12% above the integer optimum here, so without the enumeration every draw
 needs branch-and-bound (the 'without split enumeration' row). Draws the enumeration cannot
 settle (too many pairs, or no package found) fall back to the loaded HiGHS MIP; none here.
@@ -186,6 +187,7 @@ def engine(spec, n: int, seed: int, workers: int, verify: int, exact_enum: bool 
     from optimizer.analysis._montecarlo.worker import warm_up
     from optimizer.analysis.montecarlo import monte_carlo
 
+    gc.collect()  # what earlier runs (the naive loop's PuLP models) left, before the clock
     if workers == 1:
         t0 = time.perf_counter()
         r = monte_carlo(spec, n, seed, verify=verify, exact_enum=exact_enum)

@@ -23,10 +23,11 @@ changes only costs, coefficients and bounds.
 Most draws need no solver at all. For a pure-binary model whose columns fall into choice
 groups (every bundled portfolio problem), *split enumeration* (``_montecarlo/splitenum.py``)
 lists the packages of two halves of the groups once; for a draw, a Lagrangian bound on the
-rows linking the halves leaves the few pairs of half packages that could beat the best known
-package, and checking those exactly gives the draw's optimum. It is exact for any
-multipliers and any incumbent (the best feasible of the pool's few most frequent packages
-sets the level); when too many pairs are left it hands the draw to the path below.
+rows linking the halves leaves the few pairs of half packages that could reach a known
+package's value, and checking those exactly gives the draw's optimum. It is exact for any
+multipliers and its answer does not depend on the incumbent (the best of the worker's own
+last optima that is feasible in the draw sets the level); when too many pairs are left it
+hands the draw to the path below.
 
 Otherwise a solve is skipped when the answer is already known: packages found in earlier *stages*
 (plus the point-value package) form a pool; the best pool package that is feasible in the
