@@ -356,3 +356,28 @@ def test_objective_only_draws_are_proved_by_known_packages_and_match_brute_force
         assert tuple(sorted(r.package_choices[r.package_index[d]])) in [
             pick_names(p) for p in ref.packages
         ]
+
+
+@pytest.mark.parametrize("threads", [0, 2])
+def test_the_independent_check_catches_a_wrong_value(monkeypatch, threads):
+    """A draw loop that reports values 1% too high is caught by the fresh solves of the
+    sampled draws (run in this process, or submitted to an executor before the set-up)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from optimizer.analysis._montecarlo.worker import Worker
+    from optimizer.errors import VerificationError
+
+    solve = Worker.solve
+
+    def wrong(self, d, pool, use_lp=True):
+        st, how, x, v, b = solve(self, d, pool, use_lp)
+        return st, how, x, v + 0.01 * max(1.0, abs(v)), b
+
+    monkeypatch.setattr(Worker, "solve", wrong)
+    spec = load_document(TINY)
+    with pytest.raises(VerificationError, match=r"draw \d+: optimal value .* differs from a fresh"):
+        if threads:
+            with ThreadPoolExecutor(threads) as ex:
+                monte_carlo(spec, 40, 3, executor=ex, workers=threads, verify=4)
+        else:
+            monte_carlo(spec, 40, 3, verify=4)

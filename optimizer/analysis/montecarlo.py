@@ -53,11 +53,12 @@ earlier optima serve as its incumbents.
 
 Verification: every draw's package is re-checked in NumPy against the drawn constraint
 coefficients and bounds (and its value recomputed from the drawn objective). On a sample of
-draws (``verify``, evenly spaced over the run; with an executor each is submitted as soon
-as its draw is done, so the checks run beside the draws) the drawn problem is rebuilt from the spec
+draws (``verify``, evenly spaced over the run) the drawn problem is rebuilt from the spec
 (``spec.with_values``), solved from scratch by ``optimizer.solve`` (compile, fresh HiGHS,
 independent check by ``evaluate``), and its optimal value must equal the Monte Carlo value;
 for problems without responses the Monte Carlo package is also evaluated on the drawn spec.
+The fresh solves need nothing from the run: with an executor they are submitted as soon as
+the draws are sampled, so they run on workers that would otherwise wait for the set-up.
 """
 
 from __future__ import annotations
@@ -104,20 +105,35 @@ MIN_CHUNK, MAX_CHUNK = 4, 256
 # ---- independent check on a sample of draws --------------------------------------------------
 
 
-def verify_draw(spec, d: int, locations: dict, value: float, choices: list, check_package: bool):
-    """Rebuild draw ``d`` from the spec, solve it from scratch, compare with Monte Carlo."""
+def fresh_solve(spec, d: int, locations: dict) -> tuple[int, float | None]:
+    """Rebuild draw ``d`` from the spec and solve it from scratch: its optimal value (None when
+    the fresh solve finds none). Needs nothing from the Monte Carlo run, so with an executor it
+    is submitted at once and runs while this process compiles and the draws run."""
     from .. import api
+    from ..errors import OptimizerError
+
+    try:
+        return d, float(api.solve(spec.with_values(locations)).expected)
+    except OptimizerError:
+        return d, None
+
+
+def compare_draw(
+    spec, d: int, locations: dict, fresh: float | None, value: float, choices, check_package: bool
+) -> list[str]:
+    """The independent check of draw ``d``: the fresh solve's optimum against the Monte Carlo
+    value and, for problems without responses, the package evaluated on the rebuilt problem."""
     from ..solution import Choice, evaluate
 
-    drawn = spec.with_values(locations)
-    sol = api.solve(drawn)
+    if fresh is None:
+        return [f"draw {d}: a fresh solve finds no optimum where Monte Carlo found {value:.10g}"]
     problems = []
-    if abs(sol.expected - value) > 2 * _tol(sol.expected):
+    if abs(fresh - value) > 2 * _tol(fresh):
         problems.append(
-            f"draw {d}: optimal value {value:.10g} differs from a fresh solve's {sol.expected:.10g}"
+            f"draw {d}: optimal value {value:.10g} differs from a fresh solve's {fresh:.10g}"
         )
     if check_package:
-        ev = evaluate(drawn, [Choice(*c) for c in choices])
+        ev = evaluate(spec.with_values(locations), [Choice(*c) for c in choices])
         if not ev.feasible:
             problems.append(
                 f"draw {d}: the package fails the check on the drawn problem: {ev.violations[0]}"
@@ -127,7 +143,7 @@ def verify_draw(spec, d: int, locations: dict, value: float, choices: list, chec
                 f"draw {d}: the package is worth {ev.expected:.10g} on the drawn problem, "
                 f"not {value:.10g}"
             )
-    return d, sol.expected, problems
+    return problems
 
 
 # ---- the analysis ------------------------------------------------------------------------------
@@ -215,6 +231,15 @@ def monte_carlo(
         for _ in range(max(1, workers)):
             executor.submit(warm_up)
     draws = sample_inputs(spec, n, seed)
+    # The independent check: draws evenly spaced over the run. With an executor their fresh
+    # solves start now, on workers that would otherwise wait for the set-up here.
+    plan: list[int] = []
+    if verify > 0:
+        plan = np.unique(np.linspace(0, n - 1, min(verify, n)).round().astype(int)).tolist()
+    fresh: dict[int, Future] = {}
+    if executor is not None:
+        for d in plan:
+            fresh[d] = executor.submit(fresh_solve, spec, d, draws.locations(spec, d))
     lm = linearize(spec)
     base = lm.base
     opts = SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
@@ -297,16 +322,10 @@ def monte_carlo(
         if progress is not None:
             progress(done, n)
 
-    # The independent check: draws evenly spaced over the run (those that solve). With an
-    # executor each is submitted as soon as its draw is done, so it runs beside the draws.
-    plan = set()
-    if verify > 0:
-        plan = set(np.unique(np.linspace(0, n - 1, min(verify, n)).round().astype(int)).tolist())
     check_package = not recourse
-    checks: dict[int, Future] = {}
 
-    def verify_job(d: int) -> tuple:
-        choices = [
+    def choices_of(d: int) -> list:
+        return [
             (
                 base.commitment_ids[int(base.col_commitment[j])],
                 base.option_ids[int(base.col_commitment[j])][int(base.col_option[j])],
@@ -314,7 +333,6 @@ def monte_carlo(
             )
             for j in keys[pkg[d]]
         ]
-        return (spec, d, draws.locations(spec, d), float(values[d]), choices, check_package)
 
     pending: set[Future] = set()
     try:
@@ -358,15 +376,11 @@ def monte_carlo(
                     pending.add(executor.submit(run_chunk, *args))
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in finished:
-                    r = f.result()
-                    take(r)
-                    for d in r.draws.tolist():
-                        if d in plan and status[d] == OK:
-                            checks[d] = executor.submit(verify_draw, *verify_job(d))
+                    take(f.result())
             # first_seen is per stage complete: the pool order is now deterministic
     except KeyboardInterrupt:
         interrupted = True
-        for f in [*pending, *checks.values()]:
+        for f in [*pending, *fresh.values()]:
             f.cancel()
         for f in list(pending):
             if f.done() and not f.cancelled() and f.exception() is None:
@@ -384,19 +398,22 @@ def monte_carlo(
     sample: list[int] = []
     max_diff = 0.0
     if plan and not interrupted:
-        sample = sorted(d for d in plan if status[d] == OK)
-        if executor is None:
-            outs = [verify_draw(*verify_job(d)) for d in sample]
-        else:
-            outs = [
-                (
-                    checks.pop(d) if d in checks else executor.submit(verify_draw, *verify_job(d))
-                ).result()
-                for d in sample
-            ]
-        problems = [p for _, _, ps in outs for p in ps]
-        for d, fresh, _ in outs:
-            max_diff = max(max_diff, abs(fresh - values[d]))
+        sample = [d for d in plan if status[d] == OK]  # those that solve
+        problems = []
+        for d in sample:
+            f = fresh.pop(d, None)
+            _, v_fresh = fresh_solve(spec, d, draws.locations(spec, d)) if f is None else f.result()
+            problems += compare_draw(
+                spec,
+                d,
+                draws.locations(spec, d),
+                v_fresh,
+                float(values[d]),
+                choices_of(d),
+                check_package,
+            )
+            if v_fresh is not None:
+                max_diff = max(max_diff, abs(v_fresh - values[d]))
         if problems:
             raise VerificationError(f"{spec.name}: Monte Carlo check failed: {problems[0]}")
     verify_time = time.perf_counter() - t_ver
