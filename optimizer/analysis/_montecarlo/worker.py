@@ -186,7 +186,6 @@ class Worker:
         self.anchors: Anchors | None = None
         self.anchor_up: np.ndarray | None = None
         self.enum: SplitEnumerator | None = None
-        self.enum_time = 0.0
         if self.lp is not None and ctx.exact_enum:
             self.enum = SplitEnumerator.build(base, self.drawn, self._point_duals, ctx.base_x)
         # packages this worker found optimal, most recently used last (split enumeration's
@@ -294,9 +293,7 @@ class Worker:
         """(status, how, x, value, proven bound) of one draw."""
         if self.enum is None:
             return self._solve(d, pool, use_lp)
-        t0 = time.perf_counter()
         out = self.enum.solve(d, self._incumbent(d))
-        self.enum_time += time.perf_counter() - t0
         if out is not None:
             x, v = out
             self._remember(x)
