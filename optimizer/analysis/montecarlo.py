@@ -402,11 +402,12 @@ def monte_carlo(
         problems = []
         for d in sample:
             f = fresh.pop(d, None)
-            _, v_fresh = fresh_solve(spec, d, draws.locations(spec, d)) if f is None else f.result()
+            loc = draws.locations(spec, d)
+            _, v_fresh = fresh_solve(spec, d, loc) if f is None else f.result()
             problems += compare_draw(
                 spec,
                 d,
-                draws.locations(spec, d),
+                loc,
                 v_fresh,
                 float(values[d]),
                 choices_of(d),
