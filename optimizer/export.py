@@ -60,6 +60,7 @@ def write_model(model, path: str | os.PathLike) -> None:
     """Write ``model`` to ``path``; the format follows the suffix (.mps or .lp)."""
     from solvers import SolveOptions
     from solvers.highs import load_highs
+    from solvers.stdio import solver_output
 
     target = Path(path)
     suffix = target.suffix.lower()
@@ -78,7 +79,8 @@ def write_model(model, path: str | os.PathLike) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix, dir=directory)
     os.close(fd)
     try:
-        h.writeModel(tmp)
+        with solver_output():
+            h.writeModel(tmp)
         if suffix == ".lp":
             with open(tmp, encoding="utf-8") as f:
                 text = _portable_lp(f.read())

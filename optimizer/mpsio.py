@@ -62,9 +62,12 @@ def read_model(path: str | os.PathLike) -> FileModel:
         raise InputError(
             f"unknown model file type '{p.suffix}'; allowed: {', '.join(SUFFIXES)}", where=where
         )
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    status = h.readModel(str(p))
+    from solvers.stdio import solver_output
+
+    with solver_output():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        status = h.readModel(str(p))
     if status == highspy.HighsStatus.kError:
         raise InputError("HiGHS cannot read this model file", where=where)
     lp = h.getLp()

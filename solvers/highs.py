@@ -13,6 +13,7 @@ import time
 import numpy as np
 
 from .base import Feature, SolveOptions, SolveResult, Status, relative_gap
+from .stdio import solver_output
 
 WATCHDOG_GRACE_S = 0.5
 
@@ -44,7 +45,14 @@ def _status_map():
 
 
 def load_highs(model, options: SolveOptions):
-    """A ``highspy.Highs`` instance with ``model`` passed in and options set."""
+    """A ``highspy.Highs`` instance with ``model`` passed in and options set (whatever HiGHS
+    prints meanwhile, such as the banner highspy >= 1.12 prints on construction, goes to
+    standard error)."""
+    with solver_output(options.verbose):
+        return _load_highs(model, options)
+
+
+def _load_highs(model, options: SolveOptions):
     import highspy
 
     h = highspy.Highs()
@@ -90,7 +98,7 @@ _INTERRUPT_EVENTS = ("cbSimplexInterrupt", "cbIpmInterrupt", "cbMipInterrupt")
 ABANDON_AFTER_S = 2.0  # after the watchdog's interrupt, how long HiGHS may take to stop
 
 
-def _run_interruptible(h, deadline: float | None) -> bool:
+def _run_interruptible(h, deadline: float | None, verbose: bool = False) -> bool:
     """``h.run()`` in a worker thread while this thread waits, so that the watchdog
     (``deadline``, a ``time.perf_counter()`` value) and Ctrl-C can stop it.
 
@@ -119,7 +127,8 @@ def _run_interruptible(h, deadline: float | None) -> bool:
 
     def work() -> None:
         try:
-            h.run()
+            with solver_output(verbose):  # the solver's log, with -v
+                h.run()
         except BaseException as e:  # handed to the waiting thread
             failure.append(e)
         finally:
@@ -156,7 +165,7 @@ def run_loaded(h, model, options: SolveOptions, name: str = "highs") -> SolveRes
     deadline = None
     if options.time_limit is not None:
         deadline = t0 + float(options.time_limit) + WATCHDOG_GRACE_S
-    finished = _run_interruptible(h, deadline)
+    finished = _run_interruptible(h, deadline, options.verbose)
     elapsed = time.perf_counter() - t0
     if not finished:
         return SolveResult(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
 import time
 from functools import cache
@@ -17,6 +18,7 @@ from functools import cache
 import numpy as np
 
 from .base import Feature, SolveOptions, SolveResult, Status, relative_gap
+from .stdio import solver_output
 
 # name in this engine -> PuLP solver class name
 PULP_SOLVERS = {
@@ -158,7 +160,8 @@ class PulpSolver:
             solver = pulp.getSolver(self.pulp_name, **kwargs)
             t0 = time.perf_counter()
             try:
-                prob.solve(solver)
+                with solver_output(options.verbose):  # a solver program's log: stderr with -v
+                    prob.solve(solver)
             except Exception as e:  # PulpSolverError, or a broken program's unreadable output
                 message = (
                     str(e)
@@ -178,7 +181,7 @@ class PulpSolver:
                 with open(log_path, errors="replace") as f:
                     log_text = f.read()
                 if options.verbose:
-                    print(log_text)
+                    print(log_text, file=sys.stderr)
         log = parse_cbc_log(log_text) if log_text else {}
         st, sol_st = prob.status, prob.sol_status
         raw = f"{pulp.LpStatus.get(st, st)} / {pulp.LpSolution.get(sol_st, sol_st)}"
