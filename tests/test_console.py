@@ -193,3 +193,64 @@ def test_the_guard_moves_descriptor_one_and_puts_it_back(verbose):
     assert r.stdout == "own output\n"
     expected = "fd1-inside\nfd1-nested\nfd1-thread\n" if verbose else ""
     assert r.stderr == expected
+
+
+def test_dask_workers_print_no_banner(tmp_path):
+    """A Dask cluster of separate processes (scheduler and worker started as a user would):
+    the command's JSON parses and the worker's own stdout carries no solver banner."""
+    pytest.importorskip("distributed", reason="the 'distributed' extra is not installed")
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    bin_dir = Path(sys.executable).parent
+    logs = {name: (tmp_path / f"{name}.out").open("w") for name in ("scheduler", "worker")}
+    procs = [
+        subprocess.Popen(
+            [
+                str(bin_dir / "dask"),
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--dashboard-address",
+                ":0",
+                "--no-show",
+            ],
+            stdout=logs["scheduler"],
+            stderr=subprocess.DEVNULL,
+        ),
+    ]
+    try:
+        procs.append(
+            subprocess.Popen(
+                [
+                    str(bin_dir / "dask"),
+                    "worker",
+                    address,
+                    "--nworkers",
+                    "1",
+                    "--nthreads",
+                    "1",
+                    "--no-dashboard",
+                ],
+                stdout=logs["worker"],
+                stderr=subprocess.DEVNULL,
+                cwd=tmp_path,
+            )
+        )
+        args, _ = ANALYSES["montecarlo"]
+        r = run(*args, "--scheduler", address, "--format", "json")
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["draws_done"] == 20
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in reversed(procs):
+            p.wait(timeout=30)
+        for f in logs.values():
+            f.close()
+    assert "Running HiGHS" not in (tmp_path / "worker.out").read_text()
