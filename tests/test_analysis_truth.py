@@ -14,6 +14,7 @@ import math
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -254,3 +255,96 @@ def test_the_recommended_package_never_beats_the_optimum_on_the_same_draws(sense
     assert sgn * b.value.mean <= sgn * b.optimal_same.mean + 1e-9
     assert b.regret.min >= 0 and b.value.n == b.optimal_same.n == b.feasible_draws
     assert math.isclose(b.infeasible_share, b.infeasible_draws / 50)
+
+
+# ---- 4. a start year that cuts a cost profile at the horizon -------------------------------
+
+# bridge costs 4 in each of two years and is worth 10 once; the budget leaves room for it only
+# if started in 2028, the last year, where half of its cost falls after the horizon
+CUT = """
+[problem]
+name = "cut"
+years = [2026, 2028]
+
+[[resources]]
+id = "budget"
+unit = "M$"
+capacity = 5
+
+[[commitments]]
+id = "bridge"
+use = { budget = [4, 4] }
+value = 10
+start = [2026, 2028]
+
+[[commitments]]
+id = "road"
+use = { budget = 3 }
+value = 4
+"""
+CUT_WARNING = (
+    "warning: commitment 'bridge' option 'yes' starts in 2028: 4 of its 8 M$ use of 'budget' "
+    "(50%, 1 year(s) of its profile) falls after the horizon's last year 2028 and is not "
+    "counted, while its value counts in full"
+)
+
+
+def test_solve_warns_when_the_chosen_start_year_cuts_a_cost_profile(tmp_path) -> None:
+    path = tmp_path / "cut.toml"
+    path.write_text(CUT)
+    out = tmp_path / "s.json"
+    r = run("solve", str(path), "--format", "json", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert CUT_WARNING in r.stderr.splitlines()
+    doc = json.loads(out.read_text())
+    assert doc["warnings"] == [CUT_WARNING.removeprefix("warning: ")]
+    # the model's numbers are unchanged: the value counts in full, 4 of the budget in 2028
+    assert doc["objective"]["expected"] == 10
+    assert [(c["commitment"], c["start"]) for c in doc["chosen"]] == [("bridge", 2028)]
+    r = run("report", str(path), "-o", str(tmp_path / "r.html"), "--sections", "inputs")
+    assert r.returncode == 0 and CUT_WARNING in r.stderr.splitlines()
+
+
+def test_validate_lists_the_start_years_that_could_cut_a_cost_profile(tmp_path) -> None:
+    path = tmp_path / "cut.toml"
+    path.write_text(CUT)
+    r = run("validate", str(path))
+    assert r.returncode == 0
+    assert r.stdout.strip().endswith("cut: ok (2 commitments, 2 options, 1 scenarios, "
+                                     "1 resources, 0 relations, 2026-2028)")  # fmt: skip
+    assert r.stderr.strip().splitlines()[-1] == (
+        "warning: 1 start year(s) could cut a use profile at the horizon while the value "
+        "counts in full: bridge.yes@2028 (budget: 4 of 8 after 2028)"
+    )
+    assert run("validate", str(path), "-q").stderr == ""
+
+
+@pytest.mark.parametrize(
+    "value, cut",
+    [
+        ("value = 10", True),  # once, in full
+        ("value = [10, 0]", True),  # a value profile that ends within the horizon
+        ("value = [5, 5]", False),  # the value is cut as well
+        ("value = 5\nvalue_per_year = true", False),  # received only up to the horizon
+        ("value = 0", False),  # nothing counts in full
+    ],
+)
+def test_a_profile_cut_is_flagged_only_when_the_value_counts_in_full(value, cut) -> None:
+    from optimizer.solution import Choice
+    from optimizer.spec.horizon import chosen_cuts, possible_cuts
+
+    spec = load_document(
+        {
+            "problem": {"years": [2026, 2028]},
+            "resources": [{"id": "budget", "capacity": 9}],
+            "commitments": [
+                {"id": "x", "use": {"budget": [4, 4]}, "start": [2026, 2028],
+                 **tomllib.loads(value)},
+            ],
+        }
+    )  # fmt: skip
+    assert [(c.start, c.cut, c.total) for c in possible_cuts(spec)] == (
+        [(2028, 4.0, 8.0)] if cut else []
+    )
+    assert bool(chosen_cuts(spec, [Choice("x", "yes", 2028)])) is cut
+    assert chosen_cuts(spec, [Choice("x", "yes", 2027)]) == []
