@@ -118,8 +118,8 @@ def base_tables(b, vu: str) -> list:
             rows.append([label, s.mean, s.p5, s.p50, s.p95, s.min, s.max])
     out: list = [
         table(
-            f"Point-value package across the draws{vu}: feasible in {b.feasible_draws} "
-            f"of the solved draws",
+            f"Point-value package across the draws{vu}: compared on the {b.feasible_draws} "
+            f"draws where it is feasible (of {b.draws})",
             ["same draws", "mean", "P5", "P50", "P95", "min", "max"],
             rows,
             right=range(1, 7),
