@@ -92,8 +92,10 @@ def solve(
     res = backend.solve(model, opts)
     sol = finish(problem, model, res, backend, opts)
     from .numerics import scaling_warnings
+    from .spec.horizon import chosen_cuts
 
     notes = scaling_warnings(model)  # coefficients spanning too many orders of magnitude
+    notes += tuple(c.message() for c in chosen_cuts(problem, sol.chosen))  # profiles cut
     return replace(sol, warnings=sol.warnings + notes) if notes else sol
 
 
