@@ -288,7 +288,11 @@ def _settle_unbounded(h, ms, status: Status, options: SolveOptions):
             return Status.INFEASIBLE, []
     elif status != Status.UNBOUNDED:
         return None
-    return Status.UNBOUNDED, hu.ray_columns(h, options)
+    try:
+        ray = hu.ray_columns(h, options)
+    except Exception:  # the direction is a courtesy (an older highspy may lack a call)
+        ray = []
+    return Status.UNBOUNDED, ray
 
 
 class HighsSolver:
