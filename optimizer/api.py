@@ -99,6 +99,18 @@ def solve(
     return replace(sol, warnings=sol.warnings + notes) if notes else sol
 
 
+def unbounded_text(model, res) -> str:
+    """ "unbounded: ... along r" for an unbounded ``SolveResult``, naming the columns of the
+    solver's unbounded direction when it gave them (its ``extra["ray"]``)."""
+    ray = [model.col_name(int(j)) for j in res.extra.get("ray", ())]
+    along = f" along {', '.join(repr(r) for r in ray)}" if ray else ""
+    hint = "; give it a bound" if len(ray) == 1 else ""
+    return (
+        f"unbounded: the objective improves without limit{along}{hint} "
+        f"(solver '{res.solver}': {res.raw_status})"
+    )
+
+
 def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solution:
     """Turn a ``SolveResult`` into a verified ``Solution`` (or the matching error)."""
     from solvers import Status
@@ -118,7 +130,7 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
             diagnosis,
         )
     if res.status == Status.UNBOUNDED:
-        raise SolverError(f"{problem.name}: the model is unbounded ({res.raw_status})")
+        raise SolverError(f"{problem.name}: {unbounded_text(model, res)}")
     if res.x is None:
         if res.status == Status.TIME_LIMIT:
             raise LimitError(
@@ -126,9 +138,11 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
             )
         import solvers
 
+        ray = [repr(model.col_name(int(j))) for j in res.extra.get("ray", ())]
+        maybe = f"; the model may be unbounded along {', '.join(ray)}" if ray else ""
         raise SolverError(
             f"{problem.name}: solver '{res.solver}' failed: {res.status.value} ({res.raw_status or res.message})"
-            f"; available: {', '.join(solvers.available())}"
+            f"{maybe}; available: {', '.join(solvers.available())}"
         )
     chosen = decode(model, res.x)
     responses = decode_responses(model, res.x)
