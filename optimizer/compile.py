@@ -391,7 +391,12 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _compile(spec)
+        model = _compile(spec)
+        if spec.shifts or any(s.baseline for s in spec.scenarios):
+            from .odds import apply_shifts
+
+            model = apply_shifts(model, spec)
+        return model
     finally:
         if enabled:
             gc.enable()
