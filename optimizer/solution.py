@@ -309,6 +309,8 @@ class Solution:
     verified: bool = True
     warnings: tuple[str, ...] = ()
     responses: Mapping[str, Any] = field(default_factory=dict)
+    # p(x): the probabilities the package induces, when the problem has [[shifts]]
+    probabilities: Mapping[str, float] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         pkg = ", ".join(str(c) for c in self.chosen)
@@ -320,6 +322,20 @@ class Solution:
             c.commitment == m.commitment and (m.option is None or c.option == m.option)
             for c in self.chosen
         )
+
+    def odds(self) -> dict[str, Any] | None:
+        """Under ``[[shifts]]``: base and induced probabilities, and the expected value split
+        into its value at the base odds and the value of moving them; else ``None``."""
+        if not self.probabilities:
+            return None
+        base = {s.id: s.probability for s in self.problem.scenarios}
+        at_base = sum(base[s] * v for s, v in self.by_scenario.items())
+        return {
+            "base": {s: _r(p) for s, p in base.items()},
+            "induced": {s: _r(p) for s, p in self.probabilities.items()},
+            "value_at_base_odds": _r(at_base),
+            "value_of_moving_the_odds": _r(self.expected - at_base),
+        }
 
     def to_dict(self, *, timings: bool = True) -> dict[str, Any]:
         solver = dict(self.solver)
@@ -342,6 +358,14 @@ class Solution:
             "solver": solver,
             "verified": self.verified,
         }
+        baselines = {s.id: s.baseline for s in self.problem.scenarios}
+        if any(baselines.values()):
+            d["objective"]["baselines"] = baselines  # by_scenario are levels, baselines included
+        odds = self.odds()
+        if odds is not None:
+            d["probabilities"] = {"base": odds["base"], "induced": odds["induced"]}
+            d["objective"]["value_at_base_odds"] = odds["value_at_base_odds"]
+            d["objective"]["value_of_moving_the_odds"] = odds["value_of_moving_the_odds"]
         if self.responses:
             d["responses"] = {
                 k: ({s: _r(x) for s, x in v.items()} if isinstance(v, Mapping) else _r(v))
