@@ -100,6 +100,9 @@ def apply_shifts(model: MatrixModel, spec: ProblemSpec) -> MatrixModel:
     c += np.bincount(cols, weights=(delta @ b)[owner], minlength=n)
     # products: g[j, m] y_m x_j over decision columns with g != 0
     G = model.C[:nd] @ delta.T
+    # a value the same in both scenarios of a shift cancels; drop its rounding residue
+    scale = np.abs(model.C[:nd]).max(axis=1, initial=0.0)[:, None] * np.abs(delta).sum(axis=1)
+    G[np.abs(G) <= 1e-12 * scale] = 0.0
     j, m = np.nonzero(G)
     g = G[j, m]
     same = model.col_commitment[j] == mc[m]

@@ -90,3 +90,16 @@ def test_without_shifts_the_model_is_todays_plus_a_constant() -> None:
     assert np.array_equal(a.c, b.c) and (a.A != b.A).nnz == 0
     assert a.objective_offset == pytest.approx(0.12 * -160.0) and b.objective_offset == 0.0
     assert list(a.scenario_offset) == [-160.0, 0.0] and b.scenario_offset is None
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_the_bundled_example_matches_enumeration(solver: str) -> None:
+    import tomllib
+
+    from optimizer.spec.load import bundled_path
+
+    doc = tomllib.loads(bundled_path("moving-odds").read_text(encoding="utf-8"))
+    check_against_bruteforce(doc, solver)
+    assert optimum(doc).value == pytest.approx(-59.2)
+    fixed = {k: v for k, v in doc.items() if k != "shifts"}
+    assert optimum(fixed).value == pytest.approx(-63.0)  # fixed odds: concede nothing
