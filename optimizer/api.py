@@ -189,4 +189,5 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
         },
         verified=True,
         responses=responses,
+        probabilities=dict(ev.probabilities) if problem.shifts else {},
     )

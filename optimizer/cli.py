@@ -502,7 +502,9 @@ def validate(problem, sets, force, forbid, max_columns):
     emit(
         f"{spec.name}: ok ({len(spec.commitments)} commitments, {n_opt} options, "
         f"{len(spec.scenarios)} scenarios, {len(spec.resources)} resources, "
-        f"{len(spec.relations)} relations, {years})",
+        f"{len(spec.relations)} relations, "
+        + (f"{len(spec.shifts)} shifts, " if spec.shifts else "")
+        + f"{years})",
         None,
     )
 

@@ -393,6 +393,10 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
     gc.disable()
     try:
         model = _compile(spec)
+        if spec.shifts or any(s.baseline for s in spec.scenarios):
+            from .odds import apply_shifts
+
+            model = apply_shifts(model, spec)
     finally:
         if enabled:
             gc.enable()

@@ -212,6 +212,9 @@ def monte_carlo(
     the spec and solve from scratch as an independent check (0: none). Ctrl-C stops the run:
     the result then covers the draws done (``interrupted``).
     """
+    from ..spec.shifts import refuse
+
+    refuse(spec, "montecarlo", baselines=True)
     from solvers import SolveOptions, get
     from solvers.base import DEFAULT_MIP_GAP
 

@@ -933,6 +933,10 @@ def build_report(
     """
     import solvers
 
+    from ..spec.shifts import refuse
+
+    refuse(spec, "report")
+
     from .. import __version__, api
 
     wanted = tuple(SECTIONS if sections is None else sections)
