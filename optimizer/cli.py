@@ -17,6 +17,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .commands.params import FiniteFloatRange
 from .errors import InputError, OptimizerError
 
 EXAMPLE = "\b\nExample:\n  optimizer solve canada-us-2025 --format json"
@@ -256,13 +257,13 @@ def solver_options(fn=None, *, auto: bool = False):
     fn = click.option("-v", "--verbose", is_flag=True, help="Show the solver's log.")(fn)
     fn = click.option(
         "--mip-gap",
-        type=click.FloatRange(0, 1),
+        type=FiniteFloatRange(0, 1),
         default=None,
         help="Relative MIP gap at which to stop.",
     )(fn)
     fn = click.option(
         "--time-limit",
-        type=click.FloatRange(0, min_open=True),
+        type=FiniteFloatRange(0, min_open=True),
         default=None,
         help="Seconds the solver may run.",
     )(fn)

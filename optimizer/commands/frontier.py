@@ -16,6 +16,7 @@ from ..cli import (
     solver_options,
 )
 from ..errors import InputError
+from .params import FiniteFloatRange
 
 
 def parse_range(text: str) -> tuple[float, float]:
@@ -131,7 +132,7 @@ def frontier_tables(fr) -> list:
 )
 @click.option(
     "--tolerance",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
     default=None,
     help="Skip packages within this (factor) of a breakpoint: fewer solves, breakpoints to "
     "this tolerance. Default: exact.",
@@ -145,7 +146,7 @@ def frontier_tables(fr) -> list:
 @click.option(
     "--cvar",
     "cvar_alpha",
-    type=click.FloatRange(0, 1, min_open=True),
+    type=FiniteFloatRange(0, 1, min_open=True),
     default=0.1,
     show_default=True,
     help="ALPHA of the CVaR front (needs the risk objectives).",
