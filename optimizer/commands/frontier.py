@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -20,12 +21,16 @@ from .params import FiniteFloatRange
 
 
 def parse_range(text: str) -> tuple[float, float]:
+    from ..spec.parse import describe
+
     try:
         lo, hi = (float(x) for x in text.split(","))
     except ValueError:
         raise InputError(
-            f"expected LOW,HIGH such as 0.5,1.5, got '{text}'", where="--range"
+            f"expected LOW,HIGH such as 0.5,1.5, got {describe(text)}", where="--range"
         ) from None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise InputError(f"expected finite factors, got {describe(text)}", where="--range")
     return lo, hi
 
 
