@@ -19,6 +19,7 @@ import click
 from . import __version__
 from .commands.params import FiniteFloatRange
 from .errors import InputError, OptimizerError
+from .text import shorten
 
 EXAMPLE = "\b\nExample:\n  optimizer solve canada-us-2025 --format json"
 
@@ -325,7 +326,7 @@ LAZY_COMMANDS = {
 def _usage_line(e: click.UsageError):
     """A Click usage error as one line on stderr (exit 2), like every other input error."""
     where = e.ctx.command_path if e.ctx is not None else "optimizer"
-    message = " ".join(e.format_message().split())
+    message = " ".join(shorten(e.format_message()).split())
     click.echo(f"error: {message} (see '{where} --help')", err=True)
     return click.exceptions.Exit(e.exit_code)
 

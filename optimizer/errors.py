@@ -14,6 +14,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from .text import shorten
+
 
 class OptimizerError(Exception):
     """Base of every error the engine raises on purpose."""
@@ -21,7 +23,8 @@ class OptimizerError(Exception):
     exit_code = 1
 
     def one_line(self) -> str:
-        return " ".join(str(self).split())
+        """The message on one printable line, long quoted values cut (``text.shorten``)."""
+        return " ".join(shorten(str(self)).split())
 
 
 class InputError(OptimizerError):
@@ -42,7 +45,7 @@ class InputError(OptimizerError):
     def _render(self) -> str:
         parts = [p for p in (self.where, self.path) if p]
         parts.append(self.message)
-        return ": ".join(parts)
+        return shorten(": ".join(parts))
 
     def located(self, where: str) -> InputError:
         """Return the same error with the file it came from filled in."""
