@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import InputError, did_you_mean
+from ..text import printable
 from .model import (
     RELATION_TYPES,
     RESOURCE_KINDS,
@@ -216,7 +217,8 @@ class Reader:
         return value
 
     def text(self, t: Mapping, key: str, path: str, default: str = "") -> str:
-        return self.string(t[key], join(path, key)) if key in t else default
+        """Free text (a title, a description): control characters shown as escapes."""
+        return printable(self.string(t[key], join(path, key))) if key in t else default
 
     def amount(self, value: Any, path: str) -> Amount:
         if isinstance(value, list):
@@ -671,9 +673,9 @@ def commitments_from_rows(reader: Reader, rows: list[dict], fname: str) -> list[
         entry["options"].append(
             Option(
                 id=reader.ident((row.get("option") or "yes").strip(), f"{where}.option"),
-                name=row.get("name") or "",
-                description=row.get("description") or "",
-                source=row.get("source") or "",
+                name=printable(row.get("name") or ""),
+                description=printable(row.get("description") or ""),
+                source=printable(row.get("source") or ""),
                 use=use,
                 value=value,
                 value_per_year=_cell_bool(
@@ -688,8 +690,8 @@ def commitments_from_rows(reader: Reader, rows: list[dict], fname: str) -> list[
         out.append(
             Commitment(
                 id=cid,
-                name=row.get("commitment_name") or "",
-                group=row.get("group") or "",
+                name=printable(row.get("commitment_name") or ""),
+                group=printable(row.get("group") or ""),
                 required=_cell_bool(row.get("required") or "", f"{entry['where']}.required"),
                 options=tuple(entry["options"]),
             )
