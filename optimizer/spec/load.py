@@ -115,7 +115,15 @@ def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, b
 def parse_document(text: str, where: str, suffix: str) -> dict:
     if suffix == ".json" or (suffix not in (".toml",) and text.lstrip().startswith("{")):
         try:
-            doc = json.loads(text, parse_constant=_reject_constant)
+            doc = json.loads(
+                text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
+            )
+        except _DuplicateKey as e:
+            raise InputError(
+                f"invalid JSON: duplicate key {describe(e.key)}{_duplicate_position(text)}; "
+                "each key may appear once in an object",
+                where=where,
+            ) from None
         except json.JSONDecodeError as e:
             raise InputError(
                 f"invalid JSON: {e.msg} (at line {e.lineno}, column {e.colno})", where=where
@@ -150,6 +158,49 @@ class _Constant(ValueError):
 
 def _reject_constant(name: str) -> Any:
     raise _Constant(name)
+
+
+class _DuplicateKey(ValueError):
+    """A JSON object names a key twice (``json`` would keep the last value silently)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _DuplicateKey(k)
+            seen.add(k)
+    return obj
+
+
+_JSON_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"(?=\s*(:?))|[{}\[\]]')
+
+
+def _duplicate_position(text: str) -> str:
+    """`` (at line L, column C)`` of the first key repeated within one object of ``text``
+    (valid JSON but for that: strings cannot hide braces from this scan)."""
+    objects: list[set | None] = []  # the keys of each open object; None for an array
+    for m in _JSON_STRUCTURE.finditer(text):
+        tok = m.group()
+        if tok in "{[":
+            objects.append(set() if tok == "{" else None)
+        elif tok in "}]":
+            if objects:
+                objects.pop()
+        elif m.group(1) and objects and objects[-1] is not None:  # a key
+            key = json.loads(tok)
+            if key in objects[-1]:
+                pos = m.start()
+                line = text.count("\n", 0, pos) + 1
+                return f" (at line {line}, column {pos - text.rfind(chr(10), 0, pos)})"
+            objects[-1].add(key)
+    return ""
 
 
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
@@ -290,9 +341,19 @@ def _table_reader(base: Path, max_bytes: int, seen: list | None = None):
                 f"cannot read table {describe(name)}: {e.message}", path=path
             ) from None
         try:
-            rows = list(csv.DictReader(io.StringIO(text)))
+            reader = csv.DictReader(io.StringIO(text))
+            header = reader.fieldnames or []
+            rows = list(reader)
         except csv.Error as e:
             raise InputError(f"table {describe(name)} is not valid CSV: {e}", path=path) from None
+        if len(set(header)) != len(header):  # DictReader would keep the last cell of each
+            columns: set[str] = set()
+            twice = next(c for c in header if c in columns or columns.add(c))
+            raise InputError(
+                f"table {describe(name)} has the column {describe(twice)} twice "
+                "(line 1); each column may appear once",
+                path=path,
+            )
         if not rows:
             raise InputError(f"table {describe(name)} has a header but no rows", path=path)
         if seen is not None:
