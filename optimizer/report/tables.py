@@ -451,7 +451,8 @@ def solution_tables(sol) -> list[Any]:
         f"expected value{unit}: {fmt(sol.expected, 6)}   verified: {'yes' if sol.verified else 'no'}"
     )
     if sol.objective != "expected":
-        head += f"\n{sol.objective} value: {fmt(sol.objective_value, 6)}"
+        how = "minimised" if sol.objective_sense == "minimize" else "maximised"
+        head += f"\n{sol.objective} value ({how}): {fmt(sol.objective_value, 6)}"
     out: list[Any] = [head]
     rows = []
     chosen = {c.commitment: c for c in sol.chosen}
