@@ -18,8 +18,7 @@ import click
 
 from . import __version__
 from .commands.params import FiniteFloatRange
-from .errors import InputError, OptimizerError
-from .text import shorten
+from .errors import InputError, OptimizerError, shorten
 
 EXAMPLE = "\b\nExample:\n  optimizer solve canada-us-2025 --format json"
 

@@ -172,7 +172,7 @@ def table(
 
 def _printable(r: Any) -> Any:
     """Text and tables with control characters shown as escapes (never sent to a terminal)."""
-    from ..text import printable
+    from ..errors import printable
 
     if isinstance(r, str):
         return printable(r)

@@ -10,8 +10,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import InputError, did_you_mean
-from ..text import printable
+from ..errors import InputError, did_you_mean, printable
+from .locate import list_hint
 from .model import (
     RELATION_TYPES,
     RESOURCE_KINDS,
@@ -211,7 +211,8 @@ class Reader:
     @staticmethod
     def list_of_tables(value: Any, path: str) -> list[Mapping]:
         if not isinstance(value, list):
-            raise InputError(f"expected a list of tables, got {describe(value)}", path=path)
+            hint = list_hint(path) if isinstance(value, Mapping) else ""
+            raise InputError(f"expected a list of tables, got {describe(value)}{hint}", path=path)
         for i, item in enumerate(value):
             Reader.table(item, join(path, i))
         return value
