@@ -56,7 +56,7 @@ def _shift(**changes) -> dict:
         ),
         (
             _doc(scenarios=[{**TOY["scenarios"][0], "baseline": "x"}, TOY["scenarios"][1]]),
-            "scenarios[0].baseline",
+            "scenario 'rupture' (scenarios[0]).baseline",
             "expected a number",
         ),
     ],
