@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, did_you_mean
+from .files import open_regular
 from .model import ProblemSpec
 from .parse import Reader, describe
 from .validate import DEFAULT_MAX_COLUMNS, check_spec
@@ -67,10 +68,8 @@ def resolve(name_or_path: str | os.PathLike) -> Path:
 
 def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bytes]:
     where = str(path)
-    if path.is_dir():
-        raise InputError("is a directory, not a problem file", where=where)
     try:
-        with path.open("rb") as f:
+        with open_regular(path, where=where) as f:  # a named pipe or device is refused
             size = os.fstat(f.fileno()).st_size
             if size > max_bytes:
                 raise InputError(
