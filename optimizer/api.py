@@ -92,9 +92,23 @@ def solve(
     res = backend.solve(model, opts)
     sol = finish(problem, model, res, backend, opts)
     from .numerics import scaling_warnings
+    from .spec.horizon import chosen_cuts
 
     notes = scaling_warnings(model)  # coefficients spanning too many orders of magnitude
+    notes += tuple(c.message() for c in chosen_cuts(problem, sol.chosen))  # profiles cut
     return replace(sol, warnings=sol.warnings + notes) if notes else sol
+
+
+def unbounded_text(model, res) -> str:
+    """ "unbounded: ... along r" for an unbounded ``SolveResult``, naming the columns of the
+    solver's unbounded direction when it gave them (its ``extra["ray"]``)."""
+    ray = [model.col_name(int(j)) for j in res.extra.get("ray", ())]
+    along = f" along {', '.join(repr(r) for r in ray)}" if ray else ""
+    hint = "; give it a bound" if len(ray) == 1 else ""
+    return (
+        f"unbounded: the objective improves without limit{along}{hint} "
+        f"(solver '{res.solver}': {res.raw_status})"
+    )
 
 
 def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solution:
@@ -116,7 +130,7 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
             diagnosis,
         )
     if res.status == Status.UNBOUNDED:
-        raise SolverError(f"{problem.name}: the model is unbounded ({res.raw_status})")
+        raise SolverError(f"{problem.name}: {unbounded_text(model, res)}")
     if res.x is None:
         if res.status == Status.TIME_LIMIT:
             raise LimitError(
@@ -124,9 +138,11 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
             )
         import solvers
 
+        ray = [repr(model.col_name(int(j))) for j in res.extra.get("ray", ())]
+        maybe = f"; the model may be unbounded along {', '.join(ray)}" if ray else ""
         raise SolverError(
             f"{problem.name}: solver '{res.solver}' failed: {res.status.value} ({res.raw_status or res.message})"
-            f"; available: {', '.join(solvers.available())}"
+            f"{maybe}; available: {', '.join(solvers.available())}"
         )
     chosen = decode(model, res.x)
     responses = decode_responses(model, res.x)
@@ -173,4 +189,5 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
         },
         verified=True,
         responses=responses,
+        probabilities=dict(ev.probabilities) if problem.shifts else {},
     )

@@ -460,6 +460,9 @@ def solve(
         mip_gap=mip_gap,
         verbose=verbose,
     )
+    if fmt != "table" and not is_quiet():  # the table shows them; stdout stays parseable
+        for w in sol.warnings:
+            click.echo(f"warning: {w}", err=True)
     if fmt == "json":
         text = sol.to_json() + "\n"
     elif fmt == "csv":
@@ -484,12 +487,19 @@ def validate(problem, sets, force, forbid, max_columns):
       optimizer validate my_problem.toml
     """
     spec = load_problem(problem, sets, force, forbid, max_columns)
+    from .spec.horizon import possible_cuts, validate_summary
+
+    cuts = possible_cuts(spec)
+    if cuts and not is_quiet():
+        click.echo(f"warning: {validate_summary(cuts)}", err=True)
     n_opt = sum(len(c.options) for c in spec.commitments)
     years = "single period" if spec.years is None else f"{spec.years[0]}-{spec.years[1]}"
     emit(
         f"{spec.name}: ok ({len(spec.commitments)} commitments, {n_opt} options, "
         f"{len(spec.scenarios)} scenarios, {len(spec.resources)} resources, "
-        f"{len(spec.relations)} relations, {years})",
+        f"{len(spec.relations)} relations, "
+        + (f"{len(spec.shifts)} shifts, " if spec.shifts else "")
+        + f"{years})",
         None,
     )
 

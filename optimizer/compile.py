@@ -20,6 +20,7 @@ from operator import attrgetter, is_, itemgetter, methodcaller, not_
 import numpy as np
 
 from .model import MatrixModel
+from .numerics import check_magnitudes
 from .spec.model import Member, ProblemSpec
 
 _INT32_MAX = int(np.iinfo(np.int32).max)
@@ -391,10 +392,15 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _compile(spec)
+        model = _compile(spec)
+        if spec.shifts or any(s.baseline for s in spec.scenarios):
+            from .odds import apply_shifts
+
+            model = apply_shifts(model, spec)
     finally:
         if enabled:
             gc.enable()
+    return check_magnitudes(model, where=spec.name)  # numbers the solvers cannot take: exit 2
 
 
 def _compile(spec: ProblemSpec) -> MatrixModel:

@@ -65,6 +65,7 @@ def write_model(model, path: str | os.PathLike) -> None:
 
     from solvers import SolveOptions
     from solvers.highs import load_highs
+    from solvers.stdio import solver_output
 
     from .report.output import atomic_write, capture
 
@@ -85,10 +86,11 @@ def write_model(model, path: str | os.PathLike) -> None:
     def write_and_read_back(tmp: str) -> bool:
         # HiGHS does not check its writes (a full disk leaves a cut file and a kOk status):
         # the file must read back into a model of the same size
-        if h.writeModel(tmp) == highspy.HighsStatus.kError:
-            return False
-        if h.readModel(tmp) == highspy.HighsStatus.kError:
-            return False
+        with solver_output():
+            if h.writeModel(tmp) == highspy.HighsStatus.kError:
+                return False
+            if h.readModel(tmp) == highspy.HighsStatus.kError:
+                return False
         lp = h.getLp()
         return (lp.num_col_, lp.num_row_, len(lp.a_matrix_.value_)) == (model.n, model.m, nnz)
 
@@ -98,8 +100,8 @@ def write_model(model, path: str | os.PathLike) -> None:
     last = text.rstrip().rsplit("\n", 1)[-1].strip().lower()
     if not ok or last != ("endata" if suffix == ".mps" else "end"):
         raise OutputError(
-            "cannot write the output: the model file HiGHS wrote in the temporary folder "
-            "is incomplete (disk full?)",
+            "cannot write the output: HiGHS' model file in the temporary folder came out "
+            "incomplete (disk full?)",
             where=str(path),
         )
     atomic_write(path, _portable_lp(text) if suffix == ".lp" else data)

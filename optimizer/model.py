@@ -61,6 +61,9 @@ class MatrixModel:
     col_response: np.ndarray | None = None
     col_scenario: np.ndarray | None = None  # the scenario a recourse column belongs to, else -1
     response_ids: tuple[str, ...] = ()
+    # each scenario's constant (its baseline, as a level), when it differs by scenario;
+    # ``objective_offset`` is then their mean under the base probabilities
+    scenario_offset: np.ndarray | None = None
 
     @property
     def n_commitment_cols(self) -> int:
@@ -131,4 +134,5 @@ class MatrixModel:
 
     def scenario_values(self, x: np.ndarray) -> np.ndarray:
         """Objective per scenario of a solution ``x`` (decision columns only)."""
-        return x[: self.n_decision] @ self.C[: self.n_decision] + self.objective_offset
+        off = self.objective_offset if self.scenario_offset is None else self.scenario_offset
+        return x[: self.n_decision] @ self.C[: self.n_decision] + off

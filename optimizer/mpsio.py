@@ -66,11 +66,21 @@ def read_model(path: str | os.PathLike) -> FileModel:
         raise InputError(
             f"unknown model file type '{p.suffix}'; allowed: {', '.join(SUFFIXES)}", where=where
         )
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    status = h.readModel(str(p))
+    from solvers import SolveOptions
+    from solvers.highs import log_collected
+    from solvers.stdio import solver_output
+
+    with solver_output():
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+    with solver_output(), log_collected(h, SolveOptions()) as lines:
+        status = h.readModel(str(p))
     if status == highspy.HighsStatus.kError:
-        raise InputError("HiGHS cannot read this model file", where=where)
+        errors = [" ".join(t.split()) for t in lines if t.lstrip().startswith("ERROR")]
+        reason = "; ".join(e.removeprefix("ERROR:").strip() for e in errors)
+        raise InputError(
+            "HiGHS cannot read this model file" + (f": {reason}" if reason else ""), where=where
+        )
     lp = h.getLp()
     n, m = int(lp.num_col_), int(lp.num_row_)
     if n == 0:
@@ -101,7 +111,7 @@ def read_model(path: str | os.PathLike) -> FileModel:
         if len(lp.row_names_) == m
         else np.array([f"r{i}" for i in range(m)], dtype=object)
     )
-    return FileModel(
+    model = FileModel(
         c=c,
         A=A,
         row_lower=np.asarray(lp.row_lower_, dtype=float).copy(),
@@ -126,6 +136,9 @@ def read_model(path: str | os.PathLike) -> FileModel:
         meta={"problem": p.name.split(".")[0], "file": where},
         col_labels=col_names,
     )
+    from .numerics import check_magnitudes
+
+    return check_magnitudes(model, where=where)
 
 
 def _csr_from_highs(lp, m: int, n: int):
@@ -327,7 +340,9 @@ def solve_file(
     if res.status == solvers.Status.INFEASIBLE:
         raise InfeasibleError(f"{name}: infeasible ({res.raw_status})")
     if res.status == solvers.Status.UNBOUNDED:
-        raise SolverError(f"{name}: the model is unbounded ({res.raw_status})")
+        from .api import unbounded_text
+
+        raise SolverError(f"{name}: {unbounded_text(model, res)}")
     if res.x is None:
         if res.status == solvers.Status.TIME_LIMIT:
             raise LimitError(f"{name}: no solution found within the limits ({res.raw_status})")

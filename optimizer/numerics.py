@@ -8,6 +8,14 @@ constraint matrix, the objective, the right-hand sides and bounds -- span more t
 thing across the model: a 1e-6 slack is noise next to a coefficient of 1e5 and decisive next to
 one of 1e-5. The answer is still verified, but it may be fragile; the warning says which part,
 the extremes and where they are, and suggests rescaling units (M$ rather than $).
+
+Numbers no solver here handles are refused before any solve (``check_magnitudes``, exit 2):
+a coefficient of the constraints or the objective of magnitude ``LARGEST`` (1e15) or more.
+That is HiGHS' ``large_matrix_value``, at which it rejects a model; it is also about where
+doubles stop holding whole numbers (2**53 = 9.0e15), and CBC, which takes larger ones, was
+seen to call a feasible model with a 1e25 coefficient infeasible. Bounds and right-hand sides
+may be larger: at ``NO_BOUND`` (1e20, HiGHS' ``infinite_bound``) and beyond they mean no bound
+on every back end.
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+LARGEST = 1e15  # a coefficient this large or larger is refused (see the module doc)
+NO_BOUND = 1e20  # a bound this large or larger in magnitude is no bound
 MAX_ORDERS = 9  # warn when max |x| / min |x| over the nonzeros of a part exceeds 10**MAX_ORDERS
 
 
@@ -98,3 +108,37 @@ def scaling_warnings(model, max_orders: float = MAX_ORDERS) -> tuple[str, ...]:
                 "small ones; consider rescaling units (e.g. M$ instead of $)"
             )
     return tuple(out)
+
+
+def check_magnitudes(model, where: str | None = None):
+    """``model`` itself; ``InputError`` (exit 2) naming the first coefficient of ``model`` (constraints, the
+    objective, or one scenario's objective) whose magnitude is ``LARGEST`` or more, or which
+    is not finite."""
+    from .errors import InputError
+
+    A = model.A.tocsr()
+    parts = [("constraint coefficient", A.data), ("objective coefficient", model.c)]
+    C = getattr(model, "C", None)
+    if C is not None and C.size:
+        parts.append(("objective coefficient in a scenario", np.asarray(C).ravel()))
+    for what, values in parts:
+        mags = np.abs(np.asarray(values, dtype=float))
+        bad = np.flatnonzero(~(mags < LARGEST))  # NaN too
+        if not bad.size:
+            continue
+        k = int(bad[0])
+        if what == "constraint coefficient":
+            row = int(np.searchsorted(A.indptr, k, side="right") - 1)
+            item = f"{model.row_name(row)} x {model.col_name(int(A.indices[k]))}"
+        elif what == "objective coefficient":
+            item = model.col_name(k)
+        else:
+            n_s = C.shape[1]
+            item = f"{model.col_name(k // n_s)} in scenario '{model.scenario_ids[k % n_s]}'"
+        raise InputError(
+            f"{what} {values[k]:.6g} ({item}) is beyond what the solvers handle: "
+            f"magnitudes must stay below {LARGEST:.0e}; rescale its units (e.g. M$ instead "
+            "of $)",
+            where=where,
+        )
+    return model

@@ -280,7 +280,15 @@ def scenario_bests(model, solver: Any = "highs", options: Any = None) -> np.ndar
                 f"({res.status.value}, {res.raw_status or res.message})"
             )
         out.append(float(res.objective))
-    return np.asarray(out)
+    # as levels: the solver added objective_offset, the scenario's level adds its own baseline
+    return np.asarray(out) - float(model.objective_offset) + _levels(model)
+
+
+def _levels(model) -> np.ndarray:
+    """Each scenario's constant (baseline) in the model's values: ``v_s = C_s x + this``."""
+    if model.scenario_offset is None:
+        return np.full(model.C.shape[1], float(model.objective_offset))
+    return np.asarray(model.scenario_offset, dtype=float)
 
 
 # ---- reformulations ---------------------------------------------------------------------------
@@ -353,11 +361,16 @@ def apply_objective(
         raise ValueError(f"apply_objective needs an expected-value model, got '{model.objective}'")
     if obj.kind == "expected":
         return model
+    if obj.kind in ("cvar", "mean-cvar") and model.meta.get("shifts"):
+        from .errors import UsageError
+
+        raise UsageError(f"{obj} is not defined yet for problems with [[shifts]]", where=WHERE)
     C = model.C  # (n, S): values of every current column in each scenario
     n, S = C.shape
     off = float(model.objective_offset)
     sg = 1.0 if model.maximize else -1.0
     sids = model.scenario_ids
+    d = _levels(model) - off  # each scenario's constant beyond the offset the solver adds
     zeros_n = np.zeros(n)
     eye = np.eye(S)
 
@@ -365,8 +378,8 @@ def apply_objective(
         # maximise t <= v_s (max), or minimise t >= v_s (min); t carries no offset: the
         # solver adds objective_offset, and v_s = C_s x + off.
         block = np.hstack([-C.T, np.ones((S, 1))])
-        lo = np.full(S, -np.inf) if model.maximize else np.zeros(S)
-        up = np.zeros(S) if model.maximize else np.full(S, np.inf)
+        lo = np.full(S, -np.inf) if model.maximize else d
+        up = d if model.maximize else np.full(S, np.inf)
         labels = [f"worst <= {s}" if model.maximize else f"worst >= {s}" for s in sids]
         return _extend(
             model,
@@ -397,7 +410,7 @@ def apply_objective(
             np.concatenate([[-np.inf], np.zeros(k)]),
             np.full(k + 1, np.inf),
             c_aux,
-            [(block, np.full(k, -np.inf), np.zeros(k), [f"cvar {sids[s]}" for s in pos])],
+            [(block, np.full(k, -np.inf), sg * d[pos], [f"cvar {sids[s]}" for s in pos])],
             model.maximize,
         )
 
@@ -427,7 +440,7 @@ def apply_objective(
         lower,
         upper,
         cost,
-        [(block, sg * (b - off), np.full(S, np.inf), [f"regret {s}" for s in sids])],
+        [(block, sg * (b - off - d), np.full(S, np.inf), [f"regret {s}" for s in sids])],
         False,
     )
     best_map = dict(zip(sids, (float(x) for x in b), strict=True)) if feasible else None

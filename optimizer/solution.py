@@ -66,6 +66,7 @@ class Evaluation:
     expected: float
     resources: tuple[ResourceUse, ...]
     violations: tuple[str, ...]
+    probabilities: Mapping[str, float] = field(default_factory=dict)  # p(x): induced
 
     @property
     def feasible(self) -> bool:
@@ -127,18 +128,29 @@ def evaluate(
     def period(ch: Choice) -> int:
         return 0 if ch.start is None or spec.years is None else ch.start - first
 
-    # Values per scenario
+    # Values per scenario: levels, from each scenario's baseline
     disc = [(1.0 + spec.discount_rate) ** -t for t in range(T)]
     by_scenario = {}
     for s in spec.scenarios:
-        total = 0.0
+        total = float(s.baseline)
         for ch in picked.values():
             o = commitments[ch.commitment].option(ch.option)
             amt = o.value.get(s.id, 0.0)
             prof = _profile(amt, period(ch), T, o.value_per_year)
             total += sum(v * d for v, d in zip(prof, disc, strict=True))
         by_scenario[s.id] = total
-    expected = sum(s.probability * by_scenario[s.id] for s in spec.scenarios)
+
+    def has(m: Member) -> bool:
+        ch = picked.get(m.commitment)
+        return ch is not None and (m.option is None or ch.option == m.option)
+
+    # the probabilities the package induces (the base ones unless it triggers [[shifts]])
+    probabilities = {s.id: s.probability for s in spec.scenarios}
+    if spec.shifts:
+        from .spec.shifts import induced
+
+        probabilities = induced(spec, has)
+    expected = sum(probabilities[s] * v for s, v in by_scenario.items())
 
     # Resources
     uses: list[ResourceUse] = []
@@ -160,10 +172,6 @@ def evaluate(
                 violations.append(f"{where}: uses {used:.6g} of {cap:.6g}")
 
     # Relations
-    def has(m: Member) -> bool:
-        ch = picked.get(m.commitment)
-        return ch is not None and (m.option is None or ch.option == m.option)
-
     def start_of(m: Member) -> int:
         return period(picked[m.commitment])
 
@@ -192,8 +200,8 @@ def evaluate(
             violations.append(f"{label}: {k} of {len(rel.members)} members chosen")
     if spec.responses or spec.constraints:
         _check_responses(spec, picked, responses or {}, by_scenario, violations)
-        expected = sum(s.probability * by_scenario[s.id] for s in spec.scenarios)
-    return Evaluation(by_scenario, expected, tuple(uses), tuple(violations))
+        expected = sum(probabilities[s] * v for s, v in by_scenario.items())
+    return Evaluation(by_scenario, expected, tuple(uses), tuple(violations), probabilities)
 
 
 def decode(model, x: np.ndarray) -> list[Choice]:
@@ -301,6 +309,8 @@ class Solution:
     verified: bool = True
     warnings: tuple[str, ...] = ()
     responses: Mapping[str, Any] = field(default_factory=dict)
+    # p(x): the probabilities the package induces, when the problem has [[shifts]]
+    probabilities: Mapping[str, float] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         pkg = ", ".join(str(c) for c in self.chosen)
@@ -312,6 +322,20 @@ class Solution:
             c.commitment == m.commitment and (m.option is None or c.option == m.option)
             for c in self.chosen
         )
+
+    def odds(self) -> dict[str, Any] | None:
+        """Under ``[[shifts]]``: base and induced probabilities, and the expected value split
+        into its value at the base odds and the value of moving them; else ``None``."""
+        if not self.probabilities:
+            return None
+        base = {s.id: s.probability for s in self.problem.scenarios}
+        at_base = sum(base[s] * v for s, v in self.by_scenario.items())
+        return {
+            "base": {s: _r(p) for s, p in base.items()},
+            "induced": {s: _r(p) for s, p in self.probabilities.items()},
+            "value_at_base_odds": _r(at_base),
+            "value_of_moving_the_odds": _r(self.expected - at_base),
+        }
 
     def to_dict(self, *, timings: bool = True) -> dict[str, Any]:
         solver = dict(self.solver)
@@ -334,6 +358,14 @@ class Solution:
             "solver": solver,
             "verified": self.verified,
         }
+        baselines = {s.id: s.baseline for s in self.problem.scenarios}
+        if any(baselines.values()):
+            d["objective"]["baselines"] = baselines  # by_scenario are levels, baselines included
+        odds = self.odds()
+        if odds is not None:
+            d["probabilities"] = {"base": odds["base"], "induced": odds["induced"]}
+            d["objective"]["value_at_base_odds"] = odds["value_at_base_odds"]
+            d["objective"]["value_of_moving_the_odds"] = odds["value_of_moving_the_odds"]
         if self.responses:
             d["responses"] = {
                 k: ({s: _r(x) for s, x in v.items()} if isinstance(v, Mapping) else _r(v))

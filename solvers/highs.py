@@ -9,23 +9,29 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 
 import numpy as np
 
 from .base import Feature, SolveOptions, SolveResult, Status, relative_gap
+from .stdio import solver_output
 
 WATCHDOG_GRACE_S = 0.5
 
 
-def _status_map():
+def highspy_status():
     import highspy
 
-    S = highspy.HighsModelStatus
+    return highspy.HighsModelStatus
+
+
+def _status_map():
+    S = highspy_status()
     return {
         S.kOptimal: Status.OPTIMAL,
         S.kInfeasible: Status.INFEASIBLE,
         S.kUnbounded: Status.UNBOUNDED,
-        S.kUnboundedOrInfeasible: Status.INFEASIBLE,
+        # kUnboundedOrInfeasible: settled by ``solvers.unbounded`` (never called infeasible)
         S.kTimeLimit: Status.TIME_LIMIT,
         S.kIterationLimit: Status.TIME_LIMIT,
         S.kSolutionLimit: Status.TIME_LIMIT,
@@ -44,7 +50,14 @@ def _status_map():
 
 
 def load_highs(model, options: SolveOptions):
-    """A ``highspy.Highs`` instance with ``model`` passed in and options set."""
+    """A ``highspy.Highs`` instance with ``model`` passed in and options set (whatever HiGHS
+    prints meanwhile, such as the banner highspy >= 1.12 prints on construction, goes to
+    standard error)."""
+    with solver_output(options.verbose):
+        return _load_highs(model, options)
+
+
+def _load_highs(model, options: SolveOptions):
     import highspy
 
     h = highspy.Highs()
@@ -61,27 +74,58 @@ def load_highs(model, options: SolveOptions):
     # through Python objects: ~1 s for the 6 million nonzeros of a 10^5-commitment model.
     A = model.A.tocsc()
     f64, i32 = np.float64, np.int32
-    status = h.passModel(
-        int(model.n),
-        int(model.m),
-        int(A.nnz),
-        int(highspy.MatrixFormat.kColwise),
-        int(highspy.ObjSense.kMaximize if model.maximize else highspy.ObjSense.kMinimize),
-        float(model.objective_offset),
-        np.ascontiguousarray(model.c, dtype=f64),
-        np.ascontiguousarray(model.col_lower, dtype=f64),
-        np.ascontiguousarray(model.col_upper, dtype=f64),
-        np.ascontiguousarray(model.row_lower, dtype=f64),
-        np.ascontiguousarray(model.row_upper, dtype=f64),
-        np.ascontiguousarray(A.indptr, dtype=i32),
-        np.ascontiguousarray(A.indices, dtype=i32),
-        np.ascontiguousarray(A.data, dtype=f64),
-        # HighsVarType codes: 0 continuous, 1 integer
-        np.ascontiguousarray(model.integrality, dtype=i32),
-    )
+    with log_collected(h, options) as lines:
+        status = h.passModel(
+            int(model.n),
+            int(model.m),
+            int(A.nnz),
+            int(highspy.MatrixFormat.kColwise),
+            int(highspy.ObjSense.kMaximize if model.maximize else highspy.ObjSense.kMinimize),
+            float(model.objective_offset),
+            np.ascontiguousarray(model.c, dtype=f64),
+            np.ascontiguousarray(model.col_lower, dtype=f64),
+            np.ascontiguousarray(model.col_upper, dtype=f64),
+            np.ascontiguousarray(model.row_lower, dtype=f64),
+            np.ascontiguousarray(model.row_upper, dtype=f64),
+            np.ascontiguousarray(A.indptr, dtype=i32),
+            np.ascontiguousarray(A.indices, dtype=i32),
+            np.ascontiguousarray(A.data, dtype=f64),
+            # HighsVarType codes: 0 continuous, 1 integer
+            np.ascontiguousarray(model.integrality, dtype=i32),
+        )
     if status == highspy.HighsStatus.kError:
-        raise RuntimeError("HiGHS rejected the model")
+        from optimizer.errors import SolverError
+
+        errors = [" ".join(t.split()) for t in lines if t.lstrip().startswith("ERROR")]
+        reason = "; ".join(e.removeprefix("ERROR:").strip() for e in errors) or "no reason given"
+        raise SolverError(f"HiGHS rejected the model: {reason}")
     return h
+
+
+@contextmanager
+def log_collected(h, options: SolveOptions):
+    """HiGHS' log lines meanwhile, in a list (for the reason it rejects a model); quiet
+    runs stay quiet (the log reaches the callback only, not the console)."""
+    lines: list[str] = []
+    hook = getattr(h, "cbLogging", None)
+    if not hasattr(hook, "subscribe"):  # highspy < 1.8: no reason to collect
+        yield lines
+        return
+
+    def collect(event) -> None:
+        lines.append(str(getattr(event, "message", "")))
+
+    hook.subscribe(collect)
+    if not options.verbose:
+        h.setOptionValue("log_to_console", False)
+        h.setOptionValue("output_flag", True)
+    try:
+        yield lines
+    finally:
+        hook.unsubscribe(collect)
+        if not options.verbose:
+            h.setOptionValue("output_flag", False)
+            h.setOptionValue("log_to_console", True)
 
 
 _INTERRUPT_EVENTS = ("cbSimplexInterrupt", "cbIpmInterrupt", "cbMipInterrupt")
@@ -90,7 +134,7 @@ _INTERRUPT_EVENTS = ("cbSimplexInterrupt", "cbIpmInterrupt", "cbMipInterrupt")
 ABANDON_AFTER_S = 2.0  # after the watchdog's interrupt, how long HiGHS may take to stop
 
 
-def _run_interruptible(h, deadline: float | None) -> bool:
+def _run_interruptible(h, deadline: float | None, verbose: bool = False) -> bool:
     """``h.run()`` in a worker thread while this thread waits, so that the watchdog
     (``deadline``, a ``time.perf_counter()`` value) and Ctrl-C can stop it.
 
@@ -119,7 +163,8 @@ def _run_interruptible(h, deadline: float | None) -> bool:
 
     def work() -> None:
         try:
-            h.run()
+            with solver_output(verbose):  # the solver's log, with -v
+                h.run()
         except BaseException as e:  # handed to the waiting thread
             failure.append(e)
         finally:
@@ -156,7 +201,7 @@ def run_loaded(h, model, options: SolveOptions, name: str = "highs") -> SolveRes
     deadline = None
     if options.time_limit is not None:
         deadline = t0 + float(options.time_limit) + WATCHDOG_GRACE_S
-    finished = _run_interruptible(h, deadline)
+    finished = _run_interruptible(h, deadline, options.verbose)
     elapsed = time.perf_counter() - t0
     if not finished:
         return SolveResult(
@@ -170,6 +215,26 @@ def run_loaded(h, model, options: SolveOptions, name: str = "highs") -> SolveRes
         )
     ms = h.getModelStatus()
     status = _status_map().get(ms, Status.UNKNOWN)
+    raw = h.modelStatusToString(ms) if hasattr(h, "modelStatusToString") else str(ms)
+    if status in (Status.UNKNOWN, Status.UNBOUNDED):
+        settled = _settle_unbounded(h, ms, status, options)
+        if settled is not None:
+            status, ray = settled
+            if ms == highspy_status().kUnboundedOrInfeasible:
+                raw += {
+                    Status.UNKNOWN: "; the feasibility check that tells them apart stopped",
+                    Status.INFEASIBLE: "; no feasible point: infeasible",
+                    Status.UNBOUNDED: "; a feasible point exists: unbounded",
+                }[status]
+            return SolveResult(
+                status=status,
+                x=None,
+                objective=None,
+                time_s=time.perf_counter() - t0,
+                solver=name,
+                raw_status=raw,
+                extra={"ray": ray} if status == Status.UNBOUNDED else {},
+            )
     if options.time_limit is not None and elapsed > options.time_limit and status == Status.OPTIMAL:
         status = Status.OPTIMAL  # finished: a proof is a proof, even if late
     info = h.getInfo()
@@ -211,10 +276,32 @@ def run_loaded(h, model, options: SolveOptions, name: str = "highs") -> SolveRes
         gap=gap,
         time_s=elapsed,
         solver=name,
-        raw_status=h.modelStatusToString(ms) if hasattr(h, "modelStatusToString") else str(ms),
+        raw_status=raw,
         duals=duals,
         nodes=nodes,
     )
+
+
+def _settle_unbounded(h, ms, status: Status, options: SolveOptions):
+    """``(status, ray columns)`` for an unbounded or "unbounded or infeasible" answer, else
+    ``None``: HiGHS' "either" is settled by a feasibility solve (see ``solvers.unbounded``)."""
+    import highspy
+
+    from . import unbounded as hu
+
+    if ms == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+        ok = hu.feasible(h, options)
+        if ok is None:
+            return Status.UNKNOWN, []
+        if not ok:
+            return Status.INFEASIBLE, []
+    elif status != Status.UNBOUNDED:
+        return None
+    try:
+        ray = hu.ray_columns(h, options)
+    except Exception:  # the direction is a courtesy (an older highspy may lack a call)
+        ray = []
+    return Status.UNBOUNDED, ray
 
 
 class HighsSolver:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
 import time
 from functools import cache
@@ -17,6 +18,8 @@ from functools import cache
 import numpy as np
 
 from .base import Feature, SolveOptions, SolveResult, Status, relative_gap
+from .stdio import solver_output
+from .unbounded import INF  # bounds at or beyond it are no bound, as in HiGHS
 
 # name in this engine -> PuLP solver class name
 PULP_SOLVERS = {
@@ -80,8 +83,8 @@ def build_pulp(model):
         xs.append(
             pulp.LpVariable(
                 f"x{j}",
-                lowBound=None if np.isneginf(lo) else float(lo),
-                upBound=None if np.isposinf(up) else float(up),
+                lowBound=None if lo <= -INF else float(lo),
+                upBound=None if up >= INF else float(up),
                 cat=cat,
             )
         )
@@ -103,9 +106,9 @@ def build_pulp(model):
         if lo == up:
             prob += expr == float(lo), f"r{i}"
             continue
-        if np.isfinite(up):
+        if up < INF:
             prob += expr <= float(up), f"r{i}u"
-        if np.isfinite(lo):
+        if lo > -INF:
             prob += expr >= float(lo), f"r{i}l"
     return prob, xs
 
@@ -127,6 +130,28 @@ def parse_cbc_log(text: str) -> dict:
     if m := _CBC_NODES.search(text):
         out["nodes"] = int(m.group(1))
     return out
+
+
+def _plain(model) -> list[int]:
+    from .unbounded import plain_columns
+
+    return plain_columns(model.A, model.c, model.col_lower, model.col_upper, bool(model.maximize))
+
+
+def _ray(model, options: SolveOptions) -> list[int]:
+    """Columns along which an unbounded ``model`` improves without limit (through HiGHS'
+    primal ray when the direction is not plain from the model; empty when unknown)."""
+    from .unbounded import ray_columns
+
+    plain = _plain(model)
+    if plain:
+        return plain
+    try:
+        from .highs import load_highs
+
+        return ray_columns(load_highs(model, SolveOptions(time_limit=options.time_limit)), options)
+    except Exception:  # the direction is a courtesy: without HiGHS, no names
+        return []
 
 
 class PulpSolver:
@@ -151,14 +176,21 @@ class PulpSolver:
             kwargs["threads"] = int(options.threads)
         log_text = ""
         with tempfile.TemporaryDirectory(prefix="optimizer-") as tmp:
+            log_path = os.path.join(tmp, "cbc.log")
             if self.name == "cbc":
-                log_path = os.path.join(tmp, "cbc.log")
                 kwargs["logPath"] = log_path
                 kwargs["msg"] = False
             solver = pulp.getSolver(self.pulp_name, **kwargs)
+            solver.tmpDir = tmp  # PuLP's temporary files go where they are removed, also on Ctrl-C
+            if self.name == "cbc" or isinstance(solver, pulp.COIN_CMD):
+                from .cbc_process import run_cbc
+
+                # CBC as a child this process owns: stopped on Ctrl-C (PuLP leaves it running)
+                solver.actualSolve = lambda lp, **_: run_cbc(solver, lp, tmp, log_path)
             t0 = time.perf_counter()
             try:
-                prob.solve(solver)
+                with solver_output(options.verbose):  # a solver program's log: stderr with -v
+                    prob.solve(solver)
             except Exception as e:  # PulpSolverError, or a broken program's unreadable output
                 message = (
                     str(e)
@@ -172,13 +204,15 @@ class PulpSolver:
                     solver=self.name,
                     message=message,
                     time_s=time.perf_counter() - t0,
+                    # CBC crashes on some unbounded models: say where they may be unbounded
+                    extra={"ray": _plain(model)},
                 )
             elapsed = time.perf_counter() - t0
-            if self.name == "cbc" and os.path.exists(log_path):
+            if os.path.exists(log_path):
                 with open(log_path, errors="replace") as f:
                     log_text = f.read()
                 if options.verbose:
-                    print(log_text)
+                    print(log_text, file=sys.stderr)
         log = parse_cbc_log(log_text) if log_text else {}
         st, sol_st = prob.status, prob.sol_status
         raw = f"{pulp.LpStatus.get(st, st)} / {pulp.LpSolution.get(sol_st, sol_st)}"
@@ -217,6 +251,7 @@ class PulpSolver:
             bound = b
         gap = 0.0 if status == Status.OPTIMAL else relative_gap(objective, bound)
         return SolveResult(
+            extra={"ray": _ray(model, options)} if status == Status.UNBOUNDED else {},
             status=status,
             x=x,
             objective=objective,

@@ -163,7 +163,7 @@ def evaluate(doc: dict, package: dict[str, Pick]) -> tuple[bool, dict[str, float
     disc = [(1.0 + rate) ** -t for t in range(T)]
     by_scenario = {}
     for s in scenarios:
-        v = 0.0
+        v = s.get("baseline", 0.0)  # the scenario's level whatever the package
         for p in package.values():
             o = option(p)
             raw = o.get("value", 0.0)
@@ -171,8 +171,21 @@ def evaluate(doc: dict, package: dict[str, Pick]) -> tuple[bool, dict[str, float
             prof = _amount_by_period(amt, index(p), T, recurring=o.get("value_per_year", False))
             v += sum(a * d for a, d in zip(prof, disc, strict=True))
         by_scenario[s["id"]] = v
-    expected = sum(s["probability"] * by_scenario[s["id"]] for s in scenarios)
+    probs = induced_probabilities(doc, package)
+    expected = sum(probs[s["id"]] * by_scenario[s["id"]] for s in scenarios)
     return ok, by_scenario, expected
+
+
+def induced_probabilities(doc: dict, package: dict[str, Pick]) -> dict[str, float]:
+    """Each scenario's probability once ``package`` is chosen: a shift whose member is chosen
+    (at any start year) moves its amount from ``from`` to ``to``."""
+    scenarios = doc.get("scenarios") or [{"id": "base", "probability": 1.0}]
+    probs = {s["id"]: s["probability"] for s in scenarios}
+    for sh in doc.get("shifts", []):
+        if _has(package, sh["when"]):
+            probs[sh["from"]] -= sh["amount"]
+            probs[sh["to"]] += sh["amount"]
+    return probs
 
 
 @dataclass(frozen=True)
@@ -328,4 +341,46 @@ def problems(draw) -> dict:
         relations.append(rel)
     if relations:
         doc["relations"] = relations
+    return doc
+
+
+@st.composite
+def problems_with_shifts(draw) -> dict:
+    """A random problem (as ``problems``) with scenario baselines and ``[[shifts]]`` whose
+    amounts can never move a probability out of [0, 1] (each scenario's outflows sum to at
+    most its probability)."""
+    doc = draw(problems())
+    if not doc.get("scenarios"):
+        n = draw(st.integers(2, 3))
+        doc["scenarios"] = [{"id": f"s{i}", "probability": 1.0 / n} for i in range(n)]
+        doc["scenarios"][-1]["probability"] = 1.0 - (n - 1) / n
+        for c in doc["commitments"]:  # give the new scenarios different values
+            for o in _options(c):
+                if "value" in o and not isinstance(o["value"], dict) and draw(st.booleans()):
+                    o["value"] = {"s0": o["value"], "s1": draw(st.integers(-3, 9))}
+    scenarios = doc["scenarios"]
+    ids = [s["id"] for s in scenarios]
+    if len(ids) < 2:
+        return doc
+    for s in scenarios:
+        if draw(st.booleans()):
+            s["baseline"] = draw(st.integers(-20, 20))
+    members = []
+    for c in doc["commitments"]:
+        members.append(c["id"])
+        members.extend(f"{c['id']}.{o['id']}" for o in _options(c))
+    raw = []
+    for _ in range(draw(st.integers(1, 4))):
+        src = draw(st.sampled_from(ids))
+        dst = draw(st.sampled_from([x for x in ids if x != src]))
+        raw.append(
+            (draw(st.sampled_from(members)), src, dst, draw(st.sampled_from([0.25, 0.5, 1])))
+        )
+    out_count = {sid: sum(1 for r in raw if r[1] == sid) for sid in ids}
+    prob = {s["id"]: s["probability"] for s in scenarios}
+    doc["shifts"] = [
+        {"when": m, "from": f, "to": t, "amount": prob[f] * frac / out_count[f]}
+        for m, f, t, frac in raw
+        if prob[f] > 0
+    ]
     return doc

@@ -324,7 +324,7 @@ def test_the_tutorial_problem_validates_and_solves_to_the_stated_package(tmp_pat
 
     r = CliRunner().invoke(cli, ["validate", str(path)])
     assert r.exit_code == 0, r.output
-    assert r.output.startswith("flood-plan: ok (5 commitments, 6 options, 2 scenarios")
+    assert r.stdout.startswith("flood-plan: ok (5 commitments, 6 options, 2 scenarios")
     r = CliRunner().invoke(cli, ["solve", str(path), "--format", "json"])
     assert r.exit_code == 0, r.output
     got = json.loads(r.stdout)

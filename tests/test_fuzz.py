@@ -198,7 +198,8 @@ def mutate_text(raw: bytes, op: str, data: st.DataObject) -> bytes:
 
 # ---- the property --------------------------------------------------------------------------
 def outcome(call) -> str | None:
-    """Run a load; ``None`` when it gave a spec (which must compile), else the error message.
+    """Run a load; ``None`` when it gave a spec (which must compile, or be refused for numbers
+    beyond what the solvers handle), else the error message.
 
     Fails (raises) on anything but an ``InputError``: a traceback would reach the user.
     """
@@ -213,7 +214,12 @@ def outcome(call) -> str | None:
     assert isinstance(spec, ProblemSpec)
     from optimizer.compile import compile_spec
 
-    model = compile_spec(spec)
+    try:
+        model = compile_spec(spec)
+    except InputError as e:  # a number no solver handles (1e15 or more): refused before a solve
+        assert "beyond what the solvers handle" in str(e), str(e)
+        assert e.exit_code == 2 and "\n" not in e.one_line()
+        return e.one_line()
     assert model.n >= 1
     return None
 

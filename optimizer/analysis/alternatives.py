@@ -30,7 +30,11 @@ continuous or integer quantities) are whatever is best for each package.
 relative gap of the optimum (relative to ``|optimum|``, or absolute when the optimum is 0).
 
 Each package is checked independently (:func:`optimizer.solution.evaluate`) and reported with
-its value and what differs from the optimum.
+its value, what differs from the first package, and the solver's status for it: ``optimal``
+(proven best among the packages not yet listed) or ``time_limit`` (the best found when a limit
+stopped the solver; ``solver_gap`` then says how far from proven). An unproven first package is
+the best found, never called the optimum. A later solve stopped by a limit before finding any
+package ends the list ("limit reached").
 """
 
 from __future__ import annotations
@@ -101,6 +105,20 @@ class Alternative:
     gap: float  # relative shortfall from the optimum, >= 0
     distance: int  # commitments whose choice differs from the optimum (under ``by``)
     changes: tuple[str, ...]  # what differs from the optimum
+    status: str = "optimal"  # the solver's: "optimal" (proven) or "time_limit" (best found)
+    solver_gap: float | None = 0.0  # relative gap to the solver's bound; None when unknown
+
+    @property
+    def proven(self) -> bool:
+        return self.status == "optimal"
+
+    def status_text(self) -> str:
+        """``optimal``, or ``not proven; gap 1.23%`` for a package a limit stopped at."""
+        if self.proven:
+            return "optimal"
+        return "not proven; gap " + (
+            "unknown" if self.solver_gap is None else f"{self.solver_gap:.2%}"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +127,8 @@ class Alternative:
             "expected": _r(self.expected),
             "gap": _r(self.gap),
             "distance": self.distance,
+            "status": self.status,
+            "solver_gap": None if self.solver_gap is None else _r(self.solver_gap),
             "chosen": [c.to_dict() for c in self.chosen],
             "changes": list(self.changes),
             "by_scenario": {k: _r(v) for k, v in self.by_scenario.items()},
@@ -129,6 +149,16 @@ class Alternatives:
     stopped: str  # why the list ended: "k reached", "no more packages", "outside --within"
     solver: str
 
+    @property
+    def status(self) -> str | None:
+        """The first package's status: ``optimal`` only when it is the proven optimum."""
+        return self.alternatives[0].status if self.alternatives else None
+
+    @property
+    def best_word(self) -> str:
+        """ "the optimum", or "the best found" when the first package is not proven."""
+        return "the optimum" if self.status in (None, "optimal") else "the best found"
+
     def __repr__(self) -> str:
         vals = ", ".join(f"{a.value:.6g}" for a in self.alternatives)
         return f"Alternatives({self.problem}: [{vals}], stopped: {self.stopped})"
@@ -144,6 +174,7 @@ class Alternatives:
             "within": self.within,
             "min_diff": self.min_diff,
             "stopped": self.stopped,
+            "status": self.status,
             "solver": self.solver,
             "alternatives": [a.to_dict() for a in self.alternatives],
         }
@@ -259,6 +290,9 @@ def alternatives(
         if found and res.status == solvers.Status.INFEASIBLE:
             stopped = "no more packages"
             break
+        if found and res.x is None and res.status == solvers.Status.TIME_LIMIT:
+            stopped = "limit reached"  # the packages above stand; the next was not found
+            break
         sol = api.finish(spec, model, res, backend, opts)
         value = float(sol.objective_value)
         if best is None:
@@ -279,6 +313,8 @@ def alternatives(
                 gap=gap,
                 distance=distance(best_chosen, sol.chosen, by),
                 changes=tuple(differences(best_chosen, sol.chosen, order)),
+                status=sol.status,
+                solver_gap=0.0 if sol.status == "optimal" else sol.solver.get("gap"),
             )
         )
         nd = base.n_decision
@@ -308,8 +344,9 @@ def alternatives_tables(a: Alternatives) -> list[Any]:
     cond = [f"by {a.by}"]
     if a.min_diff > 1:
         cond.append(f"differing by at least {a.min_diff} commitments")
+    best = a.best_word
     if a.within is not None:
-        cond.append(f"within {a.within * 100:g}% of the optimum")
+        cond.append(f"within {a.within * 100:g}% of {best}")
     head = (
         f"[bold]Best distinct packages: {a.problem} ({len(a.alternatives)} found)[/bold]\n"
         f"objective: {a.objective}   {', '.join(cond)}   stopped: {a.stopped}"
@@ -317,13 +354,20 @@ def alternatives_tables(a: Alternatives) -> list[Any]:
     extra = a.objective != "expected"
     rows = []
     for alt in a.alternatives:
-        changes = "optimum" if alt.rank == 1 else ("; ".join(alt.changes) or "re-timed only")
+        if alt.rank == 1:
+            changes = "optimum" if alt.proven else "best found"
+        else:
+            changes = "; ".join(alt.changes) or "re-timed only"
         values = [alt.value, alt.expected] if extra else [alt.value]
-        rows.append([str(alt.rank), *values, f"{alt.gap:.2%}", changes])
-    cols = ["#", f"{a.objective}{unit}", *(["expected"] if extra else []), "gap"]
-    cols.append("what differs from the optimum")
-    right = tuple(range(len(cols) - 1))
+        rows.append([str(alt.rank), *values, f"{alt.gap:.2%}", alt.status_text(), changes])
+    cols = ["#", f"{a.objective}{unit}", *(["expected"] if extra else []), "gap", "status"]
+    cols.append(f"what differs from {best}")
+    right = tuple(range(len(cols) - 2))
     out: list[Any] = [head, table(None, cols, rows, right=right)]
     if a.alternatives:
-        out.append("Optimum: " + package_text(a.alternatives[0].chosen))
+        first = a.alternatives[0]
+        if first.proven:
+            out.append("Optimum: " + package_text(first.chosen))
+        else:
+            out.append(f"Best found, {first.status_text()}: " + package_text(first.chosen))
     return out

@@ -147,14 +147,15 @@ def compare(
         model = apply_objective(base, o, backend, opts, bests=bests)
         sol = api.finish(spec, model, backend.solve(model, opts), backend, opts)
         v = [float(sol.by_scenario[s]) for s in ids]
+        ps = [sol.probabilities[s] for s in ids] if sol.probabilities else p  # p(x) under shifts
         out.append(
             Attitude(
                 objective=str(o),
                 chosen=tuple(sol.chosen),
                 objective_value=float(sol.objective_value),
-                expected=expected_value(v, p),
+                expected=expected_value(v, ps),
                 worst=worst_value(v, maximize),
-                cvar=cvar_value(v, p, alpha, maximize),
+                cvar=cvar_value(v, ps, alpha, maximize),
                 max_regret=max(0.0, float(regrets(v, bests, maximize).max())),
                 by_scenario=dict(zip(ids, v, strict=True)),
                 responses=stage_one(sol),

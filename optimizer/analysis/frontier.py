@@ -262,6 +262,9 @@ def capacity_frontier(
     max_points: int = DEFAULT_MAX_POINTS,
 ) -> Frontier:
     """Expected value as ``resource``'s capacities are scaled over [lo, hi] (see module doc)."""
+    from ..spec.shifts import refuse
+
+    refuse(spec, "frontier")
     if spec.responses:
         raise UsageError(
             f"{spec.name} has responses (two-stage recourse); this analysis covers packages of "
@@ -433,6 +436,9 @@ def use_front(
     ses: Session, resource: str, *, tolerance: float | None = None, max_points: int = 200
 ) -> ParetoFront:
     """Pareto front of expected value against total use of ``resource`` (less is better)."""
+    from ..spec.shifts import refuse
+
+    refuse(ses.spec, "frontier")
     from solvers.resolve import load
 
     model = ses.model

@@ -74,7 +74,6 @@ import numpy as np
 from ..errors import InputError, VerificationError
 from ._montecarlo.linear import Drawn, LinearModel, _tol, linearize
 from ._montecarlo.result import (
-    BaseRisk,
     InputInfo,
     MonteCarloResult,
     OptionCore,
@@ -84,6 +83,7 @@ from ._montecarlo.result import (
     Verification,
     build_result,
 )
+from ._montecarlo.risk import BaseRisk
 from ._montecarlo.splitenum import SplitEnumerator
 from ._montecarlo.worker import (
     ANCHOR_LIMIT,
@@ -212,6 +212,9 @@ def monte_carlo(
     the spec and solve from scratch as an independent check (0: none). Ctrl-C stops the run:
     the result then covers the draws done (``interrupted``).
     """
+    from ..spec.shifts import refuse
+
+    refuse(spec, "montecarlo", baselines=True)
     from solvers import SolveOptions, get
     from solvers.base import DEFAULT_MIP_GAP
 
@@ -274,6 +277,7 @@ def monte_carlo(
     values = np.full(n, np.nan)
     base_values = np.full(n, np.nan)
     pkg = np.full(n, -1, dtype=np.int64)
+    breaks: dict[int, tuple] = {}  # draw -> the limits the point-value package breaks there
     lp_used = np.zeros(n, dtype=bool)
     bounds = np.full(n, np.nan)
     anchor_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -301,6 +305,8 @@ def monte_carlo(
             status[d], how[d], values[d] = r.status[i], r.how[i], r.value[i]
             bounds[d], lp_used[d] = r.bound[i], r.used_lp[i]
             base_values[d] = r.base_value[i]
+            if i in r.base_breaks:
+                breaks[int(d)] = r.base_breaks[i]
             if r.status[i] != INFEASIBLE and r.keys[i] is not None and np.isfinite(r.value[i]):
                 k = r.keys[i]
                 if k not in key_index:
@@ -438,6 +444,8 @@ def monte_carlo(
         first_seen=first_seen,
         regret_threshold=regret_threshold,
         top=top,
+        breaks=breaks,
+        recourse=recourse,
         stats=dict(
             solver_time_s=solver_time,
             busy_time_s=busy_time,

@@ -187,6 +187,9 @@ def value_of_information(
 
     Raises ``InfeasibleError`` (with a diagnosis) when the problem is infeasible.
     """
+    from ..spec.shifts import refuse
+
+    refuse(spec, "value of information")
     import solvers
 
     from .. import api

@@ -922,6 +922,9 @@ def sensitivity(
 ) -> SensitivityReport:
     """Tipping points, what-would-it-take thresholds, tornado and LP shadow prices of ``spec``
     (expected-value objective)."""
+    from ..spec.shifts import refuse
+
+    refuse(spec, "sensitivity", baselines=True)
     if spec.responses:
         raise UsageError(
             f"{spec.name} has responses (two-stage recourse); this analysis covers packages of "

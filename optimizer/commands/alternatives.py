@@ -24,7 +24,7 @@ from ..cli import (
     type=click.IntRange(1),
     default=5,
     show_default=True,
-    help="How many packages to list (the optimum is the first).",
+    help="How many packages to list (the best, proven optimal or not, is the first).",
 )
 @click.option(
     "--within",

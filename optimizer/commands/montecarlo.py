@@ -19,7 +19,7 @@ def _pct(x: float) -> str:
 
 
 def montecarlo_tables(r) -> list:
-    from ..report.tables import fmt, table
+    from ..report.tables import table
 
     vu = f" ({r.value_unit})" if r.value_unit else ""
     st = r.stats
@@ -81,32 +81,7 @@ def montecarlo_tables(r) -> list:
             right=(1, 2, 3),
         )
     )
-    b = r.base
-    worse = "worse than the draw's best"
-    if b.regret_threshold > 0:
-        worse += f" by more than {fmt(b.regret_threshold, 6)}"
-    out.append(
-        table(
-            f"Point-value package across the draws{vu}",
-            ["mean", "P5", "P50", "P95", "optimal in", worse, "infeasible in"],
-            [
-                [
-                    b.value.mean,
-                    b.value.p5,
-                    b.value.p50,
-                    b.value.p95,
-                    _pct(b.optimal_share),
-                    _pct(b.worse_share),
-                    _pct(b.infeasible_share),
-                ]
-            ],
-            right=range(7),
-        )
-    )
-    out.append(
-        f"its value at the point values: {fmt(b.point_value, 6)}; mean and percentiles over "
-        "the draws where it is feasible"
-    )
+    out += base_tables(r.base, vu)
     v = r.verification
     check = (
         f"every draw's package re-checked against its drawn constraints; "
@@ -124,6 +99,58 @@ def montecarlo_tables(r) -> list:
         f"{st.setup_time_s:.2f} s ({st.compiles} compiles)\n"
         f"check: {check}"
     )
+    return out
+
+
+def base_tables(b, vu: str) -> list:
+    """The point-value package across the draws: its value, the draws' optimum and its
+    regret on the same draws, how often it is infeasible and which limits it breaks."""
+    from ..analysis._montecarlo.risk import CONVENTION
+    from ..report.tables import fmt, table
+
+    rows = []
+    if b.optimal_same is not None:
+        for label, s in (
+            ("its value", b.value),
+            ("the draw's optimum", b.optimal_same),
+            ("its regret", b.regret),
+        ):
+            rows.append([label, s.mean, s.p5, s.p50, s.p95, s.min, s.max])
+    out: list = [
+        table(
+            f"Point-value package across the draws{vu}: compared on the {b.feasible_draws} "
+            f"draws where it is feasible (of {b.draws})",
+            ["same draws", "mean", "P5", "P50", "P95", "min", "max"],
+            rows,
+            right=range(1, 7),
+        )
+    ]
+    worse = "worse than the draw's best"
+    if b.regret_threshold > 0:
+        worse += f" by more than {fmt(b.regret_threshold, 6)}"
+    out.append(
+        f"its value at the point values: {fmt(b.point_value, 6)}; optimal in "
+        f"{_pct(b.optimal_share)} of the solved draws, {worse} (or infeasible) in "
+        f"{_pct(b.worse_share)}; infeasible in {_pct(b.infeasible_share)} "
+        f"({b.infeasible_draws} of {b.draws} draws)\n{CONVENTION}"
+    )
+    if b.breaks:
+        out.append(
+            table(
+                "Limits the point-value package breaks (excess: how far past the limit it is)",
+                ["limit", "kind", "draws", "share", "median excess", "max excess"],
+                [
+                    [x.limit, x.kind, str(x.draws), _pct(x.share), x.excess.p50, x.excess.max]
+                    for x in b.breaks[:MAX_INPUT_ROWS]
+                ],
+                right=(2, 3, 4, 5),
+            )
+        )
+    elif b.infeasible_draws and not b.breaks_known:
+        out.append(
+            "the limits it breaks are not identified: the problem has responses, which are "
+            "re-optimised in each draw"
+        )
     return out
 
 

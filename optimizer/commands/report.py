@@ -190,6 +190,8 @@ def command(
     finally:
         bar.close()
     if not is_quiet():
+        for w in rep.warnings:
+            click.echo(f"warning: {w}", err=True)
         charts = len(written) - 1
         extra = f" and {charts} chart(s) in {written[1].parent}" if charts > 0 else ""
         click.echo(f"wrote {output}{extra}", err=True)

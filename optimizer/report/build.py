@@ -107,6 +107,7 @@ class Report:
     meta: list[tuple[str, str]]
     sections: list[Section]
     skipped: list[str] = field(default_factory=list)  # sections left out, and why
+    warnings: list[str] = field(default_factory=list)  # what the reader must not miss
 
     def section(self, section_id: str) -> Section:
         for s in self.sections:
@@ -876,135 +877,6 @@ def _alternatives(spec, opts: dict, k: int, objective: str) -> Section:
     return sec
 
 
-def _montecarlo(spec, fn, n: int, seed: int | None, opts: dict, progress) -> Section:
-    sec = Section("montecarlo", "Monte Carlo: how robust is the package?")
-    kwargs: dict[str, Any] = {"time_limit": opts.get("time_limit"), "mip_gap": opts.get("mip_gap")}
-    if progress is not None:
-        kwargs["progress"] = progress
-    try:
-        mc = fn(spec, n, 0 if seed is None else seed, **kwargs)
-    except Exception as e:  # the analysis is optional: note it and carry on
-        _failed(sec, "The Monte Carlo analysis", e)
-        return sec
-    unit = mc.value_unit
-    done = mc.n_done
-    base = mc.base
-    sec.blocks.append(
-        Paragraph(
-            f"{done} draws of the {len(mc.inputs)} uncertain input(s) (seed {mc.seed}), each "
-            "re-solved for its optimal package. The recommended package (optimal at the point "
-            f"values) is optimal in {base.optimal_share:.0%} of the draws and infeasible in "
-            f"{base.infeasible_share:.0%}; {mc.stats.distinct_packages} distinct packages are "
-            "optimal in some draw."
-            + (
-                " The run was interrupted: the figures cover the draws done."
-                if mc.interrupted
-                else ""
-            )
-        )
-    )
-    o, v, r = mc.optimal, base.value, base.regret
-    sec.blocks.append(
-        Table(
-            ["quantity", "mean", "P5", "median", "P95", "min", "max"],
-            [
-                ["optimal value in the draw", *[float(getattr(o, k)) for k in _STATS]],
-                ["value of the recommended package", *[float(getattr(v, k)) for k in _STATS]],
-                ["its regret (best minus its value)", *[float(getattr(r, k)) for k in _STATS]],
-            ],
-            right=tuple(range(1, 7)),
-            caption=f"Distribution over the draws{_unit(unit)}",
-            id="montecarlo-summary",
-        )
-    )
-    series = [
-        ("optimal value in each draw", [float(x) for x in mc.values]),
-        ("value of the recommended package", [float(x) for x in mc.base_values]),
-    ]
-    point = float(base.point_value)
-    sec.blocks.append(
-        Figure(
-            "montecarlo-chart",
-            "Distribution of the optimal value and of the recommended package's value",
-            lambda: plots.histogram_chart(series, unit, [("value at the point inputs", point)]),
-            "Histograms over the draws: the optimal value (re-optimised in each draw) and the "
-            "value of the recommended package held fixed; dashed line: the value at the point "
-            "inputs.",
-        )
-    )
-    core = sorted(mc.core, key=lambda c: (-c.core_index, c.commitment, c.option))
-    core = [c for c in core if c.core_index > 0 or c.in_base]
-    if core:
-        names = [f"{c.commitment}.{c.option}" for c in core]
-        shares = [float(c.core_index) for c in core]
-        sec.blocks.append(
-            Figure(
-                "core-index-chart",
-                "Core index: how often each option is in the optimal package",
-                lambda: plots.share_chart(names, shares),
-                "Bars: the share of draws whose optimal package contains the option; green: "
-                "core (at least 0.9), grey: exterior (at most 0.1), orange: borderline.",
-            )
-        )
-        sec.blocks.append(
-            Table(
-                ["option", "core index", "label", "in the recommended package"],
-                [
-                    [
-                        f"{c.commitment}.{c.option}",
-                        float(c.core_index),
-                        c.label,
-                        "yes" if c.in_base else "no",
-                    ]
-                    for c in core
-                ],
-                right=(1,),
-                caption="Core index (after Robust Portfolio Modeling: core >= 0.9, exterior <= 0.1)",
-                id="core-index",
-            )
-        )
-    if mc.packages:
-        sec.blocks.append(
-            Table(
-                ["share of draws", f"mean value{_unit(unit)}", "package"],
-                [
-                    [
-                        float(p.share),
-                        float(p.mean_value),
-                        "the recommended package" if p.is_base else change_text(p),
-                    ]
-                    for p in mc.packages
-                ],
-                right=(0, 1),
-                caption="The packages most often optimal",
-                id="montecarlo-packages",
-            )
-        )
-    if mc.inputs:
-        sec.blocks.append(
-            Table(
-                ["input", "distribution", "point value"],
-                [[i.path, i.distribution, float(i.point)] for i in mc.inputs],
-                right=(2,),
-                caption="Uncertain inputs",
-                id="montecarlo-inputs",
-            )
-        )
-    ver = mc.verification
-    if ver.draws:
-        sec.blocks.append(
-            Note(
-                f"Check: {len(ver.draws)} draws were rebuilt from the problem and solved from "
-                f"scratch; largest difference from the Monte Carlo optimum: "
-                f"{ver.max_difference:.3g}."
-            )
-        )
-    return sec
-
-
-_STATS = ("mean", "p5", "p50", "p95", "min", "max")
-
-
 def _inputs(spec, groups: list[InputGroup]) -> Section:
     sec = Section("inputs", "Inputs and their sources")
     counts = tag_counts(groups)
@@ -1061,6 +933,10 @@ def build_report(
     """
     import solvers
 
+    from ..spec.shifts import refuse
+
+    refuse(spec, "report")
+
     from .. import __version__, api
 
     wanted = tuple(SECTIONS if sections is None else sections)
@@ -1073,6 +949,14 @@ def build_report(
             )
     if montecarlo is not None and montecarlo < 1:
         raise InputError(f"expected at least 1 draw, got {montecarlo}", where="--montecarlo")
+    if montecarlo is not None and "montecarlo" not in wanted:
+        raise InputError("the montecarlo section is left out by --sections", where="--montecarlo")
+    if montecarlo is not None and not spec.uncertain:
+        raise InputError(
+            "the problem has no uncertain inputs to draw: give a distribution instead of a "
+            'number, e.g. value = { dist = "triangular", low = 2, mode = 5, high = 9 }',
+            where="--montecarlo",
+        )
     if alternatives < 1:
         raise InputError(f"expected at least 1, got {alternatives}", where="--alternatives")
     say = progress or (lambda step: None)
@@ -1103,6 +987,7 @@ def build_report(
     if res is not None:
         out.append(res)
     skipped: list[str] = []
+    warnings = list(sol.warnings)  # also printed on stderr by the report command
     if "scenarios" in wanted:
         say("scenarios")
         out.append(_voi(spec, opts))
@@ -1136,13 +1021,23 @@ def build_report(
         fn = _module("montecarlo", "monte_carlo")
         if fn is None:
             skipped.append("Monte Carlo (the Monte Carlo analysis is not installed)")
+            warnings.append("Monte Carlo left out: the Monte Carlo analysis is not installed")
         else:
+            from .montecarlo import infeasibility_text, montecarlo_section
+
             say("montecarlo")
 
             def mc_progress(done: int, total: int) -> None:
                 say(f"montecarlo {done}/{total}")
 
-            out.append(_montecarlo(spec, fn, montecarlo, seed, opts, mc_progress))
+            sec, mc = montecarlo_section(spec, fn, montecarlo, seed, opts, mc_progress)
+            out.append(sec)
+            if mc is None:  # failed: say so at the top of the report too (and on stderr)
+                warnings.append(sec.blocks[-1].text)
+                out[0].blocks.append(Note(sec.blocks[-1].text, "warning"))
+            elif mc.base.infeasible_draws:
+                text = infeasibility_text(mc.base) + " (Monte Carlo section)"
+                out[0].blocks.append(Note(text, "warning"))
     elif montecarlo is None:
         skipped.append("Monte Carlo (not asked for: --montecarlo N)")
     if "alternatives" in wanted:
@@ -1181,6 +1076,7 @@ def build_report(
         meta=meta,
         sections=out,
         skipped=skipped,
+        warnings=warnings,
     )
 
 

@@ -295,10 +295,13 @@ def uncertain_inputs(spec) -> list[UncertainInput]:
     out = []
     for u in getattr(spec, "uncertain", ()) or ():
         dist = u.dist
-        try:
-            point = number(float(dist.point))
-        except (AttributeError, TypeError, ValueError):
-            point = "-"
+        if dist.kind == "dirichlet":  # around the probabilities stated on the scenarios
+            point = "the stated probabilities"
+        else:
+            try:
+                point = number(float(dist.point))
+            except (AttributeError, TypeError, ValueError):
+                point = "-"
         out.append(
             UncertainInput(u.path, dist.describe(), point, getattr(dist, "source", "") or "")
         )

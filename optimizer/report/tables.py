@@ -460,11 +460,7 @@ def solution_tables(sol) -> list[Any]:
     not_chosen = [c.id for c in spec.commitments if c.id not in chosen]
     if not_chosen and len(not_chosen) <= 30:
         out.append("Not chosen: " + ", ".join(not_chosen))
-    srows = [[s.id, s.probability, sol.by_scenario[s.id]] for s in spec.scenarios]
-    srows.append(["expected", 1.0, sol.expected])
-    out.append(
-        table(f"Value by scenario{unit}", ["scenario", "probability", "value"], srows, right=(1, 2))
-    )
+    out.extend(_scenario_table(spec, sol, unit))
     if sol.resources:
         rrows = []
         for u in sol.resources:
@@ -528,3 +524,39 @@ def solution_csv(sol) -> str:
             ["resource", u.id, "", "" if u.year is None else u.year, repr(float(u.used)), cap]
         )
     return buf.getvalue()
+
+
+def _scenario_table(spec, sol, unit: str) -> list:
+    """Value by scenario (levels, with baselines); under shifts the probabilities the package
+    induces beside the base ones, and the expected value split by where it comes from."""
+    odds = sol.odds()
+    has_base = any(s.baseline for s in spec.scenarios)
+    head = ["scenario", "probability"]
+    if odds:
+        head = ["scenario", "base prob.", "with package"]
+    if has_base:
+        head.append("baseline")
+    head.append("value")
+    rows = []
+    for s in spec.scenarios:
+        row = [s.id, s.probability]
+        if odds:
+            row.append(odds["induced"][s.id])
+        if has_base:
+            row.append(s.baseline)
+        rows.append([*row, sol.by_scenario[s.id]])
+    total = ["expected", 1.0] + ([1.0] if odds else []) + ([None] if has_base else [])
+    rows.append([*total, sol.expected])
+    out = [table(f"Value by scenario{unit}", head, rows, right=tuple(range(1, len(head))))]
+    if odds:
+        moves = [
+            f"the package moves P({s}) from {odds['base'][s]:.4g} to {p:.4g}"
+            for s, p in odds["induced"].items()
+            if abs(p - odds["base"][s]) > 1e-12
+        ]
+        out.append("; ".join(moves) or "the package leaves the probabilities unchanged")
+        out.append(
+            f"expected value {fmt(sol.expected)} = {fmt(odds['value_at_base_odds'])} at the base "
+            f"odds + {fmt(odds['value_of_moving_the_odds'])} from moving the odds"
+        )
+    return out

@@ -50,6 +50,7 @@ class Scenario:
     probability: float
     description: str = ""
     source: str = ""
+    baseline: float = 0.0  # the scenario's value whatever the package (an outcome level)
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,8 @@ class ProblemSpec:
     # uncertain inputs (``optimizer.spec.uncertain.Uncertain``): numbers given as distributions;
     # the numbers above hold their point values
     uncertain: tuple = ()
+    # decision-dependent probabilities (``optimizer.spec.shifts.Shift``)
+    shifts: tuple = ()
 
     # ---- derived views ---------------------------------------------------------------
     @property

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from ..errors import InputError, did_you_mean
@@ -27,6 +28,7 @@ from .model import (
     Response,
     Scenario,
 )
+from .shifts import read_baseline, read_shifts
 
 
 def is_distribution(value: Any) -> bool:
@@ -58,6 +60,7 @@ TOP_KEYS = (
     "parameters",
     "constraints",
     "uncertainty",
+    "shifts",
 )
 UNCERTAINTY_KEYS = ("probabilities",)
 RESPONSE_KEYS = (
@@ -84,7 +87,7 @@ PROBLEM_KEYS = (
     "value_unit",
     "source",
 )
-SCENARIO_KEYS = ("id", "probability", "description", "source")
+SCENARIO_KEYS = ("id", "probability", "baseline", "description", "source")
 RESOURCE_KEYS = ("id", "unit", "capacity", "kind", "description", "source")
 OPTION_KEYS = ("id", "name", "description", "source", "use", "value", "value_per_year", "start")
 COMMITMENT_KEYS = (
@@ -328,6 +331,8 @@ class Reader:
             commitments=tuple(commitments),
             relations=relations,
         )
+        if "shifts" in doc:
+            spec = replace(spec, shifts=read_shifts(self, doc["shifts"]))
         return attach(spec, self.uncertain) if self.uncertain else spec
 
     def scalar_by_scenario(self, value: Any, path: str) -> dict[str, float]:
@@ -392,6 +397,7 @@ class Reader:
         return Scenario(
             id=self.ident(t["id"], join(path, "id")),
             probability=self.number(t["probability"], join(path, "probability")),
+            baseline=read_baseline(self, t, path),
             description=self.text(t, "description", path),
             source=self.text(t, "source", path),
         )

@@ -93,6 +93,10 @@ SCHEMA: dict[str, Any] = {
                     "probability": {
                         "oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, _DIST]
                     },
+                    "baseline": {
+                        **_NUM,
+                        "description": "the scenario's value whatever the package (default 0)",
+                    },
                     "description": _TEXT,
                     "source": _TEXT,
                 },
@@ -151,6 +155,24 @@ SCHEMA: dict[str, Any] = {
                     "value": _OPTION_PROPS["value"],
                     "value_per_year": _OPTION_PROPS["value_per_year"],
                     "start": _OPTION_PROPS["start"],
+                },
+            },
+        },
+        "shifts": {
+            "type": "array",
+            "description": "decision-dependent probabilities: choosing 'when' moves 'amount' "
+            "of probability from scenario 'from' to scenario 'to'",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["when", "from", "to", "amount"],
+                "properties": {
+                    "when": {**_MEMBER, "description": "'commitment' or 'commitment.option'"},
+                    "from": _ID,
+                    "to": _ID,
+                    "amount": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                    "description": _TEXT,
+                    "source": _TEXT,
                 },
             },
         },

@@ -364,6 +364,10 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
         ),
     )
     constraint_forms(out)  # every expression parses and names only known things
+    if spec.shifts or any(s.baseline for s in spec.scenarios):
+        from .shifts import check_shifts
+
+        out = check_shifts(out)
     return out
 
 

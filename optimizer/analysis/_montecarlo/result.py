@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .linear import TOL
 from .worker import BY_ENUM, BY_LP, BY_MIP, BY_POOL, INFEASIBLE, LIMIT, OK
+
+if TYPE_CHECKING:
+    from .risk import BaseRisk
 
 CORE, EXTERIOR = 0.9, 0.1
 
@@ -127,32 +129,6 @@ class PackageCount:
 
 
 @dataclass(frozen=True)
-class BaseRisk:
-    """The point-value package across the draws."""
-
-    choices: tuple[str, ...]
-    point_value: float
-    value: Summary  # over the draws where it is feasible
-    infeasible_share: float
-    optimal_share: float
-    regret_threshold: float
-    worse_share: float  # worse than the draw's best by more than the threshold (or infeasible)
-    regret: Summary
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "choices": list(self.choices),
-            "point_value": _num(self.point_value),
-            "value": self.value.to_dict(),
-            "infeasible_share": _num(self.infeasible_share),
-            "optimal_share": _num(self.optimal_share),
-            "regret_threshold": _num(self.regret_threshold),
-            "worse_share": _num(self.worse_share),
-            "regret": self.regret.to_dict(),
-        }
-
-
-@dataclass(frozen=True)
 class SolveStats:
     draws: int
     by_pool: int  # a known package reached the LP bound: no branch-and-bound
@@ -238,7 +214,7 @@ class MonteCarloResult:
     optimal: Summary
     core: tuple[OptionCore, ...]
     packages: tuple[PackageCount, ...]
-    base: BaseRisk
+    base: BaseRisk  # from .risk
     stats: SolveStats
     verification: Verification
     status: np.ndarray = field(repr=False)  # per draw: -1 not done, 0 solved, 1 infeasible, 2 limit
@@ -297,6 +273,8 @@ def build_result(
     first_seen,
     regret_threshold,
     top,
+    breaks,
+    recourse,
     stats,
     verification,
 ) -> MonteCarloResult:
@@ -307,7 +285,6 @@ def build_result(
     renum[order] = np.arange(len(keys))
     keys = [keys[i] for i in order]
     pkg = np.where(pkg >= 0, renum[np.maximum(pkg, 0)], -1)
-    sgn = 1.0 if base.maximize else -1.0
     ok = status == OK
     n_ok = int(ok.sum())
     names = [tuple(_choice_text(base, j) for j in k) for k in keys]
@@ -351,18 +328,20 @@ def build_result(
                 leave=tuple(x for x in names[0] if x not in set(names[i])),
             )
         )
-    bv = base_values[ok]
-    regret = np.where(np.isfinite(bv), sgn * (values[ok] - bv), np.inf)
-    tol = TOL * np.maximum(1.0, np.abs(values[ok]))
-    base_risk = BaseRisk(
-        choices=names[0],
-        point_value=float(base_sol.expected),
-        value=Summary.of(bv),
-        infeasible_share=float(np.mean(~np.isfinite(bv))) if n_ok else math.nan,
-        optimal_share=float(np.mean(pkg[ok] == 0)) if n_ok else math.nan,
-        regret_threshold=float(regret_threshold),
-        worse_share=float(np.mean(regret > regret_threshold + tol)) if n_ok else math.nan,
-        regret=Summary.of(regret),
+    from .risk import base_risk
+
+    base_risk_ = base_risk(
+        base,
+        names[0],
+        float(base_sol.expected),
+        status=status,
+        values=values,
+        base_values=base_values,
+        pkg=pkg,
+        ok_status=OK,
+        regret_threshold=regret_threshold,
+        breaks=breaks,
+        recourse=recourse,
     )
     inputs = tuple(
         InputInfo(
@@ -397,7 +376,7 @@ def build_result(
         optimal=Summary.of(values[ok]),
         core=tuple(core),
         packages=tuple(packages),
-        base=base_risk,
+        base=base_risk_,
         stats=st,
         verification=verification,
         status=status,

@@ -7,7 +7,7 @@ import math
 import threading
 import time
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -423,6 +423,7 @@ class ChunkResult:
     worst_violation: float
     solver_time: float
     busy_time: float
+    base_breaks: dict = field(default_factory=dict)  # chunk position -> (rows, excesses)
 
 
 def package_key(model, x: np.ndarray | None) -> tuple[int, ...]:
@@ -453,6 +454,7 @@ def run_chunk(
     bound = np.full(k, np.nan)
     used_lp = np.zeros(k, dtype=bool)
     base_value = np.full(k, np.nan)
+    breaks: dict[int, tuple] = {}
     w.set_anchors(anchors)
     keys: list[tuple[int, ...]] = []
     new: dict[tuple[int, ...], np.ndarray] = {}
@@ -469,6 +471,10 @@ def run_chunk(
             if key not in new:
                 new[key] = x
         base_value[i] = w.base_value(d)
+        if math.isnan(base_value[i]) and not ctx.recourse:  # which limits it breaks
+            from .risk import row_excess
+
+            breaks[i] = row_excess(w.drawn, d, ctx.base_x)
     return ChunkResult(
         draws=np.asarray(draws),
         status=status,
@@ -482,4 +488,5 @@ def run_chunk(
         worst_violation=worst,
         solver_time=w.solver_time() - s0,
         busy_time=time.perf_counter() - t0,
+        base_breaks=breaks,
     )

@@ -1,0 +1,184 @@
+"""How the recommended (point-value) package fares across the Monte Carlo draws.
+
+The recommended package is the optimum at the point values, held fixed while the inputs are
+drawn. In a draw it is either feasible (its value there is known) or it breaks a limit.
+
+Convention for the comparisons (stated in every output and in docs/problem-format.md):
+
+* ``infeasible_share``: the share of the draws done in which the package breaks a limit (a
+  resource in a year, a relation, a constraint); ``breaks`` says which limits, in how many
+  draws, and by how much its use exceeds them there (in the limit's own unit).
+* ``value``, ``optimal_same`` and ``regret`` are taken over the *same* draws: the solved draws
+  in which the package is feasible (``feasible_draws`` of them). Per draw, the optimum is at
+  least the package's value (the package is one of the candidates; a MIP gap could otherwise
+  leave a found optimum below it), so the package's mean never exceeds the optimum's mean on
+  those draws and its regret is never negative. A draw where it is infeasible counts in
+  ``infeasible_share`` and ``worse_share``, never as a value.
+* ``optimal_share`` and ``worse_share``: shares of the solved draws.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .linear import TOL
+from .result import Summary, _num
+
+CONVENTION = (
+    "value, optimum and regret over the same draws: those where the recommended package is "
+    "feasible; draws where it breaks a limit count in the infeasible share"
+)
+
+
+@dataclass(frozen=True)
+class LimitBreak:
+    """One limit the recommended package breaks in some draws."""
+
+    limit: str  # what the row stands for: "fiscal 2027", a relation's or constraint's label
+    kind: str  # the row's kind: budget, total, requires, user, ...
+    draws: int  # draws in which the package breaks it
+    share: float  # of the draws done
+    excess: Summary  # by how much the package's use exceeds the limit, over those draws
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "limit": self.limit,
+            "kind": self.kind,
+            "draws": self.draws,
+            "share": _num(self.share),
+            "excess": self.excess.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class BaseRisk:
+    """The point-value package across the draws (see the module docstring)."""
+
+    choices: tuple[str, ...]
+    point_value: float
+    value: Summary  # its value, over the draws where it is feasible
+    infeasible_share: float  # of the draws done
+    optimal_share: float
+    regret_threshold: float
+    worse_share: float  # worse than the draw's best by more than the threshold (or infeasible)
+    regret: Summary  # over the same draws as ``value``
+    draws: int = 0  # draws done
+    infeasible_draws: int = 0
+    feasible_draws: int = 0  # solved draws where it is feasible: the draws of the comparisons
+    optimal_same: Summary | None = None  # the draws' optimum, over the same draws as ``value``
+    breaks: tuple[LimitBreak, ...] = ()  # most often broken first
+    breaks_known: bool = True  # False with responses: the limit is not identified
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "choices": list(self.choices),
+            "point_value": _num(self.point_value),
+            "comparison": CONVENTION,
+            "draws": self.draws,
+            "feasible_draws": self.feasible_draws,
+            "infeasible_draws": self.infeasible_draws,
+            "infeasible_share": _num(self.infeasible_share),
+            "value": self.value.to_dict(),
+            "optimal_value_same_draws": (
+                self.optimal_same.to_dict() if self.optimal_same is not None else None
+            ),
+            "regret": self.regret.to_dict(),
+            "optimal_share": _num(self.optimal_share),
+            "regret_threshold": _num(self.regret_threshold),
+            "worse_share": _num(self.worse_share),
+            "breaks": [b.to_dict() for b in self.breaks] if self.breaks_known else None,
+        }
+
+
+def row_excess(drawn, d, x: np.ndarray) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """The rows package ``x`` breaks in draw ``d`` (relative violation above ``TOL``, as the
+    re-check counts it) and by how much, in the row's own unit."""
+    lm = drawn.lm
+    if d.A is not None:
+        act = d.A @ x
+    else:
+        act = np.bincount(lm.rows, weights=d.data * x[lm.cols], minlength=drawn.m)
+    over = np.zeros(drawn.m)
+    broken = np.zeros(drawn.m, dtype=bool)
+    for mask, bound, sign in ((drawn.fin_ru, d.ru, 1.0), (drawn.fin_rl, d.rl, -1.0)):
+        if mask is None:
+            continue
+        ex = np.where(mask, sign * (act - np.where(mask, bound, 0.0)), 0.0)
+        rel = ex / np.maximum(1.0, np.abs(np.where(mask, bound, 0.0)))
+        hit = mask & (rel > TOL)
+        over = np.where(hit, np.maximum(over, ex), over)
+        broken |= hit
+    rows = np.nonzero(broken)[0]
+    return tuple(int(i) for i in rows), tuple(float(over[i]) for i in rows)
+
+
+def _breaks(model, breaks: dict, n_done: int) -> tuple[LimitBreak, ...]:
+    by_row: dict[int, list[float]] = {}
+    for rows, excess in breaks.values():
+        for i, e in zip(rows, excess, strict=True):
+            by_row.setdefault(i, []).append(e)
+    out = [
+        LimitBreak(
+            str(model.row_label[i]),
+            str(model.row_kind[i]),
+            len(ex),
+            len(ex) / n_done if n_done else math.nan,
+            Summary.of(np.asarray(ex)),
+        )
+        for i, ex in by_row.items()
+    ]
+    out.sort(key=lambda b: (-b.draws, -b.excess.max, b.limit))
+    return tuple(out)
+
+
+def base_risk(
+    model,
+    choices: tuple[str, ...],
+    point_value: float,
+    *,
+    status: np.ndarray,
+    values: np.ndarray,
+    base_values: np.ndarray,
+    pkg: np.ndarray,
+    ok_status: int,
+    regret_threshold: float,
+    breaks: dict,
+    recourse: bool,
+) -> BaseRisk:
+    """``BaseRisk`` from the per-draw arrays (``breaks``: draw -> (rows, excesses) for the
+    draws where the package is infeasible; empty with responses, where it is not known)."""
+    sgn = 1.0 if model.maximize else -1.0
+    done = status >= 0
+    ok = status == ok_status
+    n_done, n_ok = int(done.sum()), int(ok.sum())
+    feasible = np.isfinite(base_values)
+    same = ok & feasible
+    bv = base_values[same]
+    # the draw's optimum is at least the package's value: the package is a candidate there
+    best = values[same]
+    best = np.maximum(best, bv) if sgn > 0 else np.minimum(best, bv)
+    regret = sgn * (best - bv)
+    # worse than the draw's best by more than the threshold, or infeasible: over solved draws
+    r_ok = np.where(feasible[ok], sgn * (values[ok] - np.nan_to_num(base_values[ok])), np.inf)
+    tol = TOL * np.maximum(1.0, np.abs(values[ok]))
+    n_inf = int(np.sum(done & ~feasible))
+    return BaseRisk(
+        choices=choices,
+        point_value=float(point_value),
+        value=Summary.of(bv),
+        infeasible_share=n_inf / n_done if n_done else math.nan,
+        optimal_share=float(np.mean(pkg[ok] == 0)) if n_ok else math.nan,
+        regret_threshold=float(regret_threshold),
+        worse_share=float(np.mean(r_ok > regret_threshold + tol)) if n_ok else math.nan,
+        regret=Summary.of(regret),
+        draws=n_done,
+        infeasible_draws=n_inf,
+        feasible_draws=int(same.sum()),
+        optimal_same=Summary.of(best),
+        breaks=() if recourse else _breaks(model, breaks, n_done),
+        breaks_known=not recourse,
+    )
