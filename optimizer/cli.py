@@ -17,7 +17,8 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import InputError, OptimizerError
+from .commands.params import FiniteFloatRange
+from .errors import InputError, OptimizerError, shorten
 
 EXAMPLE = "\b\nExample:\n  optimizer solve canada-us-2025 --format json"
 
@@ -251,13 +252,13 @@ def solver_options(fn=None, *, auto: bool = False):
     fn = click.option("-v", "--verbose", is_flag=True, help="Show the solver's log.")(fn)
     fn = click.option(
         "--mip-gap",
-        type=click.FloatRange(0, 1),
+        type=FiniteFloatRange(0, 1),
         default=None,
         help="Relative MIP gap at which to stop.",
     )(fn)
     fn = click.option(
         "--time-limit",
-        type=click.FloatRange(0, min_open=True),
+        type=FiniteFloatRange(0, min_open=True),
         default=None,
         help="Seconds the solver may run.",
     )(fn)
@@ -319,7 +320,7 @@ LAZY_COMMANDS = {
 def _usage_line(e: click.UsageError):
     """A Click usage error as one line on stderr (exit 2), like every other input error."""
     where = e.ctx.command_path if e.ctx is not None else "optimizer"
-    message = " ".join(e.format_message().split())
+    message = " ".join(shorten(e.format_message()).split())
     click.echo(f"error: {message} (see '{where} --help')", err=True)
     return click.exceptions.Exit(e.exit_code)
 

@@ -8,11 +8,15 @@ Exit codes (documented in the README):
 * 3 -- the problem is infeasible (``InfeasibleError``; carries a diagnosis when one was made)
 * 4 -- no solution within limits, or the solver failed (``SolverError``, ``LimitError``,
   ``VerificationError``)
+
+Messages are shown as one printable line: control characters escaped, an overlong quoted value
+cut in the middle (``shorten``); ``printable`` makes a problem's free text safe to print.
 """
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 
 
@@ -22,7 +26,8 @@ class OptimizerError(Exception):
     exit_code = 1
 
     def one_line(self) -> str:
-        return " ".join(str(self).split())
+        """The message on one printable line, long quoted values cut (``text.shorten``)."""
+        return " ".join(shorten(str(self)).split())
 
 
 class InputError(OptimizerError):
@@ -43,7 +48,7 @@ class InputError(OptimizerError):
     def _render(self) -> str:
         parts = [p for p in (self.where, self.path) if p]
         parts.append(self.message)
-        return ": ".join(parts)
+        return shorten(": ".join(parts))
 
     def located(self, where: str) -> InputError:
         """Return the same error with the file it came from filled in."""
@@ -95,3 +100,49 @@ def did_you_mean(word: str, allowed: Iterable[str]) -> str:
     if len(allowed) <= 12:
         return "; allowed: " + ", ".join(allowed)
     return "; allowed: " + ", ".join(allowed[:12]) + ", ..."
+
+
+# ---- text from a user's file, made safe to show ----------------------------------------------
+# A problem's free text (its title, descriptions, names) and every value a message quotes come
+# from the file as written. Printed as they are, an ESC byte would drive the terminal (colours,
+# cursor moves, a changed window title) and a 2,000,000-character id would flood it.
+# C0 controls but tab and newline, DEL, C1 controls, and the bidirectional overrides and
+# isolates that reorder what a terminal or an editor shows ("Trojan Source")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_SPACE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+MAX_WORD = 200  # a longer word of a message (an id, a number, a path) is cut in the middle
+MAX_MESSAGE = 2000  # and a longer message too
+_HEAD, _TAIL = 80, 20
+
+
+def _visible(m: re.Match) -> str:
+    c = ord(m.group())
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (but tab and newline; a CR of CRLF is dropped) shown
+    as ``\\x1b``-style escapes: safe to print on a terminal or to put in a report."""
+    if text.isprintable():  # the common case: nothing to do
+        return text
+    return _CONTROL.sub(_visible, text.replace("\r\n", "\n"))
+
+
+def _cut(text: str) -> str:
+    return f"{text[:_HEAD]}...({len(text) - _HEAD - _TAIL} more characters)...{text[-_TAIL:]}"
+
+
+def shorten(message: str) -> str:
+    """``message`` as one printable line: control characters escaped, a word longer than
+    ``MAX_WORD`` characters cut in the middle, and the whole at most about ``MAX_MESSAGE``."""
+    message = _CONTROL_OR_SPACE.sub(
+        lambda m: " " if m.group() in "\t\n\r\x0b\x0c" else _visible(m), message
+    )
+    if len(message) <= MAX_WORD:
+        return message
+    words = re.split(r"( +)", message)
+    message = "".join(_cut(w) if len(w) > MAX_WORD else w for w in words)
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 400] + " ... " + message[-395:]
+    return message

@@ -316,6 +316,12 @@ class Solution:
         pkg = ", ".join(str(c) for c in self.chosen)
         return f"Solution({self.status}, expected={self.expected:.6g}, chosen=[{pkg}])"
 
+    @property
+    def objective_sense(self) -> str:
+        """The sense in which ``objective_value`` was optimised: the problem's, except for
+        ``regret``, which is minimised whatever the problem's sense (as an exported model says)."""
+        return "minimize" if self.objective == "regret" else self.problem.sense
+
     def is_chosen(self, member: str) -> bool:
         m = Member.parse(member)
         return any(
@@ -343,14 +349,18 @@ class Solution:
             solver.pop("time_s", None)
         d = {
             "schema_version": 1,
-            "problem": {"name": self.problem.name, "sha256": self.problem.sha256},
+            "problem": {
+                "name": self.problem.name,
+                "sha256": self.problem.sha256,
+                "sense": self.problem.sense,
+            },
             "status": self.status,
             "objective": {
                 "kind": self.objective,
                 "value": _r(self.objective_value),
                 "expected": _r(self.expected),
                 "by_scenario": {k: _r(v) for k, v in self.by_scenario.items()},
-                "sense": self.problem.sense,
+                "sense": self.objective_sense,
                 "unit": self.problem.value_unit,
             },
             "chosen": [c.to_dict() for c in self.chosen],

@@ -85,7 +85,7 @@ def test_solve_json_has_exactly_the_documented_shape(solver):
     }
     assert set(out) == expected_top
     assert out["schema_version"] == 1
-    assert set(out["problem"]) == {"name", "sha256"}
+    assert set(out["problem"]) == {"name", "sha256", "sense"}
     assert out["problem"]["name"] == "small-example"
     assert re.fullmatch(r"[0-9a-f]{64}", out["problem"]["sha256"])
     assert out["status"] == "optimal"
@@ -253,11 +253,10 @@ def test_bad_number_names_file_location_and_value(tmp_path):
         """,
     )
     line = one_error_line(run("solve", str(path)), 2)
-    assert (
-        line == f"error: {path}: commitments[0].options[0].use.fiscal: expected a number, got 'abc'"
-    )
+    where = "commitment 'a' (commitments[0]).option 'one' (options[0]).use.fiscal"
+    assert line == f"error: {path}: {where}: expected a number, got 'abc'"
     line = one_error_line(run("validate", str(path)), 2)
-    assert line.endswith("commitments[0].options[0].use.fiscal: expected a number, got 'abc'")
+    assert line.endswith(f"{where}: expected a number, got 'abc'")
 
 
 def test_unknown_resource_is_located_where_the_file_has_it(tmp_path):
@@ -277,7 +276,7 @@ def test_unknown_resource_is_located_where_the_file_has_it(tmp_path):
     )
     line = one_error_line(run("solve", str(path)), 2)
     assert line == (
-        f"error: {path}: commitments[0].use.fiscla: unknown resource 'fiscla'; "
+        f"error: {path}: commitment 'a' (commitments[0]).use.fiscla: unknown resource 'fiscla'; "
         "did you mean 'fiscal'?"
     )
 
@@ -321,7 +320,7 @@ def test_bad_set_override():
         "error: --set: resources.budgt.capacity: no item with id 'budgt'; did you mean 'budget'?"
     )
     line = one_error_line(run("solve", "small-example", "--set", "resources.budget.capacity=x"), 2)
-    assert "resources[0].capacity: expected a number, got 'x'" in line
+    assert "resource 'budget' (resources[0]).capacity: expected a number, got 'x'" in line
 
 
 # ---- infeasible: exit 3, one line naming the kinds of constraints -----------------------------------

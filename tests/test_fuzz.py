@@ -352,7 +352,7 @@ def test_the_fuzzer_reaches_both_outcomes():
     bad = copy.deepcopy(doc)
     bad["resources"][0]["capacity"]["2027"] = math.nan
     assert outcome(lambda: load_document(bad, where="fuzz")) == (
-        "fuzz: resources[0].capacity.2027: expected a finite number, got nan"
+        "fuzz: resource 'budget' (resources[0]).capacity.2027: expected a finite number, got nan"
     )
     assert set_path(doc, ("commitments", 0, "options", 1, "use", "budget")) == (
         "commitments.a.options.large.use.budget"

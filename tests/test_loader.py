@@ -180,12 +180,12 @@ def test_a_path_is_not_taken_for_a_name(tmp_path):
         ('[problem]\nname = "x"\nyaers = [2030, 2031]\n', "problem.yaers", "years"),
         (
             '[problem]\nname = "x"\n[[commitments]]\nid = "a"\nvlaue = 1\nvalue = 1\n',
-            "commitments[0].vlaue",
+            "commitment 'a' (commitments[0]).vlaue",
             "value",
         ),
         (
             '[problem]\nname = "x"\n[[resources]]\nid = "r"\ncapacity = 1\nknid = "total"\n',
-            "resources[0].knid",
+            "resource 'r' (resources[0]).knid",
             "kind",
         ),
     ],
@@ -255,15 +255,18 @@ RES = '[[resources]]\nid = "fiscal"\ncapacity = 3\n'
         (
             HEAD + RES + '[[commitments]]\nid = "a"\n[[commitments.options]]\nid = "o"\n'
             'use = { fiscal = "abc" }\n',
-            "commitments[0].options[0].use.fiscal: expected a number, got 'abc'",
+            "commitment 'a' (commitments[0]).option 'o' (options[0]).use.fiscal: "
+            "expected a number, got 'abc'",
         ),
         (
             HEAD + RES + '[[commitments]]\nid = "a"\nuse = { fiscal = [1, 2, 3] }\n',
-            "commitments[0].use.fiscal: a profile of 3 years is longer than the 2-year horizon",
+            "commitment 'a' (commitments[0]).use.fiscal: a profile of 3 years is longer than "
+            "the 2-year horizon",
         ),
         (
             HEAD + '[[commitments]]\nid = "a"\nvalue = 1\nstart = [2029, 2030]\n',
-            "commitments[0].start: start window [2029, 2030] is outside the horizon 2030-2031",
+            "commitment 'a' (commitments[0]).start: start window [2029, 2030] is outside the "
+            "horizon 2030-2031",
         ),
         (
             HEAD + '[[scenarios]]\nid = "s"\nprobability = 0.5\n'
@@ -272,7 +275,7 @@ RES = '[[resources]]\nid = "fiscal"\ncapacity = 3\n'
         ),
         (
             HEAD + '[[commitments]]\nid = "a"\nvalue = { good = 1 }\n',
-            "commitments[0].value.good: unknown scenario 'good'; allowed: base",
+            "commitment 'a' (commitments[0]).value.good: unknown scenario 'good'; allowed: base",
         ),
         (
             HEAD + '[[commitments]]\nid = "a"\nvalue = 1\n'
@@ -296,15 +299,15 @@ RES = '[[resources]]\nid = "fiscal"\ncapacity = 3\n'
         (
             HEAD + '[[resources]]\nid = "r"\ncapacity = { 2035 = 1 }\n'
             '[[commitments]]\nid = "a"\nvalue = 1\n',
-            "resources[0].capacity.2035: year 2035 is outside the horizon 2030-2031",
+            "resource 'r' (resources[0]).capacity.2035: year 2035 is outside the horizon 2030-2031",
         ),
         (
             '[problem]\nname = "x"\n[[commitments]]\nid = "a"\nvalue = 1\nstart = [2030, 2031]\n',
-            "commitments[0].start: a start window needs problem.years",
+            "commitment 'a' (commitments[0]).start: a start window needs problem.years",
         ),
         (
             HEAD + '[[commitments]]\nid = "a"\nvalue = 1\nrequired = "yes"\n',
-            "commitments[0].required: expected true or false, got 'yes'",
+            "commitment 'a' (commitments[0]).required: expected true or false, got 'yes'",
         ),
     ],
 )

@@ -112,5 +112,5 @@ def test_commitments_and_recourse_together():
 def test_expression_errors_point_at_the_token(expr, message):
     with pytest.raises(InputError) as e:
         load_document(_doc(expr), where="t.toml")
-    assert message in str(e.value)
-    assert str(e.value).startswith("t.toml: constraints[0].expr")
+    assert message.replace("constraints[0]", "constraint 'c' (constraints[0])") in str(e.value)
+    assert str(e.value).startswith("t.toml: constraint 'c' (constraints[0]).expr")

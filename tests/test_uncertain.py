@@ -246,7 +246,8 @@ def test_impossible_parameters_are_rejected_where_they_are_written():
         ],
     }  # fmt: skip
     assert located(doc) == (
-        "p.toml: commitments[3].options[1].value.s2: triangular needs low <= mode <= high, "
+        "p.toml: commitment 'c3' (commitments[3]).option 'o1' (options[1]).value.s2: "
+        "triangular needs low <= mode <= high, "
         "got low=5, mode=2, high=9"
     )
 
@@ -255,7 +256,7 @@ def test_impossible_parameters_are_rejected_where_they_are_written():
         d["commitments"][3]["options"][1]["value"]["s2"] = v
         return d
 
-    where = "p.toml: commitments[3].options[1].value.s2"
+    where = "p.toml: commitment 'c3' (commitments[3]).option 'o1' (options[1]).value.s2"
     cases = [
         ({"dist": "triangle", "low": 1}, ".dist: unknown distribution 'triangle'; did you mean 'triangular'?"),
         ({"dist": "uniform", "low": 1, "hgih": 2}, ".hgih: unknown key 'hgih' for uniform; did you mean 'high'?"),
@@ -279,8 +280,8 @@ def test_impossible_parameters_are_rejected_where_they_are_written():
     d = copy.deepcopy(doc)
     d["scenarios"][0]["probability"] = {"dist": "normal", "mean": 0.5, "sd": 0.1}
     assert (
-        "scenarios[0].probability: a probability's distribution must stay within [0, 1]"
-        in located(d)
+        "scenario 's1' (scenarios[0]).probability: a probability's distribution must stay "
+        "within [0, 1]" in located(d)
     )
     d["scenarios"][0]["probability"] = {"dist": "uniform", "low": 0.4, "high": 0.6}
     d["uncertainty"] = {"probabilities": {"dist": "dirichlet", "concentration": 10}}

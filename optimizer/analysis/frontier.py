@@ -46,6 +46,8 @@ from .sensitivity import (
 
 DEFAULT_MAX_POINTS = 200
 MAX_LABELS = 8  # breakpoints labelled on a plot (the largest jumps)
+# the largest --range factor: beyond it, scaled capacities leave the solvers' numeric range
+MAX_FACTOR = 1e6
 
 
 @dataclass(frozen=True)
@@ -282,6 +284,11 @@ def capacity_frontier(
         ) from None
     if not 0 <= lo < hi:
         raise InputError(f"the range must satisfy 0 <= low < high, got {lo},{hi}", where="--range")
+    if hi > MAX_FACTOR:
+        raise InputError(
+            f"a factor above {MAX_FACTOR:g} is not a capacity to plan for, got {hi:g}",
+            where="--range",
+        )
     if steps < 1:
         raise InputError("steps must be at least 1", where="--steps")
     t0 = time.perf_counter()

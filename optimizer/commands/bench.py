@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from ..cli import handle_errors
-from ..errors import InputError
+from ..errors import InputError, did_you_mean
+from .params import FiniteFloatRange
 
 
 def _solver_list(text: str) -> list[str]:
@@ -18,7 +19,11 @@ def _solver_list(text: str) -> list[str]:
     if not names:
         raise InputError("expected at least one solver name", where="--solvers")
     for n in names:
-        registry.get(n)  # unknown or unavailable: a one-line error listing the usable ones
+        if n not in registry.REGISTRY:  # a wrong name is bad usage (2), not a solver failure
+            raise InputError(
+                f"unknown solver '{n}'{did_you_mean(n, registry.REGISTRY)}", where="--solvers"
+            )
+        registry.get(n)  # not installed: a one-line error listing the usable ones (exit 4)
     return names
 
 
@@ -33,7 +38,7 @@ def _solver_list(text: str) -> list[str]:
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(0, min_open=True),
+    type=FiniteFloatRange(0, min_open=True),
     default=60.0,
     show_default=True,
     help="Seconds each solver may run on each instance.",
@@ -45,7 +50,7 @@ def _solver_list(text: str) -> list[str]:
     show_default=True,
     help="Runs per instance and solver; the median time is reported.",
 )
-@click.option("--mip-gap", type=click.FloatRange(0, 1), default=None, help="Relative MIP gap.")
+@click.option("--mip-gap", type=FiniteFloatRange(0, 1), default=None, help="Relative MIP gap.")
 @click.option("--threads", type=click.IntRange(1), default=None, help="Solver threads.")
 @click.option(
     "--select",

@@ -12,6 +12,7 @@ from ..cli import (
     problem_options,
     solver_options,
 )
+from .params import FiniteFloatRange
 
 
 @click.command(name="compare")
@@ -26,7 +27,7 @@ from ..cli import (
 )
 @click.option(
     "--alpha",
-    type=click.FloatRange(0, 1, min_open=True),
+    type=FiniteFloatRange(0, 1, min_open=True),
     default=None,
     help="ALPHA of the CVaR column (default: the first CVaR objective's, else 0.1).",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import click
@@ -16,15 +17,20 @@ from ..cli import (
     solver_options,
 )
 from ..errors import InputError
+from .params import FiniteFloatRange
 
 
 def parse_range(text: str) -> tuple[float, float]:
+    from ..spec.parse import describe
+
     try:
         lo, hi = (float(x) for x in text.split(","))
     except ValueError:
         raise InputError(
-            f"expected LOW,HIGH such as 0.5,1.5, got '{text}'", where="--range"
+            f"expected LOW,HIGH such as 0.5,1.5, got {describe(text)}", where="--range"
         ) from None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise InputError(f"expected finite factors, got {describe(text)}", where="--range")
     return lo, hi
 
 
@@ -131,7 +137,7 @@ def frontier_tables(fr) -> list:
 )
 @click.option(
     "--tolerance",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
     default=None,
     help="Skip packages within this (factor) of a breakpoint: fewer solves, breakpoints to "
     "this tolerance. Default: exact.",
@@ -145,7 +151,7 @@ def frontier_tables(fr) -> list:
 @click.option(
     "--cvar",
     "cvar_alpha",
-    type=click.FloatRange(0, 1, min_open=True),
+    type=FiniteFloatRange(0, 1, min_open=True),
     default=0.1,
     show_default=True,
     help="ALPHA of the CVaR front (needs the risk objectives).",

@@ -4,12 +4,14 @@ the risk of the point-value package."""
 from __future__ import annotations
 
 import math
+import re
 import sys
 
 import click
 
 from ..cli import emit_result, handle_errors, load_problem, output_options, problem_options
 from ..errors import InputError
+from .params import FiniteFloatRange
 
 MAX_INPUT_ROWS = 25
 
@@ -158,6 +160,7 @@ def _progress(enabled: bool):
     """A rich progress bar on stderr, or nothing."""
     if not enabled:
         return None, None
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     bar = Progress(
@@ -166,17 +169,39 @@ def _progress(enabled: bool):
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         transient=True,
-        console=None,
+        console=Console(file=sys.stderr),
     )
-    from rich.console import Console
-
-    bar.console = Console(file=sys.stderr)
     task = bar.add_task("draws", total=None)
 
     def update(done: int, total: int) -> None:
         bar.update(task, completed=done, total=total)
 
     return bar, update
+
+
+# A Dask scheduler address: [PROTOCOL://]HOST:PORT, HOST a name, an IPv4 or a [bracketed] IPv6
+_SCHEDULER = re.compile(
+    r"^(?:(?P<proto>[a-z][a-z0-9+.-]*)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>\d+)$"
+)
+SCHEDULER_PROTOCOLS = ("tcp", "tls", "ucx", "ws", "wss")
+
+
+def check_scheduler(address: str) -> None:
+    """A usage error unless ``address`` has the form of a Dask scheduler's address."""
+    from ..spec.parse import describe
+
+    m = _SCHEDULER.match(address.strip())
+    example = "expected an address such as tcp://10.0.0.5:8786"
+    if m is None:
+        raise InputError(f"{example}, got {describe(address)}", where="--scheduler")
+    proto = m.group("proto")
+    if proto is not None and proto not in SCHEDULER_PROTOCOLS:
+        raise InputError(
+            f"unknown protocol '{proto}'; allowed: {', '.join(SCHEDULER_PROTOCOLS)}",
+            where="--scheduler",
+        )
+    if not 0 < int(m.group("port")) < 65536:
+        raise InputError(f"{example}: port {m.group('port')} is out of range", where="--scheduler")
 
 
 def _ignore_sigint() -> None:
@@ -220,7 +245,7 @@ def _ignore_sigint() -> None:
 )
 @click.option(
     "--regret-threshold",
-    type=click.FloatRange(0),
+    type=FiniteFloatRange(0),
     default=0.0,
     show_default=True,
     help="Report how often the point-value package is worse than the draw's best by more "
@@ -238,12 +263,12 @@ def _ignore_sigint() -> None:
 )
 @click.option(
     "--time-limit",
-    type=click.FloatRange(0, min_open=True),
+    type=FiniteFloatRange(0, min_open=True),
     default=None,
     help="Seconds the solver may run on one draw.",
 )
 @click.option(
-    "--mip-gap", type=click.FloatRange(0, 1), default=None, help="Relative MIP gap of each solve."
+    "--mip-gap", type=FiniteFloatRange(0, 1), default=None, help="Relative MIP gap of each solve."
 )
 @output_options("table", "json")
 @click.option(
@@ -288,6 +313,8 @@ def command(
 
     if scheduler is not None and workers != 1:
         raise InputError("give --workers or --scheduler, not both", where="--scheduler")
+    if scheduler is not None:
+        check_scheduler(scheduler)
     spec = load_problem(problem, sets, force, forbid, max_columns)
     if progress is None:
         progress = sys.stderr.isatty()
@@ -305,7 +332,7 @@ def command(
                 ) from None
             try:
                 client = Client(scheduler, timeout=30)
-            except OSError as e:
+            except (OSError, ValueError, TypeError) as e:
                 raise InputError(f"cannot reach the scheduler: {e}", where="--scheduler") from None
             executor = client.get_executor()
             workers = max(1, sum(client.nthreads().values()))

@@ -15,6 +15,7 @@ from ..cli import (
     solver_options,
 )
 from ..errors import InputError
+from .params import FiniteFloatRange
 
 KIND_CHOICES = ("probability", "value", "capacity", "scale")
 SECTIONS = ("tipping", "thresholds", "tornado", "shadow")
@@ -196,7 +197,7 @@ def sensitivity_tables(rep) -> list:
 @solver_options
 @click.option(
     "--tolerance",
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
     default=1e-4,
     show_default=True,
     help="Relative tolerance to which capacity breakpoints are located.",

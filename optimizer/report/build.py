@@ -959,6 +959,17 @@ def build_report(
         )
     if alternatives < 1:
         raise InputError(f"expected at least 1, got {alternatives}", where="--alternatives")
+    rids = [r.id for r in spec.resources]
+    for rid in frontier or ():
+        if rid not in rids:
+            from ..errors import did_you_mean
+
+            hint = did_you_mean(rid, rids)
+            if rids and "allowed" not in hint:
+                hint += f" (allowed: {', '.join(sorted(rids))})"
+            raise InputError(
+                f"unknown resource '{rid}'{hint or '; the problem has none'}", where="--frontier"
+            )
     say = progress or (lambda step: None)
     opts = {"solver": solver, "time_limit": time_limit, "mip_gap": mip_gap, "verbose": verbose}
     options = solvers.SolveOptions(time_limit=time_limit, mip_gap=mip_gap, verbose=verbose)

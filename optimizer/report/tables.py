@@ -170,6 +170,19 @@ def table(
     return TextTable(title, columns, [list(cells) for cells in zip(*cols, strict=True)], right)
 
 
+def _printable(r: Any) -> Any:
+    """Text and tables with control characters shown as escapes (never sent to a terminal)."""
+    from ..errors import printable
+
+    if isinstance(r, str):
+        return printable(r)
+    if isinstance(r, TextTable):
+        rows = [[printable(c) for c in row] for row in r.rows]
+        title = None if r.title is None else printable(r.title)
+        return TextTable(title, [printable(c) for c in r.columns], rows, r.right)
+    return r
+
+
 def render(
     renderables: Iterable[Any],
     *,
@@ -183,7 +196,7 @@ def render(
 
     Text and tables are laid out by ``layout`` (the characters and styles rich prints,
     without importing rich) whenever they are simple enough; rich renders the rest."""
-    renderables = list(renderables)
+    renderables = [_printable(r) for r in renderables]
     color = use_color() if color is None else color
     width = width or 100
     text = layout(renderables, width, color=color)
@@ -438,7 +451,8 @@ def solution_tables(sol) -> list[Any]:
         f"expected value{unit}: {fmt(sol.expected, 6)}   verified: {'yes' if sol.verified else 'no'}"
     )
     if sol.objective != "expected":
-        head += f"\n{sol.objective} value: {fmt(sol.objective_value, 6)}"
+        how = "minimised" if sol.objective_sense == "minimize" else "maximised"
+        head += f"\n{sol.objective} value ({how}): {fmt(sol.objective_value, 6)}"
     out: list[Any] = [head]
     rows = []
     chosen = {c.commitment: c for c in sol.chosen}

@@ -5,6 +5,7 @@ No ``eval``: a tokenizer and a recursive-descent parser that accept only numbers
 commitment (``id``), an option (``id.option``), a response, or a parameter; parameters are
 coefficients (a number, or one per scenario) and may multiply variables, variables may not
 multiply each other. Errors point at the offending token: ``at column 12: unexpected '*'``.
+Parentheses nest at most ``MAX_PARENTHESES`` deep; any number of signs may precede a term.
 
 The result is a ``LinearForm``: ``{name: coefficient}`` plus a constant, where a coefficient is
 a tuple with one number per scenario (so scenario-indexed yields are exact, not averaged).
@@ -25,6 +26,7 @@ _TOKEN = re.compile(
     r"|(?P<op><=|>=|==|=|\*\*|[-+*/()]))"
 )
 MAX_EXPRESSION_CHARS = 10_000
+MAX_PARENTHESES = 100  # nesting depth: the parser recurses once per level
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class _Parser:
         self.where = where
         self.S = n_scen
         self.resolve = resolve  # name -> ("var", None) or ("param", values)
+        self.depth = 0  # parentheses open around the current token
 
     @property
     def tok(self) -> Token:
@@ -173,11 +176,12 @@ class _Parser:
         return form
 
     def factor(self) -> LinearForm:
+        negative = False
+        while self.tok.kind == "op" and self.tok.text in "+-":  # signs: a loop, not recursion
+            negative ^= self.take().text == "-"
+        if negative:
+            return self.factor().scaled((-1.0,) * self.S)
         t = self.tok
-        if t.kind == "op" and t.text in "+-":
-            self.take()
-            f = self.factor()
-            return f if t.text == "+" else f.scaled((-1.0,) * self.S)
         if t.kind == "num":
             self.take()
             return self.const(float(t.text))
@@ -190,8 +194,12 @@ class _Parser:
                 return LinearForm({t.text: (1.0,) * self.S}, (0.0,) * self.S)
             raise InputError(f"at column {t.col}: unknown name '{t.text}'{kind}", path=self.where)
         if t.kind == "op" and t.text == "(":
+            self.depth += 1
+            if self.depth > MAX_PARENTHESES:
+                raise self.error(f"parentheses nested more than {MAX_PARENTHESES} deep at", t)
             self.take()
             f = self.expr()
+            self.depth -= 1
             if not (self.tok.kind == "op" and self.tok.text == ")"):
                 raise self.error("expected ')' but found")
             self.take()
@@ -208,4 +216,7 @@ def parse_constraint(
     ``(hint, None)`` for an unknown name, where ``hint`` is appended to the error
     (e.g. ``"; did you mean 'buy_wheat'?"``).
     """
-    return _Parser(tokenize(text, where), where, n_scenarios, resolve).constraint()
+    try:
+        return _Parser(tokenize(text, where), where, n_scenarios, resolve).constraint()
+    except RecursionError:  # a deep call stack around the parser: still the user's one line
+        raise InputError("the expression is nested too deeply", path=where) from None

@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, did_you_mean
+from .document import MAX_NESTING, _depth, _parser_limit, parse_document
 from .files import open_regular
+from .locate import file_location, name_items
 from .model import ProblemSpec
 from .parse import Reader, describe
 from .validate import DEFAULT_MAX_COLUMNS, check_spec
@@ -109,85 +111,6 @@ def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, b
             where=where,
         ) from None
     return text, data
-
-
-def parse_document(text: str, where: str, suffix: str) -> dict:
-    if suffix == ".json" or (suffix not in (".toml",) and text.lstrip().startswith("{")):
-        try:
-            doc = json.loads(text, parse_constant=_reject_constant)
-        except json.JSONDecodeError as e:
-            raise InputError(
-                f"invalid JSON: {e.msg} (at line {e.lineno}, column {e.colno})", where=where
-            ) from None
-        except _Constant as e:
-            raise InputError(
-                f"invalid JSON: {e} is not a number this format accepts{_json_position(text)}",
-                where=where,
-            ) from None
-        except (ValueError, RecursionError) as e:
-            raise InputError(f"invalid JSON: {_parser_limit(e)}", where=where) from None
-        if not isinstance(doc, dict):
-            raise InputError(f"expected a JSON object at the top, got {describe(doc)}", where=where)
-    else:
-        try:
-            doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
-            raise InputError(f"invalid TOML: {e}", where=where) from None
-        except (ValueError, RecursionError) as e:
-            raise InputError(f"invalid TOML: {_parser_limit(e)}", where=where) from None
-    if _depth(doc) > MAX_NESTING:
-        raise InputError(f"the document is nested more than {MAX_NESTING} levels deep", where=where)
-    return doc
-
-
-MAX_NESTING = 32  # tables and lists inside each other; the format itself needs fewer than 10
-
-
-class _Constant(ValueError):
-    """JSON's ``NaN``, ``Infinity`` or ``-Infinity``, refused."""
-
-
-def _reject_constant(name: str) -> Any:
-    raise _Constant(name)
-
-
-_JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
-
-
-def _json_position(text: str) -> str:
-    """`` (at line L, column C)`` of the first NaN/Infinity outside strings."""
-    for m in _JSON_TOKENS.finditer(text):
-        if m.group(1):
-            pos = m.start(1)
-            line = text.count("\n", 0, pos) + 1
-            return f" (at line {line}, column {pos - text.rfind(chr(10), 0, pos)})"
-    return ""
-
-
-def _parser_limit(e: Exception) -> str:
-    """A parser's non-syntax failure in the user's words (Python's own text names Python)."""
-    if isinstance(e, RecursionError):
-        return "lists or tables nested too deeply"
-    if "digits" in str(e):
-        return "a number with thousands of digits"
-    return str(e)
-
-
-def _depth(doc: Any) -> int:
-    """How deeply tables and lists nest in ``doc`` (iteratively: no recursion limit)."""
-    deepest, stack = 0, [(doc, 1)]
-    while stack:
-        node, d = stack.pop()
-        if isinstance(node, dict):
-            children = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
-        deepest = max(deepest, d)
-        if d <= MAX_NESTING:
-            stack.extend((c, d + 1) for c in children)
-    return deepest
 
 
 # ---- --set overrides -------------------------------------------------------------------
@@ -289,9 +212,19 @@ def _table_reader(base: Path, max_bytes: int, seen: list | None = None):
                 f"cannot read table {describe(name)}: {e.message}", path=path
             ) from None
         try:
-            rows = list(csv.DictReader(io.StringIO(text)))
+            reader = csv.DictReader(io.StringIO(text))
+            header = reader.fieldnames or []
+            rows = list(reader)
         except csv.Error as e:
             raise InputError(f"table {describe(name)} is not valid CSV: {e}", path=path) from None
+        if len(set(header)) != len(header):  # DictReader would keep the last cell of each
+            columns: set[str] = set()
+            twice = next(c for c in header if c in columns or columns.add(c))
+            raise InputError(
+                f"table {describe(name)} has the column {describe(twice)} twice "
+                "(line 1); each column may appear once",
+                path=path,
+            )
         if not rows:
             raise InputError(f"table {describe(name)} has a header but no rows", path=path)
         if seen is not None:
@@ -299,39 +232,6 @@ def _table_reader(base: Path, max_bytes: int, seen: list | None = None):
         return rows
 
     return read
-
-
-_OPTION_PATH = re.compile(r"^commitments\[(\d+)\](?:\.options\[(\d+)\])?(.*)$")
-
-
-def _file_location(path: str | None, doc: Mapping, spec: ProblemSpec, tables: list) -> str | None:
-    """Where a ``check_spec`` error is in the file the user wrote.
-
-    ``check_spec`` sees every option as ``commitments[i].options[j]``; a commitment that gives
-    ``use``/``value`` directly has no ``options`` in the file, and one read from a CSV table is
-    found by its row (``options.csv:3``, as the table reader names rows).
-    """
-    m = _OPTION_PATH.match(path or "")
-    if not m:
-        return path
-    i, j, rest = int(m.group(1)), m.group(2), m.group(3)
-    inline = doc.get("commitments", [])
-    if i < len(inline):
-        item = inline[i]
-        if j is not None and isinstance(item, Mapping) and "options" not in item:
-            return f"commitments[{i}]{rest}"
-        return path
-    if i >= len(spec.commitments):
-        return path
-    c = spec.commitments[i]
-    option = c.options[int(j)].id if j is not None and int(j) < len(c.options) else None
-    for fname, rows in tables:
-        for k, row in enumerate(rows, start=2):
-            if (row.get("commitment") or "") != c.id:
-                continue
-            if option is None or (row.get("option") or "yes").strip() == option:
-                return f"{fname}:{k}{rest}"
-    return path
 
 
 # ---- entry points ----------------------------------------------------------------------
@@ -354,11 +254,13 @@ def load_document(
     try:
         spec = reader.problem(doc, default_name=default_name)
     except InputError as e:
-        raise e.located(where) from None
+        if e.where:
+            raise
+        raise InputError(e.message, where=where, path=name_items(e.path, doc)) from None
     try:
         spec = check_spec(spec, max_columns=max_columns)
     except InputError as e:
-        path = _file_location(e.path, doc, spec, tables)
+        path = name_items(file_location(e.path, doc, spec, tables), doc)
         raise InputError(e.message, where=e.where or where, path=path) from None
     if not sha256:
         canon = json.dumps(doc, sort_keys=True, default=str).encode()

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from ..errors import InputError, did_you_mean
+from ..errors import InputError, did_you_mean, printable
+from .locate import list_hint
 from .model import (
     RELATION_TYPES,
     RESOURCE_KINDS,
@@ -213,13 +214,15 @@ class Reader:
     @staticmethod
     def list_of_tables(value: Any, path: str) -> list[Mapping]:
         if not isinstance(value, list):
-            raise InputError(f"expected a list of tables, got {describe(value)}", path=path)
+            hint = list_hint(path) if isinstance(value, Mapping) else ""
+            raise InputError(f"expected a list of tables, got {describe(value)}{hint}", path=path)
         for i, item in enumerate(value):
             Reader.table(item, join(path, i))
         return value
 
     def text(self, t: Mapping, key: str, path: str, default: str = "") -> str:
-        return self.string(t[key], join(path, key)) if key in t else default
+        """Free text (a title, a description): control characters shown as escapes."""
+        return printable(self.string(t[key], join(path, key))) if key in t else default
 
     def amount(self, value: Any, path: str) -> Amount:
         if isinstance(value, list):
@@ -677,9 +680,9 @@ def commitments_from_rows(reader: Reader, rows: list[dict], fname: str) -> list[
         entry["options"].append(
             Option(
                 id=reader.ident((row.get("option") or "yes").strip(), f"{where}.option"),
-                name=row.get("name") or "",
-                description=row.get("description") or "",
-                source=row.get("source") or "",
+                name=printable(row.get("name") or ""),
+                description=printable(row.get("description") or ""),
+                source=printable(row.get("source") or ""),
                 use=use,
                 value=value,
                 value_per_year=_cell_bool(
@@ -694,8 +697,8 @@ def commitments_from_rows(reader: Reader, rows: list[dict], fname: str) -> list[
         out.append(
             Commitment(
                 id=cid,
-                name=row.get("commitment_name") or "",
-                group=row.get("group") or "",
+                name=printable(row.get("commitment_name") or ""),
+                group=printable(row.get("group") or ""),
                 required=_cell_bool(row.get("required") or "", f"{entry['where']}.required"),
                 options=tuple(entry["options"]),
             )
