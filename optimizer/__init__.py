@@ -46,6 +46,7 @@ _API = {
     "report": ("optimizer.report.build", "report"),
     "OptimizerError": ("optimizer.errors", "OptimizerError"),
     "InputError": ("optimizer.errors", "InputError"),
+    "OutputError": ("optimizer.errors", "OutputError"),
     "InfeasibleError": ("optimizer.errors", "InfeasibleError"),
     "SolverError": ("optimizer.errors", "SolverError"),
     "LimitError": ("optimizer.errors", "LimitError"),

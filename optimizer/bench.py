@@ -799,6 +799,8 @@ def plot(rows: Sequence[Row], directory: Path, title: str = "") -> list[Path]:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from .report.output import save_figure
+
     out = []
     arr, taus = performance_profile(rows)
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -814,8 +816,7 @@ def plot(rows: Sequence[Row], directory: Path, title: str = "") -> list[Path]:
     ax.legend()
     fig.tight_layout()
     p = directory / "performance_profile.png"
-    fig.savefig(p, dpi=120)
-    plt.close(fig)
+    save_figure(fig, p, dpi=120)
     out.append(p)
 
     fig, ax = plt.subplots(figsize=(6, 4))
@@ -842,8 +843,7 @@ def plot(rows: Sequence[Row], directory: Path, title: str = "") -> list[Path]:
     ax.legend()
     fig.tight_layout()
     p = directory / "time_vs_size.png"
-    fig.savefig(p, dpi=120)
-    plt.close(fig)
+    save_figure(fig, p, dpi=120)
     out.append(p)
     return out
 

@@ -119,12 +119,7 @@ def emit(text: str, output: Path | None, quiet: bool = False) -> None:
     if output is not None:
         from .report.output import atomic_write
 
-        try:
-            atomic_write(output, click.unstyle(text))
-        except OSError as e:
-            raise InputError(
-                f"cannot write the output: {e.strerror or e}", where=str(output)
-            ) from None
+        atomic_write(output, click.unstyle(text))  # OutputError (exit 2) when it cannot
         if not quiet:
             click.echo(f"wrote {output}", err=True)
     elif not quiet:

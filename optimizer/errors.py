@@ -3,7 +3,8 @@
 Exit codes (documented in the README):
 
 * 0 -- solved (or the command did its job)
-* 2 -- bad input or usage (``InputError``, ``UsageError``)
+* 2 -- bad input or usage (``InputError``, ``UsageError``), an output that cannot be
+  written (``OutputError``)
 * 3 -- the problem is infeasible (``InfeasibleError``; carries a diagnosis when one was made)
 * 4 -- no solution within limits, or the solver failed (``SolverError``, ``LimitError``,
   ``VerificationError``)
@@ -58,6 +59,10 @@ class InputError(OptimizerError):
 
 class UsageError(InputError):
     """A command-line usage error that is not about a problem file."""
+
+
+class OutputError(InputError):
+    """An output file could not be written whole; ``where`` names it."""
 
 
 class InfeasibleError(OptimizerError):

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, OutputError
 
 _BAD = re.compile(r"[^A-Za-z0-9_.@]")
 _BAD_START = re.compile(r"^(?:[0-9.]|[eE][0-9eE])")
@@ -57,10 +56,18 @@ def _portable_lp(text: str) -> str:
 
 
 def write_model(model, path: str | os.PathLike) -> None:
-    """Write ``model`` to ``path``; the format follows the suffix (.mps or .lp)."""
+    """Write ``model`` to ``path``; the format follows the suffix (.mps or .lp).
+
+    HiGHS writes the file in a temporary folder; it must end as its format does and read back
+    into a model of the same size before ``atomic_write`` puts it in place. Raises
+    ``OutputError`` (exit 2) otherwise: nothing is left at ``path`` nor in the folder."""
+    import highspy
+
     from solvers import SolveOptions
     from solvers.highs import load_highs
     from solvers.stdio import solver_output
+
+    from .report.output import atomic_write, capture
 
     target = Path(path)
     suffix = target.suffix.lower()
@@ -75,19 +82,26 @@ def write_model(model, path: str | os.PathLike) -> None:
         _clean([f"{k}_{lab}" for k, lab in zip(model.row_kind, model.row_label, strict=True)])
     ):
         h.passRowName(i, name)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=suffix, dir=directory)
-    os.close(fd)
-    try:
+
+    def write_and_read_back(tmp: str) -> bool:
+        # HiGHS does not check its writes (a full disk leaves a cut file and a kOk status):
+        # the file must read back into a model of the same size
         with solver_output():
-            h.writeModel(tmp)
-        if suffix == ".lp":
-            with open(tmp, encoding="utf-8") as f:
-                text = _portable_lp(f.read())
-            with open(tmp, "w", encoding="utf-8") as f:
-                f.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+            if h.writeModel(tmp) == highspy.HighsStatus.kError:
+                return False
+            if h.readModel(tmp) == highspy.HighsStatus.kError:
+                return False
+        lp = h.getLp()
+        return (lp.num_col_, lp.num_row_, len(lp.a_matrix_.value_)) == (model.n, model.m, nnz)
+
+    nnz = int(model.A.nnz)
+    data, ok = capture(write_and_read_back, f"model{suffix}")
+    text = data.decode("utf-8", errors="replace")
+    last = text.rstrip().rsplit("\n", 1)[-1].strip().lower()
+    if not ok or last != ("endata" if suffix == ".mps" else "end"):
+        raise OutputError(
+            "cannot write the output: HiGHS' model file in the temporary folder came out "
+            "incomplete (disk full?)",
+            where=str(path),
+        )
+    atomic_write(path, _portable_lp(text) if suffix == ".lp" else data)

@@ -57,6 +57,10 @@ def read_model(path: str | os.PathLike) -> FileModel:
     p = Path(path)
     where = str(p)
     if not p.is_file():
+        if p.exists():  # a named pipe or a device would keep HiGHS' reader waiting
+            from .spec.files import kind
+
+            raise InputError(f"is {kind(p.stat().st_mode)}, not a regular file", where=where)
         raise InputError("no such file", where=where)
     if not is_model_file(p):
         raise InputError(

@@ -582,7 +582,6 @@ def _short(ch: Change, limit: int = 3) -> str:
 
 def plot(front: Frontier, path) -> None:
     """Draw the frontier (and the Pareto fronts) to ``path`` (.png or .svg), atomically."""
-    import io
     from pathlib import Path
 
     try:
@@ -597,7 +596,7 @@ def plot(front: Frontier, path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from ..report.output import atomic_write
+    from ..report.output import save_figure
 
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -659,10 +658,7 @@ def plot(front: Frontier, path) -> None:
         a.set_ylabel(f"expected value{vu}")
         a.set_title(f"Pareto front: expected value vs {f.measure}")
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format=fmt)
-    plt.close(fig)
-    atomic_write(path, buf.getvalue())
+    save_figure(fig, path)
 
 
 __all__ = [

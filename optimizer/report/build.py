@@ -1110,10 +1110,6 @@ def write_report(report: Report, path: str | os.PathLike) -> list[Path]:
         written = write_markdown(report, path)
     else:
         raise InputError(f"the report must be .html or .md, got '{path.name}'", where="--output")
-    mask = os.umask(0)
-    os.umask(mask)
-    for p in written:
-        os.chmod(p, 0o666 & ~mask)
     return written
 
 

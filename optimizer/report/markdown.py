@@ -8,6 +8,7 @@ text says so in place of each chart.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from . import plots
@@ -143,7 +144,9 @@ def _anchor(title: str) -> str:
 def write_markdown(report: Report, path: str | Path) -> list[Path]:
     """Write the charts, then the Markdown file, each atomically; return the paths."""
     path = Path(path)
-    text, files = render_markdown(report, path)
+    # through a symbolic link, the charts go beside the file the link points to
+    real = Path(os.path.realpath(path)) if path.is_symlink() else path
+    text, files = render_markdown(report, real)
     written = []
     if files:
         next(iter(files)).parent.mkdir(exist_ok=True)

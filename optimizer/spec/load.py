@@ -22,6 +22,7 @@ from typing import Any
 
 from ..errors import InputError, did_you_mean
 from .document import MAX_NESTING, _depth, _parser_limit, parse_document
+from .files import open_regular
 from .locate import file_location, name_items
 from .model import ProblemSpec
 from .parse import Reader, describe
@@ -69,10 +70,8 @@ def resolve(name_or_path: str | os.PathLike) -> Path:
 
 def read_text(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bytes]:
     where = str(path)
-    if path.is_dir():
-        raise InputError("is a directory, not a problem file", where=where)
     try:
-        with path.open("rb") as f:
+        with open_regular(path, where=where) as f:  # a named pipe or device is refused
             size = os.fstat(f.fileno()).st_size
             if size > max_bytes:
                 raise InputError(
