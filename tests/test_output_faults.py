@@ -282,7 +282,7 @@ ALLOWED = {
     ("optimizer/report/plots.py", 'fig.savefig(buf, format="svg", metadata={"Date": None})'),
     ("optimizer/report/plots.py", 'fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})'),
     ("optimizer/bench.py", 'with open("/proc/self/clear_refs", "w") as f:'),  # a kernel control
-    ("optimizer/export.py", "if h.writeModel(tmp) == highspy.HighsStatus.kError:"),  # via capture
+    ("optimizer/export.py", "return h.writeModel(tmp) != highspy.HighsStatus.kError"),  # via capture
 }  # fmt: skip
 
 
