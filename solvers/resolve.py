@@ -174,7 +174,9 @@ class HighsLoaded(LoadedModel):
 
     def set_row_bounds(self, rows, lower, upper):
         rows, lo, up = super().set_row_bounds(rows, lower, upper)
-        self.h.changeRowsBounds(int(rows.size), rows.astype(np.int32), lo, up)
+        from .highs import change_rows_bounds
+
+        change_rows_bounds(self.h, rows, lo, up)
         return rows, lo, up
 
     def set_coeffs(self, rows, cols, values):
