@@ -475,6 +475,10 @@ def solution_tables(sol) -> list[Any]:
     if not_chosen and len(not_chosen) <= 30:
         out.append("Not chosen: " + ", ".join(not_chosen))
     out.extend(_scenario_table(spec, sol, unit))
+    if getattr(sol, "tranches", None):
+        from ..tranche_solution import tranche_lines
+
+        out.append("\n".join(tranche_lines(sol.tranches)))
     if sol.resources:
         rrows = []
         for u in sol.resources:
@@ -482,7 +486,7 @@ def solution_tables(sol) -> list[Any]:
                 continue
             rrows.append(
                 [
-                    u.id,
+                    u.id.replace("[", "\\["),  # "fiscal[rupture]": not console markup
                     "total" if u.year is None else str(u.year),
                     u.used,
                     u.capacity,

@@ -364,6 +364,10 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
         ),
     )
     constraint_forms(out)  # every expression parses and names only known things
+    if any(c.stage != 1 for c in spec.commitments):
+        from .tranches import check_tranches
+
+        check_tranches(out)
     if spec.shifts or any(s.baseline for s in spec.scenarios):
         from .shifts import check_shifts
 
