@@ -466,12 +466,13 @@ def solution_tables(sol) -> list[Any]:
         )
     out.append(
         table(
-            f"Chosen package ({len(rows)} of {len(spec.commitments)} commitments)",
+            f"Chosen package ({len(rows)} of {sum(c.stage == 1 for c in spec.commitments)} "
+            "commitments)",
             ["commitment", "option", "start", "description"],
             rows,
         )
     )
-    not_chosen = [c.id for c in spec.commitments if c.id not in chosen]
+    not_chosen = [c.id for c in spec.commitments if c.id not in chosen and c.stage == 1]
     if not_chosen and len(not_chosen) <= 30:
         out.append("Not chosen: " + ", ".join(not_chosen))
     out.extend(_scenario_table(spec, sol, unit))

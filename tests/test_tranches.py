@@ -1,0 +1,398 @@
+"""Conditional tranches: stage-2 commitments, decided per scenario after the offer moved the odds.
+
+The optimum of random small problems (first-stage commitments, stage-2 commitments, a shared
+and a first-stage resource, relations between the stages, a stage-2 response tied to a
+tranche by a constraint, baselines and shifts) is checked against enumeration: every
+first-stage package x, then in each scenario s the best feasible tranches z_s (the scenario
+terms are separable once x is fixed, p_s(x) >= 0), so the expected value is
+sum_s p_s(x) (b_s + V_s(x) + max_z V_s(z)); maximin is min_s of the same levels.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+from conftest import MIP_SOLVERS
+
+import optimizer
+from optimizer.errors import InputError, UsageError
+from optimizer.solution import Choice, evaluate
+from optimizer.spec.model import (
+    Commitment,
+    Constraint,
+    Option,
+    ProblemSpec,
+    Relation,
+    Resource,
+    Response,
+    Scenario,
+)
+from optimizer.spec.shifts import Shift
+
+Q_UPPER = 3.0  # the stage-2 response q is at most Q_UPPER, and only where tranche t0 is taken
+
+
+def random_problem(seed: int) -> ProblemSpec:
+    rng = random.Random(seed)
+    S = rng.choice([2, 3])
+    sids = [f"s{i}" for i in range(S)]
+    raw = [rng.uniform(1, 3) for _ in sids]
+    probs = [round(r / sum(raw), 3) for r in raw]
+    probs[-1] = round(1 - sum(probs[:-1]), 3)
+    scenarios = [
+        Scenario(s, p, baseline=float(rng.choice([0, 0, -5, 7])))
+        for s, p in zip(sids, probs, strict=True)
+    ]
+
+    def value():
+        return {s: float(rng.randint(-6, 9)) for s in sids}
+
+    def options(k):
+        return tuple(
+            Option(
+                f"o{j}",
+                use={"cap": float(rng.randint(1, 4)), "own": float(rng.randint(0, 2))},
+                value=value(),
+            )
+            for j in range(k)
+        )
+
+    first = [Commitment(f"a{i}", options(rng.choice([1, 2]))) for i in range(rng.choice([2, 3]))]
+    later = []
+    for i in range(rng.choice([1, 2])):
+        opts = tuple(
+            Option(f"o{j}", use={"cap": float(rng.randint(1, 4))}, value=value())
+            for j in range(rng.choice([1, 2]))
+        )
+        later.append(Commitment(f"t{i}", opts, stage=2, required=rng.random() < 0.15))
+    relations = [
+        Relation("requires", a="t0.o0", b=rng.choice([c.id for c in first])),
+    ]
+    if len(later) > 1 and rng.random() < 0.5:
+        relations.append(Relation("excludes", members=("t0", "t1")))
+    if rng.random() < 0.5:
+        relations.append(Relation("requires", a="a0", b="a1"))
+    if rng.random() < 0.4:
+        relations.append(Relation("excludes", members=("a1", f"t{len(later) - 1}")))
+    shifts = []
+    for c in first:
+        if rng.random() < 0.6:
+            f, t = rng.sample(sids, 2)
+            amount = round(rng.uniform(0.01, min(probs) / (len(first) + 1)), 3)
+            shifts.append(Shift(c.id, f, t, amount))
+    return ProblemSpec.build(
+        f"tranches-{seed}",
+        first + later,
+        scenarios=scenarios,
+        resources=[
+            Resource("cap", capacity=float(rng.randint(3, 8))),
+            Resource("own", capacity=float(rng.randint(1, 3))),
+        ],
+        relations=relations,
+        responses=[Response("q", value=value(), upper=Q_UPPER)],
+        constraints=[Constraint("q_only_with_t0", f"q - {Q_UPPER} * t0 <= 0")],
+        shifts=tuple(shifts),
+    )
+
+
+def _choices(c: Commitment):
+    return ([] if c.required else [None]) + [Choice(c.id, o.id) for o in c.options]
+
+
+def _ok(spec: ProblemSpec, picks: dict, names, resources) -> bool:
+    """``resources`` and the relations among the commitments ``names`` hold for ``picks``."""
+
+    def has(m) -> bool:
+        ch = picks.get(m.commitment)
+        return ch is not None and (m.option is None or ch.option == m.option)
+
+    for r in resources:
+        used = sum(
+            spec.commitment(c).option(ch.option).use.get(r.id, 0.0) for c, ch in picks.items()
+        )
+        if used > r.capacity[0] + 1e-9:
+            return False
+    for rel in spec.relations:
+        named = {m.commitment for m in (*rel.members, rel.a, rel.b) if m is not None}
+        if not named <= names:
+            continue
+        if rel.type == "requires" and has(rel.a) and not has(rel.b):
+            return False
+        if rel.type == "excludes" and sum(map(has, rel.members)) > 1:
+            return False
+    return True
+
+
+def brute_force(spec: ProblemSpec):
+    """(best expected, its package and tranches, best maximin) by enumeration."""
+    first = [c for c in spec.commitments if c.stage == 1]
+    later = [c for c in spec.commitments if c.stage == 2]
+    names1 = {c.id for c in first}
+    names_all = {c.id for c in spec.commitments}
+    q = spec.responses[0]
+    best = (float("-inf"), None, None)
+    best_min = float("-inf")
+    for combo in itertools.product(*map(_choices, first)):
+        picks = {ch.commitment: ch for ch in combo if ch is not None}
+        # first-stage rows: the "own" resource and relations among first-stage members
+        if not _ok(spec, picks, names1, [spec.resource("own")]):
+            continue
+        p = {s.id: s.probability for s in spec.scenarios}
+        for sh in spec.shifts:
+            if sh.when.commitment in picks:
+                p[sh.from_] -= sh.amount
+                p[sh.to] += sh.amount
+        levels, tranches = {}, {}
+        for s in spec.scenarios:
+            v1 = s.baseline + sum(
+                spec.commitment(c).option(ch.option).value.get(s.id, 0.0) for c, ch in picks.items()
+            )
+            top, arg = float("-inf"), None
+            for z in itertools.product(*map(_choices, later)):
+                mine = {**picks, **{ch.commitment: ch for ch in z if ch is not None}}
+                if not _ok(spec, mine, names_all, spec.resources):
+                    continue
+                v = sum(
+                    spec.commitment(ch.commitment).option(ch.option).value.get(s.id, 0.0)
+                    for ch in z
+                    if ch is not None
+                )
+                if "t0" in mine:
+                    v += Q_UPPER * max(0.0, q.value.get(s.id, 0.0))
+                if v > top:
+                    top, arg = v, tuple(ch for ch in z if ch is not None)
+            if arg is None:
+                break
+            levels[s.id], tranches[s.id] = v1 + top, arg
+        else:
+            ev = sum(p[s] * v for s, v in levels.items())
+            if ev > best[0] + 1e-9:
+                best = (ev, tuple(picks.values()), tranches)
+            best_min = max(best_min, min(levels.values()))
+    return best[0], best[1], best[2], best_min
+
+
+SEEDS = range(30)
+
+
+@pytest.mark.parametrize("solver", MIP_SOLVERS)
+@pytest.mark.parametrize("seed", SEEDS)
+def test_random_tranches_match_enumeration(seed, solver):
+    spec = random_problem(seed)
+    ev, package, tranches, best_min = brute_force(spec)
+    if package is None:
+        with pytest.raises(optimizer.InfeasibleError):
+            optimizer.solve(spec, solver=solver)
+        return
+    sol = optimizer.solve(spec, solver=solver)
+    assert sol.verified and sol.status == "optimal"
+    assert sol.expected == pytest.approx(ev, abs=1e-6)
+    # the enumerated optimum passes the independent check with the same value
+    q = spec.responses[0]
+    responses = {
+        "q": {
+            s: Q_UPPER if any(c.commitment == "t0" for c in z) and q.value[s] > 0 else 0.0
+            for s, z in tranches.items()
+        }
+    }
+    check = evaluate(spec, package, responses, tranches)
+    assert check.feasible, check.violations
+    assert check.expected == pytest.approx(ev, abs=1e-6)
+    worst = optimizer.solve(spec, solver=solver, objective="maximin")
+    assert worst.objective_value == pytest.approx(best_min, abs=1e-6)
+
+
+def test_random_problems_exercise_the_features():
+    """The generator makes what the enumeration test claims to cover."""
+    specs = [random_problem(s) for s in SEEDS]
+    assert sum(bool(s.shifts) for s in specs) >= 20
+    assert (
+        sum(any(c.stage == 2 and len(c.options) == 2 for c in s.commitments) for s in specs) >= 10
+    )
+    assert any(any(c.required for c in s.commitments) for s in specs)
+    solved = [brute_force(s) for s in specs]
+    feasible = [(s, r) for s, r in zip(specs, solved, strict=True) if r[1] is not None]
+    assert len(feasible) >= 20
+    # some optima take a tranche in one scenario and not in another: truly conditional
+    assert any(len({z for z in r[2].values()}) > 1 for _, r in feasible)
+
+
+# ---- the worked example, as the user runs it ---------------------------------------------------
+
+EXAMPLE = "problems/conditional_tranche.toml"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "optimizer", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+@pytest.mark.parametrize("solver", MIP_SOLVERS)
+def test_example_offer_and_its_conditional_tranches(solver):
+    out = _run("solve", EXAMPLE, "--solver", solver, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert [(c["commitment"], c["option"]) for c in d["chosen"]] == [("defence", "by_2027")]
+    assert d["tranches"] == {
+        "rupture": [],
+        "tariffs_stay": [],
+        "new_equilibrium": [
+            {"commitment": "golden_dome", "option": "full", "start": None},
+            {"commitment": "dairy", "option": "yes", "start": None},
+        ],
+    }
+    assert d["objective"]["expected"] == pytest.approx(-70.8)
+    assert d["probabilities"]["induced"] == pytest.approx(
+        {"rupture": 0.2, "tariffs_stay": 0.45, "new_equilibrium": 0.35}
+    )
+    # the political capital holds in each scenario: 5 for the offer, 12 in the new equilibrium
+    used = {r["id"]: r["used"] for r in d["resources"]}
+    assert used == pytest.approx(
+        {
+            "political_capital[rupture]": 5.0,
+            "political_capital[tariffs_stay]": 5.0,
+            "political_capital[new_equilibrium]": 12.0,
+        }
+    )
+
+
+def test_example_text_names_the_tranche_per_scenario():
+    out = _run("solve", EXAMPLE)
+    assert out.returncode == 0, out.stderr
+    assert "  in new_equilibrium: golden_dome.full, dairy.yes" in out.stdout
+    assert "  in rupture: none" in out.stdout
+    assert "political_capital[new_equilibrium]" in out.stdout  # not eaten as console markup
+    assert "Not chosen: border\n" in out.stdout  # tranches are not part of the offer
+
+
+def test_conditional_tranche_changes_the_offer():
+    """Decided up front (stage 1) or absent, the tranches leave the border package as the best
+    offer; decided per scenario, they make the early defence target worth offering."""
+    spec = optimizer.load(EXAMPLE)
+    upfront = spec.replace(
+        commitments=tuple(dataclasses.replace(c, stage=1) for c in spec.commitments)
+    )
+    sol_up = optimizer.solve(upfront)
+    assert [str(c) for c in sol_up.chosen] == ["border.yes"]
+    assert sol_up.expected == pytest.approx(-78.25)
+    absent = spec.replace(
+        commitments=tuple(c for c in spec.commitments if c.stage == 1), relations=()
+    )
+    assert [str(c) for c in optimizer.solve(absent).chosen] == ["border.yes"]
+    sol = optimizer.solve(spec)
+    assert [str(c) for c in sol.chosen] == ["defence.by_2027"]
+    assert sol.expected == pytest.approx(-70.8)
+
+
+# ---- the model: per-scenario copies only where a tranche appears ----------------------------
+
+
+def test_resource_rows_are_per_scenario_only_where_a_tranche_uses_them():
+    from optimizer.compile import compile_spec
+
+    spec = random_problem(3)
+    model = compile_spec(spec)
+    labels = [str(x) for x, k in zip(model.row_label, model.row_kind, strict=True) if k == "budget"]
+    assert sorted(labels) == sorted(["own", *(f"cap[{s.id}]" for s in spec.scenarios)])
+    # the tranche columns are recourse: not part of the first stage
+    first = model.first_stage_mask
+    staged = (model.col_commitment >= 0) & (model.col_scenario >= 0)
+    assert staged.any() and not (first & staged).any()
+
+
+def test_odds_products_cover_tranche_columns():
+    """A tranche valued in a scenario a shift moves is multiplied by the shift's member:
+    McCormick rows (kind ``risk``) tie a product column to the tranche's column."""
+    import numpy as np
+
+    from optimizer.compile import compile_spec
+
+    spec = optimizer.load(EXAMPLE)
+    model = compile_spec(spec)
+    staged = np.flatnonzero((model.col_commitment >= 0) & (model.col_scenario >= 0))
+    risk = model.A[np.flatnonzero(model.row_kind == "risk")]
+    tied = set(risk.indices.tolist()) & set(staged.tolist())
+    names = {model.col_name(j) for j in tied}
+    assert "golden_dome[new_equilibrium].full" in names
+    assert "dairy[new_equilibrium].yes" in names
+
+
+# ---- bad input and analyses not defined yet ------------------------------------------------------
+
+
+def test_stage_must_be_1_or_2(tmp_path):
+    f = tmp_path / "bad.toml"
+    f.write_text(
+        '[[scenarios]]\nid = "a"\nprobability = 1\n'
+        '[[commitments]]\nid = "x"\nstage = 3\nvalue = 1\n'
+    )
+    out = _run("solve", str(f))
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "commitments[0]" in lines[0] and "stage 1 or 2, got 3" in lines[0]
+    assert "Traceback" not in out.stderr
+
+
+def test_a_shift_cannot_hang_on_a_tranche():
+    spec = optimizer.load(EXAMPLE)
+    with pytest.raises(InputError, match=r"stage-2 commitment") as e:
+        spec.replace(shifts=(*spec.shifts, Shift("golden_dome", "rupture", "tariffs_stay", 0.01)))
+    assert "shifts[3].when" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("alternatives",),
+        ("scenarios",),
+        ("sensitivity",),
+        ("montecarlo", "-n", "10"),
+        ("frontier", "--resource", "political_capital"),
+    ],
+)
+def test_analyses_not_defined_refuse_in_one_line(args):
+    out = _run(args[0], EXAMPLE, *args[1:])
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "conditional tranches" in lines[0], out.stderr
+
+
+def test_refusal_in_process():
+    with pytest.raises(UsageError, match="conditional tranches"):
+        optimizer.alternatives(optimizer.load(EXAMPLE))
+
+
+def test_schema_knows_the_stage_key():
+    out = _run("schema")
+    assert out.returncode == 0
+    props = json.loads(out.stdout)["properties"]["commitments"]["items"]["properties"]
+    assert props["stage"]["enum"] == [1, 2]
+
+
+# ---- the verifier ---------------------------------------------------------------------------------
+
+
+def test_verifier_checks_each_scenario():
+    spec = optimizer.load(EXAMPLE)
+    offer = [Choice("defence", "by_2027")]
+    full, dairy = Choice("golden_dome", "full"), Choice("dairy", "yes")
+    ok = evaluate(spec, offer, tranches={"new_equilibrium": (full, dairy)})
+    assert ok.feasible and ok.expected == pytest.approx(-70.8)
+    # a tranche in the offer is not a package
+    bad = evaluate(spec, [*offer, full])
+    assert any("stage-2" in v for v in bad.violations)
+    # the budget holds in each scenario: the offer plus both tranches is 12 of 12, plus border 15
+    over = evaluate(spec, [*offer, Choice("border", "yes")], tranches={"rupture": (full, dairy)})
+    assert over.violations == ("political_capital[rupture]: uses 15 of 12",)
+    # "join fully only if the early target was offered" holds per scenario
+    late = evaluate(spec, [Choice("defence", "by_2030")], tranches={"tariffs_stay": (full,)})
+    assert late.violations == (
+        "golden_dome.full requires defence.by_2027: 'defence.by_2027' is not chosen [tariffs_stay]",
+    )
