@@ -129,15 +129,14 @@ def _ok(spec: ProblemSpec, picks: dict, names, resources) -> bool:
     return True
 
 
-def brute_force(spec: ProblemSpec):
-    """(best expected, its package and tranches, best maximin) by enumeration."""
+def enumerate_packages(spec: ProblemSpec):
+    """Every feasible first-stage package with its best tranches and levels by scenario and
+    the probabilities it induces: ``(package, tranches, levels, p)``."""
     first = [c for c in spec.commitments if c.stage == 1]
     later = [c for c in spec.commitments if c.stage == 2]
     names1 = {c.id for c in first}
     names_all = {c.id for c in spec.commitments}
     q = spec.responses[0]
-    best = (float("-inf"), None, None)
-    best_min = float("-inf")
     for combo in itertools.product(*map(_choices, first)):
         picks = {ch.commitment: ch for ch in combo if ch is not None}
         # first-stage rows: the "own" resource and relations among first-stage members
@@ -171,10 +170,18 @@ def brute_force(spec: ProblemSpec):
                 break
             levels[s.id], tranches[s.id] = v1 + top, arg
         else:
-            ev = sum(p[s] * v for s, v in levels.items())
-            if ev > best[0] + 1e-9:
-                best = (ev, tuple(picks.values()), tranches)
-            best_min = max(best_min, min(levels.values()))
+            yield tuple(picks.values()), tranches, levels, p
+
+
+def brute_force(spec: ProblemSpec):
+    """(best expected, its package and tranches, best maximin) by enumeration."""
+    best = (float("-inf"), None, None)
+    best_min = float("-inf")
+    for package, tranches, levels, p in enumerate_packages(spec):
+        ev = sum(p[s] * v for s, v in levels.items())
+        if ev > best[0] + 1e-9:
+            best = (ev, package, tranches)
+        best_min = max(best_min, min(levels.values()))
     return best[0], best[1], best[2], best_min
 
 
@@ -206,6 +213,28 @@ def test_random_tranches_match_enumeration(seed, solver):
     assert check.expected == pytest.approx(ev, abs=1e-6)
     worst = optimizer.solve(spec, solver=solver, objective="maximin")
     assert worst.objective_value == pytest.approx(best_min, abs=1e-6)
+
+
+@pytest.mark.parametrize("solver", MIP_SOLVERS)
+@pytest.mark.parametrize("seed", SEEDS[::3])
+def test_random_tranches_regret_and_cvar_match_enumeration(seed, solver):
+    """Without shifts (CVaR is refused with them): regret against each scenario's best level
+    over the packages with recourse everywhere, and CVaR of the levels."""
+    from optimizer.objectives import cvar_value
+
+    spec = random_problem(seed).replace(shifts=())
+    found = list(enumerate_packages(spec))
+    if not found:
+        return
+    sids = [s.id for s in spec.scenarios]
+    best = {s: max(lv[s] for _, _, lv, _ in found) for s in sids}
+    regret = min(max(best[s] - lv[s] for s in sids) for _, _, lv, _ in found)
+    sol = optimizer.solve(spec, solver=solver, objective="regret")
+    assert sol.objective_value == pytest.approx(regret, abs=1e-6)
+    probs = [spec.scenarios[i].probability for i in range(len(sids))]
+    cvar = max(cvar_value([lv[s] for s in sids], probs, 0.5, True) for _, _, lv, _ in found)
+    sol = optimizer.solve(spec, solver=solver, objective="cvar:0.5")
+    assert sol.objective_value == pytest.approx(cvar, abs=1e-6)
 
 
 def test_random_problems_exercise_the_features():
