@@ -425,3 +425,41 @@ def test_verifier_checks_each_scenario():
     assert late.violations == (
         "golden_dome.full requires defence.by_2027: 'defence.by_2027' is not chosen [tariffs_stay]",
     )
+
+
+@pytest.mark.parametrize("solver", MIP_SOLVERS)
+def test_tranche_start_year_fits_the_yearly_budget_of_its_scenario(solver):
+    """Years: the offer uses 3 of 5 in 2026; a tranche using 3 in its start year can only
+    start in 2027, and only where it is worth something."""
+    spec = ProblemSpec.build(
+        "tranche-years",
+        [
+            Commitment("offer", (Option("yes", use={"budget": (3.0, 0.0)}, value=1.0),)),
+            Commitment(
+                "later",
+                (
+                    Option(
+                        "yes",
+                        use={"budget": (3.0,)},
+                        value={"good": 10.0, "bad": -1.0},
+                        start=(2026, 2027),
+                    ),
+                ),
+                stage=2,
+            ),
+        ],
+        scenarios={"good": 0.4, "bad": 0.6},
+        resources=[Resource("budget", capacity=5.0)],
+        relations=[Relation("requires", a="later", b="offer")],
+        years=(2026, 2027),
+    )
+    sol = optimizer.solve(spec, solver=solver)
+    assert [str(c) for c in sol.chosen] == ["offer.yes@2026"]
+    assert {s: [str(c) for c in z] for s, z in sol.tranches.items()} == {
+        "good": ["later.yes@2027"],
+        "bad": [],
+    }
+    assert sol.expected == pytest.approx(1.0 + 0.4 * 10.0)
+    # in 2026 the tranche would break its scenario's budget
+    early = evaluate(spec, sol.chosen, tranches={"good": (Choice("later", "yes", 2026),)})
+    assert early.violations == ("budget[good] 2026: uses 6 of 5",)

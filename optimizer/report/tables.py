@@ -534,6 +534,10 @@ def solution_csv(sol) -> str:
     w.writerow(["section", "id", "option", "year", "value", "capacity"])
     for c in sol.chosen:
         w.writerow(["chosen", c.commitment, c.option, "" if c.start is None else c.start, "", ""])
+    for sid, cs in getattr(sol, "tranches", {}).items():  # conditional tranches, by scenario
+        for c in cs:
+            y = "" if c.start is None else c.start
+            w.writerow(["tranche", f"{c.commitment}[{sid}]", c.option, y, "", ""])
     for sid, v in sol.by_scenario.items():
         w.writerow(["scenario", sid, "", "", repr(float(v)), ""])
     w.writerow(["expected", "", "", "", repr(float(sol.expected)), ""])
