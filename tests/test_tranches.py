@@ -232,3 +232,15 @@ def test_tranche_start_year_fits_the_yearly_budget_of_its_scenario(solver):
     # in 2026 the tranche would break its scenario's budget
     early = evaluate(spec, sol.chosen, tranches={"good": (Choice("later", "yes", 2026),)})
     assert early.violations == ("budget[good] 2026: uses 6 of 5",)
+
+
+def test_column_limit_counts_one_copy_of_a_tranche_per_scenario():
+    """3 offer columns + 3 tranche options in each of 3 scenarios = 12 model columns."""
+    from optimizer.compile import compile_spec
+    from optimizer.spec.validate import check_spec
+
+    spec = optimizer.load(EXAMPLE)
+    assert compile_spec(spec).n_commitment_cols == 12
+    check_spec(spec, max_columns=12)
+    with pytest.raises(InputError, match="12 decision columns, more than the limit of 11"):
+        check_spec(spec, max_columns=11)
