@@ -141,6 +141,10 @@ SCHEMA: dict[str, Any] = {
                     "group": _TEXT,
                     "source": _TEXT,
                     "required": {"type": "boolean"},
+                    "stage": {
+                        "enum": [1, 2],
+                        "description": "2: a conditional tranche, decided per scenario",
+                    },
                     "options": {
                         "type": "array",
                         "minItems": 1,
