@@ -233,3 +233,13 @@ def test_the_command_samples_an_amount_set_from_the_command_line():
     r = monte_carlo(load_document(doc), 50, 1)
     assert d["optimal_value"]["mean"] == pytest.approx(r.optimal.mean)
     assert np.all(np.isfinite(r.values))
+
+
+def test_the_schema_accepts_distributions_on_amounts_and_baselines():
+    from test_schema import validator
+
+    doc = _with_distributions(TOY)
+    assert not list(validator().iter_errors(doc))
+    load_document(doc)  # and so does the loader
+    doc["shifts"][0]["amount"] = {"dist": "uniform", "hi": 0.1}
+    assert list(validator().iter_errors(doc))
