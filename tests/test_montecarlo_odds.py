@@ -243,3 +243,24 @@ def test_the_schema_accepts_distributions_on_amounts_and_baselines():
     load_document(doc)  # and so does the loader
     doc["shifts"][0]["amount"] = {"dist": "uniform", "hi": 0.1}
     assert list(validator().iter_errors(doc))
+
+
+def test_a_two_stage_problem_under_shifts_matches_the_hand_worked_value_per_draw():
+    """With the offer (value v, amount a) 'sell' reaches 4 in both scenarios and P(good) is
+    0.5 + a: v + (0.5 - a) 4 + (0.5 + a) 12 = v + 8 + 8a; without it, sell 2: 4."""
+    from test_odds import RESPONSE
+
+    doc = copy.deepcopy(RESPONSE)
+    doc["commitments"][0]["value"] = {"dist": "uniform", "low": -8, "high": 0}
+    doc["shifts"][0]["amount"] = {"dist": "uniform", "low": 0.05, "high": 0.25}
+    spec = load_document(doc)
+    r = monte_carlo(spec, 30, 6, verify=3)
+    draws = sample_inputs(spec, 30, 6)
+    ks = {u.path: k for k, u in enumerate(spec.uncertain)}
+    v = draws.values[:, ks["commitments[0].value"]]
+    a = draws.values[:, ks["shifts[0].amount"]]
+    offer = v + 8 + 8 * a
+    assert r.package_choices[0] == ("offer.yes",)  # at the points: 5.2 > 4
+    assert r.values == pytest.approx(np.maximum(4.0, offer))
+    assert r.base_values == pytest.approx(offer)  # its response re-optimised in each draw
+    assert 0 < r.core[0].core_index < 1

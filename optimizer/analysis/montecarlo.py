@@ -220,7 +220,8 @@ def monte_carlo(
     recourse = bool(base.col_response is not None and np.any(base.col_response >= 0))
     if exact:
         nc = base.n_commitment_cols
-        ectx = ExactContext(spec, base_x, tuple(base_sol.chosen), nc, recourse, time_limit, mip_gap)
+        gap = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
+        ectx = ExactContext(spec, base_x, tuple(base_sol.chosen), nc, recourse, time_limit, gap)
         locs = [draws.locations(spec, d) for d in range(n)]
         drawn = by_enum = None
     else:

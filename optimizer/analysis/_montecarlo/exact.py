@@ -24,7 +24,7 @@ import numpy as np
 
 from ...errors import InputError, SolverError
 from .linear import TOL
-from .worker import BY_MIP, INFEASIBLE, LIMIT, OK, ChunkResult, package_key
+from .worker import BY_MIP, INFEASIBLE, LIMIT, OK, ChunkResult, _Loaded, package_key
 
 
 @dataclass(eq=False)
@@ -37,7 +37,7 @@ class ExactContext:
     n_commitment_cols: int
     recourse: bool
     time_limit: float | None
-    mip_gap: float | None
+    mip_gap: float  # relative gap of every solve
 
 
 def row_breaks(model, x: np.ndarray, rows_only: bool = False):
@@ -76,21 +76,21 @@ def _drawn_spec(spec, d: int, locations: dict):
 
 
 def _solve(model, ctx: ExactContext):
-    from solvers import SolveOptions, Status, get
-
-    res = get("highs").solve(model, SolveOptions(time_limit=ctx.time_limit, mip_gap=ctx.mip_gap))
-    if res.status == Status.INFEASIBLE:
-        return INFEASIBLE, None, math.nan, res.time_s
-    if res.status == Status.UNBOUNDED:
+    """A fresh HiGHS model, tuned as the workers' (one thread, no primal heuristics)."""
+    loaded = _Loaded(model, ctx, True)
+    st, x, z, _ = loaded.run(clear=False)
+    t = loaded.solve_time
+    if st == "infeasible":
+        return INFEASIBLE, None, math.nan, t
+    if st == "unbounded":
         raise SolverError("a draw's model is unbounded")
-    if res.x is None:
-        if res.status in (Status.TIME_LIMIT, Status.INTERRUPTED):
-            return LIMIT, None, math.nan, res.time_s
-        raise SolverError(f"HiGHS failed on a draw: {res.status}")
-    x = np.asarray(res.x, dtype=float).copy()
+    if x is None:
+        if st == "limit":
+            return LIMIT, None, math.nan, t
+        raise SolverError(f"HiGHS failed on a draw: {st}")
+    x = x.copy()
     x[model.integrality] = np.round(x[model.integrality])
-    st = OK if res.status == Status.OPTIMAL else LIMIT
-    return st, x, float(res.objective), res.time_s
+    return (OK if st == "optimal" else LIMIT), x, float(z), t
 
 
 def _base_value(sp, model, ctx: ExactContext):
