@@ -185,7 +185,7 @@ def test_an_amount_range_that_could_push_a_probability_below_zero_is_refused():
     with pytest.raises(InputError) as e:
         load_document(doc)
     assert e.value.path == "shifts[0]" and "scenario 'rupture'" in e.value.message
-    assert "below 0" in e.value.message
+    assert "below 0" in e.value.message and "end of its distribution's range" in e.value.message
 
 
 def test_a_drawn_probability_that_the_shifts_would_push_below_zero_stops_the_run(tmp_path):

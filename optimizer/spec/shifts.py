@@ -182,15 +182,23 @@ def _check_bounds(
         if lo < -PROBABILITY_TOLERANCE:
             raise InputError(
                 f"scenario '{s.id}' (probability {s.probability:g}) could fall to "
-                f"{lo:.6g} below 0 if {_names(lo_shifts, shifts)} are all chosen",
+                f"{lo:.6g} below 0 if {_names(lo_shifts, shifts)} are all chosen"
+                + _at_range_ends(lo_shifts, ranges),
                 path=f"shifts[{min(lo_shifts)}]",
             )
         if hi > 1.0 + PROBABILITY_TOLERANCE:
             raise InputError(
                 f"scenario '{s.id}' (probability {s.probability:g}) could rise to "
-                f"{hi:.6g} above 1 if {_names(hi_shifts, shifts)} are all chosen",
+                f"{hi:.6g} above 1 if {_names(hi_shifts, shifts)} are all chosen"
+                + _at_range_ends(hi_shifts, ranges),
                 path=f"shifts[{min(hi_shifts)}]",
             )
+
+
+def _at_range_ends(ks: list[int], ranges: list[tuple[float, float]]) -> str:
+    if any(ranges[k][0] != ranges[k][1] for k in ks):
+        return " (each amount at the end of its distribution's range)"
+    return ""
 
 
 def _names(ks: list[int], shifts: list[Shift]) -> str:
