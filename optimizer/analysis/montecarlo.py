@@ -181,8 +181,10 @@ def monte_carlo(
 
     from .. import api
     from ..compile import compile_spec
+    from ..spec.tranches import refuse_tranches
     from ..spec.uncertain import sample_inputs
 
+    refuse_tranches(spec, "montecarlo")
     if not spec.uncertain:
         raise InputError(
             "the problem has no uncertain inputs: give a distribution instead of a number, "
