@@ -196,8 +196,6 @@ def test_solve_json_reports_base_and_induced_odds(tmp_path) -> None:
         (["scenarios"], "value of information"),
         (["montecarlo", "-n", "10"], "montecarlo"),
         (["frontier", "--resource", "cap"], "frontier"),
-        (["solve", "--objective", "cvar:0.2"], "cvar:0.2"),
-        (["compare"], "cvar"),
         (["report", "-o", "never.html"], "report"),
     ],
 )
