@@ -193,7 +193,6 @@ def test_solve_json_reports_base_and_induced_odds(tmp_path) -> None:
     ("args", "what"),
     [
         (["sensitivity"], "sensitivity"),
-        (["scenarios"], "value of information"),
         (["montecarlo", "-n", "10"], "montecarlo"),
         (["frontier", "--resource", "cap"], "frontier"),
         (["report", "-o", "never.html"], "report"),
