@@ -194,7 +194,6 @@ def test_solve_json_reports_base_and_induced_odds(tmp_path) -> None:
     [
         (["sensitivity"], "sensitivity"),
         (["montecarlo", "-n", "10"], "montecarlo"),
-        (["frontier", "--resource", "cap"], "frontier"),
         (["report", "-o", "never.html"], "report"),
     ],
 )

@@ -124,3 +124,101 @@ def test_scenarios_on_the_toy_worked_by_hand(tmp_path) -> None:
     assert "the scenario is revealed with the odds the RP package induces" in " ".join(
         text.stdout.split()
     )
+
+
+# ---- frontier ----------------------------------------------------------------------------------
+def shifted_problem(seed: int):
+    """test_frontier's random problem with baselines and two shifts (c0 moves 'lo' to 'hi', c3
+    moves 'mid' to 'lo')."""
+    from dataclasses import replace
+
+    from test_frontier import random_problem
+
+    from optimizer.spec import check_spec
+    from optimizer.spec.shifts import Shift
+
+    spec = random_problem(seed)
+    p = {s.id: s.probability for s in spec.scenarios}
+    base = {"hi": 4.0, "mid": 0.0, "lo": -12.0}
+    scenarios = tuple(replace(s, baseline=base[s.id]) for s in spec.scenarios)
+    shifts = (
+        Shift("c0", "lo", "hi", round(0.6 * p["lo"], 6)),
+        Shift("c3", "mid", "lo", round(0.5 * p["mid"], 6)),
+    )
+    return check_spec(replace(spec, scenarios=scenarios, shifts=shifts))
+
+
+def _cvar(by: dict, q: dict, alpha: float) -> float:
+    left, total = alpha, 0.0
+    for s in sorted(by, key=lambda s: by[s]):
+        take = min(q[s], left)
+        total += take * by[s]
+        left -= take
+    return total / alpha
+
+
+def _fitting(spec):
+    """(total use, expected, CVaR-ready (by, p(x))) of each package within the budget."""
+    import math
+
+    from test_frontier import packages
+
+    from optimizer.solution import Choice, evaluate
+
+    caps = spec.resource("budget").capacity
+    out = []
+    for use, e, names, by in packages(spec):
+        if all(x <= c + 1e-9 for x, c in zip(use, caps, strict=True)):
+            chosen = []
+            for n in names:
+                head, _, year = n.partition("@")
+                c, _, o = head.partition(".")
+                chosen.append(Choice(c, o, int(year) if year else None))
+            q = evaluate(spec.with_capacity("budget", math.inf), chosen).probabilities
+            out.append((sum(use), e, by, q))
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_frontier_breakpoints_under_shifts_match_enumeration(seed: int) -> None:
+    from test_frontier import brute_frontier
+
+    from optimizer.analysis.frontier import capacity_frontier
+
+    spec = shifted_problem(seed)
+    lo, hi = 0.3, 1.8
+    fr = capacity_frontier(spec, "budget", lo=lo, hi=hi, steps=10, pareto=False)
+    V, jumps = brute_frontier(spec, lo, hi)  # each package's expected value at its own p(x)
+    got = [(b.scale, b.expected_above) for b in fr.breakpoints]
+    assert len(got) == len(jumps) >= 1, (got, jumps)
+    for (f, e), (t, want) in zip(got, jumps, strict=True):
+        assert f == pytest.approx(t, abs=1e-9) and e == pytest.approx(want, abs=1e-7)
+    for p in fr.points:
+        assert p.expected == pytest.approx(V(p.scale), abs=1e-7), p.scale
+    assert any("moves the odds" in n for n in fr.notes)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize(("seed", "alpha"), [(4, 0.1), (5, 0.3), (1, 0.2), (2, 0.5)])
+def test_pareto_fronts_under_shifts_match_enumeration(solver: str, seed: int, alpha: float) -> None:
+    from test_frontier import nondominated
+
+    import solvers
+    from optimizer.analysis.frontier import capacity_frontier
+
+    spec = shifted_problem(seed)
+    fr = capacity_frontier(
+        spec, "budget", steps=2, cvar_alpha=alpha, solver=solver, options=solvers.SolveOptions()
+    )
+    pts = _fitting(spec)
+    want_use = nondominated([(u, e) for u, e, _, _ in pts], lambda a, b: a < b)
+    got_use = sorted((round(p.measure, 9), round(p.expected, 9)) for p in fr.use_front.points)
+    assert len(got_use) == len(want_use)
+    for (gm, ge), (wm, we) in zip(got_use, want_use, strict=True):
+        assert gm == pytest.approx(wm, abs=1e-6) and ge == pytest.approx(we, abs=1e-6)
+    assert fr.cvar_front is not None, fr.notes
+    want = nondominated([(_cvar(by, q, alpha), e) for _, e, by, q in pts], lambda a, b: a > b)
+    got = sorted((round(p.measure, 9), round(p.expected, 9)) for p in fr.cvar_front.points)
+    assert len(got) == len(want) >= 1, (got, want)
+    for (gm, ge), (wm, we) in zip(got, want, strict=True):
+        assert gm == pytest.approx(wm, abs=1e-6) and ge == pytest.approx(we, abs=1e-6)
