@@ -194,7 +194,6 @@ def test_solve_json_reports_base_and_induced_odds(tmp_path) -> None:
     [
         (["sensitivity"], "sensitivity"),
         (["montecarlo", "-n", "10"], "montecarlo"),
-        (["report", "-o", "never.html"], "report"),
     ],
 )
 def test_analyses_not_defined_under_shifts_refuse_in_one_line(tmp_path, args, what) -> None:
