@@ -14,7 +14,8 @@ Objectives (``v_s`` is a value to maximise, or a cost to minimise when the probl
 ``cvar:ALPHA``
     the expected result over the worst ``ALPHA`` share of probability, ``0 < ALPHA <= 1``
     (Rockafellar-Uryasev form: one free column ``eta`` and one shortfall column a scenario).
-    ``cvar:1`` is the expected value; a small ALPHA approaches ``maximin``.
+    ``cvar:1`` is the expected value; a small ALPHA approaches ``maximin``. Under
+    ``[[shifts]]`` the probabilities are those the package induces (:mod:`optimizer.odds_risk`).
 ``mean-cvar:LAMBDA,ALPHA``
     ``(1 - LAMBDA) * expected + LAMBDA * cvar:ALPHA``, ``0 <= LAMBDA <= 1``.
 ``regret``
