@@ -160,3 +160,17 @@ def test_compare_console_script_under_shifts(tmp_path) -> None:
     )
     assert text.returncode == 0
     assert "probabilities are those each package induces" in text.stdout
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_cvar_with_recourse_under_shifts_worked_by_hand(solver: str) -> None:
+    from test_odds import RESPONSE
+
+    # offer: sell 4 in each scenario, levels 3 (bad) and 11 (good) at p = (0.25, 0.75);
+    # no offer: sell 2, levels 2 and 6 at p = (0.5, 0.5). CVaR 0.5: offer (0.25 * 3 + 0.25 *
+    # 11) / 0.5 = 7, no offer 2. mean-cvar 0.5 at 0.25: offer 0.5 * 9 + 0.5 * 3 = 6.
+    spec = load_document(RESPONSE)
+    sol = optimizer.solve(spec, objective="cvar:0.5", solver=solver)
+    assert sol.is_chosen("offer") and sol.objective_value == pytest.approx(7.0)
+    sol = optimizer.solve(spec, objective="mean-cvar:0.5,0.25", solver=solver)
+    assert sol.is_chosen("offer") and sol.objective_value == pytest.approx(6.0)
