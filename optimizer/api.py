@@ -164,7 +164,7 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
     else:
         from .objectives import measure
 
-        recomputed = measure(model.objective, problem, ev.by_scenario, model)
+        recomputed = measure(model.objective, problem, ev.by_scenario, model, ev.probabilities)
         if abs(recomputed - res.objective) > 1e-5 * max(1.0, abs(recomputed)):
             raise VerificationError(
                 f"{problem.name}: recomputed {model.objective} objective {recomputed:.10g} differs from "

@@ -193,11 +193,6 @@ def test_solve_json_reports_base_and_induced_odds(tmp_path) -> None:
     ("args", "what"),
     [
         (["sensitivity"], "sensitivity"),
-        (["scenarios"], "value of information"),
-        (["frontier", "--resource", "cap"], "frontier"),
-        (["solve", "--objective", "cvar:0.2"], "cvar:0.2"),
-        (["compare"], "cvar"),
-        (["report", "-o", "never.html"], "report"),
     ],
 )
 def test_analyses_not_defined_under_shifts_refuse_in_one_line(tmp_path, args, what) -> None:
