@@ -153,6 +153,7 @@ def test_a_shift_cannot_hang_on_a_tranche():
         ("sensitivity",),
         ("montecarlo", "-n", "10"),
         ("frontier", "--resource", "political_capital"),
+        ("report", "-o", "never.html"),
     ],
 )
 def test_analyses_not_defined_refuse_in_one_line(args):

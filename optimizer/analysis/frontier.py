@@ -269,6 +269,9 @@ def capacity_frontier(
     max_points: int = DEFAULT_MAX_POINTS,
 ) -> Frontier:
     """Expected value as ``resource``'s capacities are scaled over [lo, hi] (see module doc)."""
+    from ..spec.tranches import refuse_tranches
+
+    refuse_tranches(spec, "frontier")
     if spec.responses:
         raise UsageError(
             f"{spec.name} has responses (two-stage recourse); this analysis covers packages of "
@@ -447,6 +450,10 @@ def use_front(
 ) -> ParetoFront:
     """Pareto front of expected value against total use of ``resource`` (less is better)."""
     from solvers.resolve import load
+
+    from ..spec.tranches import refuse_tranches
+
+    refuse_tranches(ses.spec, "frontier")
 
     model = ses.model
     u = total_use_vector(ses.spec, model, resource)

@@ -209,6 +209,10 @@ def value_of_information(
 
     import solvers
 
+    from ..spec.tranches import refuse_tranches
+
+    refuse_tranches(spec, "value of information")
+
     from .. import api
     from ..compile import compile_spec
     from ..errors import LimitError

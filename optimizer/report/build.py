@@ -952,6 +952,9 @@ def build_report(
     import solvers
 
     from .. import __version__, api
+    from ..spec.tranches import refuse_tranches
+
+    refuse_tranches(spec, "report")
 
     wanted = tuple(SECTIONS if sections is None else sections)
     for s in wanted:
