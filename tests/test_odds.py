@@ -192,7 +192,6 @@ def test_solve_json_reports_base_and_induced_odds(tmp_path) -> None:
 @pytest.mark.parametrize(
     ("args", "what"),
     [
-        (["sensitivity"], "sensitivity"),
         (["scenarios"], "value of information"),
         (["montecarlo", "-n", "10"], "montecarlo"),
         (["frontier", "--resource", "cap"], "frontier"),

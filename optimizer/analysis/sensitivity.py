@@ -64,7 +64,7 @@ from ..errors import InputError, SolverError, UsageError
 
 DEFAULT_TOLERANCE = 1e-4  # relative, for capacities
 FEASIBILITY_STEP = 1e-5  # well past the solvers' feasibility tolerances (HiGHS MIP: 1e-6)
-KINDS = ("probability", "value", "capacity", "scale")
+KINDS = ("probability", "value", "capacity", "scale", "baseline", "shift")
 
 
 def _num(x: float | None) -> float | None:
@@ -94,6 +94,7 @@ class ObjectiveParam:
     natural_lo: bool = False  # lo is an end of the parameter's domain (a probability of 0)
     natural_hi: bool = False
     option: tuple[int, int] | None = None  # (commitment, option) when only its costs move
+    offset: tuple[float, float] | None = None  # objective offset a + theta * b, if it moves
 
     def costs(self, theta: float) -> np.ndarray:
         return self.a + theta * self.b
@@ -110,8 +111,9 @@ class ObjectiveParam:
         v = pk.vec(key)
         c0 = np.asarray(m.c, dtype=float)[: pk.nd]
         vc = v[self.cols]
-        alpha = c0 @ v - c0[self.cols] @ vc + self.a @ vc + m.objective_offset
-        beta = self.b @ vc
+        off_a, off_b = (m.objective_offset, 0.0) if self.offset is None else self.offset
+        alpha = c0 @ v - c0[self.cols] @ vc + self.a @ vc + off_a
+        beta = self.b @ vc + off_b
         s = 1.0 if m.maximize else -1.0
         return s * float(alpha), s * float(beta)
 
@@ -218,10 +220,13 @@ def _spread(model) -> float:
 
 
 def probability_params(spec, model) -> list[ObjectiveParam]:
-    """Each scenario's probability over [0, 1], the others rescaled in proportion."""
+    """Each scenario's probability over [0, 1], the others rescaled in proportion (with
+    scenario baselines, the objective offset ``p . b`` moves with it)."""
     nd = model.n_decision
     C = np.asarray(model.C[:nd], dtype=float)
     p = np.asarray(model.p, dtype=float)
+    b = np.array([float(s.baseline) for s in spec.scenarios])
+    off0 = float(model.objective_offset - p @ b)
     out = []
     if len(p) < 2:
         return out
@@ -232,6 +237,7 @@ def probability_params(spec, model) -> list[ObjectiveParam]:
             continue
         others = np.delete(np.arange(len(p)), s)
         R = C[:, others] @ (p[others] / rest)
+        rb = float(b[others] @ (p[others] / rest))
         out.append(
             ObjectiveParam(
                 name=f"P({sid})",
@@ -246,6 +252,7 @@ def probability_params(spec, model) -> list[ObjectiveParam]:
                 b=C[:, s] - R,
                 natural_lo=True,
                 natural_hi=True,
+                offset=(off0 + rb, float(b[s]) - rb) if b.any() else None,
             )
         )
     return out
@@ -527,6 +534,7 @@ class SensitivityReport:
     solver: str
     time_s: float
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = ()  # what is computed, where it differs from the plain problem
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -565,6 +573,7 @@ class SensitivityReport:
             "solver": self.solver,
             "time_s": round(self.time_s, 6),
             "warnings": list(self.warnings),
+            "notes": list(self.notes),
         }
 
 
@@ -584,7 +593,9 @@ class OptionClasses:
 class Session:
     """One loaded expected-value model, its base package, and the helpers every search uses."""
 
-    def __init__(self, spec, solver: str | Any = "highs", options=None, model=None) -> None:
+    def __init__(
+        self, spec, solver: str | Any = "highs", options=None, model=None, packages=None
+    ) -> None:
         from solvers import SolveOptions
         from solvers.resolve import load
 
@@ -594,7 +605,7 @@ class Session:
         self.model = compile_spec(spec) if model is None else model
         self.options = options or SolveOptions()
         self.lm = load(self.model, solver, self.options)
-        self.pk = Packages(self.model)
+        self.pk = Packages(self.model) if packages is None else packages
         self.run = Runner(self.lm, self.pk)
         key0 = self.run()
         if key0 is None:
@@ -861,8 +872,7 @@ class Session:
             sp = scale_param(spec, model, r.id)
             if sp is not None:
                 add(f"{r.id} capacity", "capacity", sp, 1 - rel, 1 + rel)
-        rows.sort(key=lambda r: (-(r.swing if math.isfinite(r.swing) else math.inf), r.input))
-        return rows
+        return by_swing(rows)
 
     # -- shadow prices -------------------------------------------------------------------
     def shadow_prices(self) -> tuple[list[ShadowPrice], float | None]:
@@ -894,6 +904,11 @@ class Session:
         return out, res.objective
 
 
+def by_swing(rows: list[TornadoRow]) -> list[TornadoRow]:
+    """Tornado rows, largest swing first (an undefined swing on top)."""
+    return sorted(rows, key=lambda r: (-(r.swing if math.isfinite(r.swing) else math.inf), r.input))
+
+
 def parameters(spec, model, kinds: Sequence[str] = KINDS) -> list:
     out: list = []
     if "probability" in kinds:
@@ -921,10 +936,7 @@ def sensitivity(
     sections: Sequence[str] = ("tipping", "thresholds", "tornado", "shadow"),
 ) -> SensitivityReport:
     """Tipping points, what-would-it-take thresholds, tornado and LP shadow prices of ``spec``
-    (expected-value objective)."""
-    from ..spec.shifts import refuse
-
-    refuse(spec, "sensitivity", baselines=True)
+    (expected-value objective). With ``[[shifts]]``: ``sensitivity_odds``."""
     if spec.responses:
         raise UsageError(
             f"{spec.name} has responses (two-stage recourse); this analysis covers packages of "
@@ -933,6 +945,18 @@ def sensitivity(
         )
     if not 0 < tolerance < 1:
         raise InputError(f"tolerance must be in (0, 1), got {tolerance}", where="--tolerance")
+    if spec.shifts:
+        from .sensitivity_odds import odds_sensitivity
+
+        return odds_sensitivity(
+            spec,
+            solver=solver,
+            options=options,
+            tolerance=tolerance,
+            tornado_range=tornado_range,
+            kinds=kinds,
+            sections=sections,
+        )
     t0 = time.perf_counter()
     ses = Session(spec, solver, options)
     tipping: list[TippingPoint] = []
@@ -945,6 +969,13 @@ def sensitivity(
                 if option_columns(ses.model, ci, oi).size:
                     thresholds.append(ses.threshold(ci, oi))
     tornado = ses.tornado(tornado_range, tipping) if "tornado" in sections else []
+    notes: tuple[str, ...] = ()
+    if any(s.baseline for s in spec.scenarios):
+        from .sensitivity_odds import NOTE_BASELINES, baseline_rows
+
+        notes = (NOTE_BASELINES,)
+        if "tornado" in sections:
+            tornado = by_swing([*tornado, *baseline_rows(spec, ses.v0, tornado_range)])
     prices, lp_obj = ses.shadow_prices() if "shadow" in sections else ([], None)
     return SensitivityReport(
         problem=spec.name,
@@ -963,4 +994,5 @@ def sensitivity(
         solver=ses.lm.solver_name,
         time_s=time.perf_counter() - t0,
         warnings=tuple(ses.run.warnings),
+        notes=notes,
     )
