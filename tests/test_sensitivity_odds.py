@@ -44,6 +44,17 @@ def set_input(doc: dict, kind: str, target: str, theta: float) -> dict:
             s["probability"] = (
                 theta if s["id"] == target else s["probability"] * (1 - theta) / (1 - p)
             )
+    elif kind in ("value", "factor"):  # one-off numbers (the bundled example's values)
+        member, _, sid = target.partition(":")
+        cid, oid = member.split(".")
+        c = next(c for c in d["commitments"] if c["id"] == cid)
+        o = c if "options" not in c else next(o for o in c["options"] if o["id"] == oid)
+        v = o.get("value", 0.0)
+        v = v if isinstance(v, dict) else {s["id"]: v for s in d["scenarios"]}
+        if kind == "value":
+            o["value"] = {**v, sid: theta}
+        else:
+            o["value"] = {k: theta * x for k, x in v.items()}
     else:
         raise AssertionError(kind)
     return d
@@ -112,11 +123,13 @@ def bisect_edge(doc, kind, target, pkg0, base, far) -> float:
 @pytest.mark.parametrize("solver", MIP_SOLVERS)
 def test_moving_odds_shift_amounts_tip_where_bisection_with_enumeration_says(solver):
     spec = load_document(MOVING)
-    rep = sensitivity(spec, solver=solver, sections=("tipping",), kinds=("shift", "baseline"))
+    kinds = ("shift", "baseline", "probability", "value")
+    rep = sensitivity(spec, solver=solver, sections=("tipping",), kinds=kinds)
     pkg0 = package_of(rep.package)
     assert sorted(rep.package) == ["border.yes", "critical_minerals.yes", "defence.by_2027"]
     tips = {t.target: t for t in rep.tipping}
     assert {f"shifts[{k}]" for k in range(4)} <= set(tips)
+    assert {t.kind for t in rep.tipping} == set(kinds)
     for t in rep.tipping:
         lo = bisect_edge(MOVING, t.kind, t.target, pkg0, t.base, t.searched[0])
         hi = bisect_edge(MOVING, t.kind, t.target, pkg0, t.base, t.searched[1])
@@ -211,10 +224,16 @@ def test_moving_odds_tornado_includes_the_shift_amounts_from_the_console_script(
             ref = optimum(set_input(MOVING, "shift", f"shifts[{k}]", r[end])).value
             assert r[f"value_{end}"] == pytest.approx(ref, abs=1e-9)
     for s in MOVING["scenarios"]:
-        r = rows[f"baseline of {s['id']}"]
-        for end in ("low", "high"):
-            ref = optimum(set_input(MOVING, "baseline", s["id"], r[end])).value
-            assert r[f"value_{end}"] == pytest.approx(ref, abs=1e-9)
+        for kind, name in (("baseline", "baseline of {}"), ("probability", "P({}) before shifts")):
+            r = rows[name.format(s["id"])]
+            for end in ("low", "high"):
+                ref = optimum(set_input(MOVING, kind, s["id"], r[end])).value
+                assert r[f"value_{end}"] == pytest.approx(ref, abs=1e-9), r["input"]
+    for r in d["tornado"]["rows"]:
+        if r["kind"] == "value":  # an option's value in every scenario, times a factor
+            for end in ("low", "high"):
+                ref = optimum(set_input(MOVING, "factor", r["input"][:-6], r[end])).value
+                assert r[f"value_{end}"] == pytest.approx(ref, abs=1e-9), r["input"]
     assert any("induced by each package" in n for n in d["notes"])
     assert "P(rupture) from 0.2 to 0.1" in d["notes"][-1]
     table = subprocess.run(
