@@ -155,11 +155,28 @@ def test_moving_odds_shift_amounts_tip_where_bisection_with_enumeration_says(sol
 )
 @given(doc=problems_with_shifts())
 def test_random_tipping_points_under_shifts_match_enumeration(doc):
+    check_tipping_points(doc, "highs")
+
+
+@pytest.mark.skipif("cbc" not in MIP_SOLVERS, reason="CBC is not installed")
+@settings(
+    max_examples=6,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(doc=problems_with_shifts())
+def test_random_tipping_points_under_shifts_match_enumeration_on_cbc(doc):
+    check_tipping_points(doc, "cbc")
+
+
+def check_tipping_points(doc: dict, solver: str) -> None:
     assume(doc.get("shifts"))
     ref = optimum(doc)
     assume(ref.value is not None)
     spec = load_document(doc)
-    rep = sensitivity(spec, sections=("tipping",), kinds=("shift", "baseline", "probability"))
+    kinds = ("shift", "baseline", "probability")
+    rep = sensitivity(spec, solver=solver, sections=("tipping",), kinds=kinds)
     assert rep.expected == pytest.approx(ref.value, abs=1e-7)
     pkg0 = package_of(rep.package)
     assert evaluate(doc, pkg0)[2] == pytest.approx(ref.value, abs=1e-7)
