@@ -337,3 +337,24 @@ def test_a_package_is_not_valued_from_the_decision_costs_alone_under_products():
         plain.expected(plain.key(x))
     pk = OddsPackages(model, odds)
     assert pk.expected(pk.key(x)) == pytest.approx(-59.2)
+
+
+def test_shadow_prices_under_shifts_are_those_of_the_compiled_milps_relaxation():
+    import solvers
+    from optimizer.compile import compile_spec
+
+    def lp(capacity: float) -> float:
+        doc = copy.deepcopy(MOVING)
+        doc["resources"][0]["capacity"] = capacity
+        model = compile_spec(load_document(doc)).relaxed()
+        return solvers.get("highs").solve(model, solvers.SolveOptions()).objective
+
+    doc = copy.deepcopy(MOVING)
+    doc["resources"][0]["capacity"] = 7.5  # binding, away from a kink of the LP value
+    rep = sensitivity(load_document(doc), sections=("shadow",))
+    (sp,) = rep.shadow_prices
+    assert rep.lp_objective == pytest.approx(lp(7.5))
+    h = 1e-4
+    assert sp.price == pytest.approx((lp(7.5 + h) - lp(7.5 - h)) / (2 * h), abs=1e-6)
+    assert abs(sp.price) > 0.1
+    assert any("relaxation of the compiled MILP" in n for n in rep.notes)
