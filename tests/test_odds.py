@@ -187,19 +187,3 @@ def test_solve_json_reports_base_and_induced_odds(tmp_path) -> None:
     table = CliRunner().invoke(cli, ["solve", str(path)]).stdout
     assert "the package moves P(rupture) from 0.12 to 0.04" in table
     assert "-23.00 at the base odds + 12.00 from moving the odds" in table
-
-
-@pytest.mark.parametrize(
-    ("args", "what"),
-    [
-        (["sensitivity"], "sensitivity"),
-    ],
-)
-def test_analyses_not_defined_under_shifts_refuse_in_one_line(tmp_path, args, what) -> None:
-    path = tmp_path / "toy.json"
-    path.write_text(json.dumps(TOY))
-    res = CliRunner().invoke(cli, [args[0], str(path), *args[1:]])
-    assert res.exit_code == 2, res.output
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in res.stderr
-    assert what in lines[0] and "not defined yet for problems with [[shifts]]" in lines[0]
