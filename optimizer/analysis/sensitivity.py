@@ -456,6 +456,9 @@ def sensitivity(
 ) -> SensitivityReport:
     """Tipping points, what-would-it-take thresholds, tornado and LP shadow prices of ``spec``
     (expected-value objective). With ``[[shifts]]``: ``sensitivity_odds``."""
+    from ..spec.tranches import refuse_tranches
+
+    refuse_tranches(spec, "sensitivity")
     if spec.responses:
         raise UsageError(
             f"{spec.name} has responses (two-stage recourse); this analysis covers packages of "

@@ -19,7 +19,7 @@ def _b():
 
 def refusal(err: Exception) -> str | None:
     """The reason, when ``err`` is an analysis refusing a problem it is not defined for yet
-    (:func:`optimizer.spec.shifts.refuse`); else ``None``."""
+    (:func:`optimizer.spec.tranches.refuse_tranches`); else ``None``."""
     from ..errors import UsageError
 
     text = str(getattr(err, "message", err))

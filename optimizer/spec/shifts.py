@@ -222,19 +222,3 @@ def induced(spec: ProblemSpec, has: Callable[[Member], bool]) -> dict[str, float
             p[sh.from_] -= sh.amount
             p[sh.to] += sh.amount
     return p
-
-
-def refuse(spec: ProblemSpec, what: str, *, baselines: bool = False) -> None:
-    """Raise a one-line ``UsageError`` (exit 2) when ``what`` is not defined yet for a problem
-    with ``[[shifts]]`` (or, with ``baselines=True``, with scenario baselines), or with
-    conditional tranches (stage-2 commitments)."""
-    from ..errors import UsageError
-    from .tranches import refuse_tranches
-
-    refuse_tranches(spec, what)
-    if spec.shifts:
-        raise UsageError(f"{what} is not defined yet for problems with [[shifts]]", where=what)
-    if baselines and any(s.baseline for s in spec.scenarios):
-        raise UsageError(
-            f"{what} is not defined yet for problems with scenario baselines", where=what
-        )
