@@ -106,7 +106,7 @@ def _load_highs(model, options: SolveOptions):
 @contextmanager
 def log_collected(h, options: SolveOptions):
     """HiGHS' log lines meanwhile, in a list (for the reason it rejects a model); quiet
-    runs stay quiet (the log reaches the callback only, not the console)."""
+    runs stay quiet (the log reaches the callback, and the console copy goes nowhere)."""
     lines: list[str] = []
     hook = getattr(h, "cbLogging", None)
     if not hasattr(hook, "subscribe"):  # highspy < 1.8: no reason to collect
@@ -117,16 +117,18 @@ def log_collected(h, options: SolveOptions):
         lines.append(str(getattr(event, "message", "")))
 
     hook.subscribe(collect)
+    # The log must be on for the callback to see it; before highspy 1.14 the callback is not
+    # called with log_to_console off, so the console copy is sent nowhere at the descriptor
+    # level instead (solver_output), unless the user asked for the log (-v).
     if not options.verbose:
-        h.setOptionValue("log_to_console", False)
         h.setOptionValue("output_flag", True)
     try:
-        yield lines
+        with solver_output(options.verbose):
+            yield lines
     finally:
         hook.unsubscribe(collect)
         if not options.verbose:
             h.setOptionValue("output_flag", False)
-            h.setOptionValue("log_to_console", True)
 
 
 def change_rows_bounds(h, rows, lower, upper) -> None:
