@@ -31,6 +31,24 @@ def test_random_problems_with_shifts_match_enumeration(solver: str, doc: dict) -
     check_against_bruteforce(doc, solver)
 
 
+@pytest.mark.parametrize("solver", SOLVERS)
+@settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(doc=problems_with_shifts())
+def test_aggregated_products_match_enumeration(solver: str, doc: dict) -> None:
+    # one column per member (optimizer/odds_aggregate.py), as large problems get
+    from unittest import mock
+
+    from optimizer import odds
+
+    with mock.patch.object(odds, "PRODUCT_LIMIT", -1):
+        check_against_bruteforce(doc, solver)
+
+
 TOY = {
     "problem": {"name": "toy"},
     "scenarios": [

@@ -1,0 +1,168 @@
+"""The aggregated form of the odds' products: one column per member that moves the odds.
+
+``optimizer.odds`` multiplies ``y_m`` by each column ``x_j`` that member ``m`` reweights, so its
+model grows as members x columns. Here the products of one member are summed first::
+
+    r_m(x) = sum_{j outside m's commitment} g[j, m] x_j = sum_s delta_m[s] v_s - (m's commitment part)
+    v_s    = sum_j C[j, s] x_j                       (one continuous column and row per scenario)
+    w_m    = y_m * r_m(x)                            (one continuous column per member)
+
+with the McCormick rows of a binary ``y_m`` and ``r_m`` in ``[L_m, U_m]``::
+
+    w <= U y,  w >= L y,  w <= r - L (1 - y),  w >= r - U (1 - y)
+
+which give ``w = y r`` exactly at ``y`` in {0, 1}. The bounds come from the choice groups: a
+commitment chooses at most one column, so it adds ``max(0, max_j g)`` to ``U`` and
+``min(0, min_j g)`` to ``L``; a response adds ``g`` times the end of its range. The model has
+``members + scenarios`` more columns and ``4 members + scenarios`` more rows, with
+``scenarios x columns`` more nonzeros, instead of one column and four rows per product; its LP
+bound is weaker (``U`` and ``L`` ignore the budgets).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from .errors import InputError
+from .model import MatrixModel
+
+BLOCK = 64  # members whose ``g`` columns are formed at once (nd x BLOCK floats)
+
+
+def _commitment_ranges(model: MatrixModel) -> tuple[np.ndarray, np.ndarray]:
+    """``[start, end)`` of each commitment's columns (commitment columns come first, in order)."""
+    nc = model.n_commitment_cols
+    cc = model.col_commitment[:nc].astype(np.int64)
+    k = len(model.commitment_ids)
+    return (
+        np.searchsorted(cc, np.arange(k), side="left"),
+        np.searchsorted(cc, np.arange(k), side="right"),
+    )
+
+
+def bounds(model: MatrixModel, delta: np.ndarray, mc: np.ndarray, members: list[str]):
+    """``(L, U)``: the range of ``r_m(x)`` over packages that choose one column per commitment.
+
+    ``g`` is formed ``BLOCK`` members at a time; the members' own commitments are left out.
+    """
+    nd, nc = model.n_decision, model.n_commitment_cols
+    cs, ce = _commitment_ranges(model)
+    nonempty = ce > cs
+    starts = cs[nonempty]
+    rl = np.asarray(model.col_lower[nc:nd], dtype=float)
+    ru = np.asarray(model.col_upper[nc:nd], dtype=float)
+    M = delta.shape[0]
+    L, U = np.zeros(M), np.zeros(M)
+    for b0 in range(0, M, BLOCK):
+        sl = slice(b0, min(M, b0 + BLOCK))
+        G = model.C[:nd] @ delta[sl].T  # (nd, block)
+        gmax = np.zeros((len(cs), G.shape[1]))
+        gmin = np.zeros((len(cs), G.shape[1]))
+        if starts.size:
+            gmax[nonempty] = np.maximum(np.maximum.reduceat(G[:nc], starts, axis=0), 0.0)
+            gmin[nonempty] = np.minimum(np.minimum.reduceat(G[:nc], starts, axis=0), 0.0)
+        own = mc[sl]
+        cols = np.arange(G.shape[1])
+        U[sl] = gmax.sum(axis=0) - gmax[own, cols]
+        L[sl] = gmin.sum(axis=0) - gmin[own, cols]
+        if nd > nc:  # responses: each in its own range
+            R = G[nc:]
+            bad = (R != 0) & ~(np.isfinite(rl) & np.isfinite(ru))[:, None]
+            if bad.any():
+                jj, mm = np.argwhere(bad)[0]
+                raise InputError(
+                    f"'{model.col_name(nc + int(jj))}' has no finite bounds, so its value "
+                    f"cannot be multiplied by the odds '{members[b0 + int(mm)]}' moves; give "
+                    "the response a lower and an upper bound",
+                    path="shifts",
+                )
+            lo_r = np.where(R != 0, np.minimum(R * rl[:, None], R * ru[:, None]), 0.0)
+            hi_r = np.where(R != 0, np.maximum(R * rl[:, None], R * ru[:, None]), 0.0)
+            L[sl] += lo_r.sum(axis=0)
+            U[sl] += hi_r.sum(axis=0)
+    return L, U
+
+
+def aggregate(model: MatrixModel, c: np.ndarray, members, delta, mc, lo, hi):
+    """``(model with the w and v columns and rows, objective c)``; see the module docstring."""
+    from scipy import sparse
+
+    from .compile import expand_ranges
+
+    n, nd, M = model.n, model.n_decision, len(members)
+    used = np.flatnonzero(np.abs(delta).sum(axis=0) > 0)  # scenarios some shift touches
+    K = used.shape[0]
+    L, U = bounds(model, delta, mc, members)
+    # own-commitment terms of r_m: + g[j, m] x_j for every column j of m's commitment
+    cs, ce = _commitment_ranges(model)
+    oj, om = expand_ranges(cs[mc], ce[mc])
+    og = np.einsum("ij,ij->i", model.C[oj], delta[om])
+    # member-column (y) entries: (column, member)
+    yj, ym = expand_ranges(lo, hi)
+    v = n + np.arange(K)  # v_s columns
+    w = n + K + np.arange(M)  # w_m columns
+    rows, cols, vals = [], [], []
+    # (0) v_s - C[:, s] . x = 0
+    Cs = sparse.csc_matrix(model.C[:nd][:, used])
+    Cs.eliminate_zeros()
+    coo = Cs.tocoo()
+    rows += [coo.col, np.arange(K)]
+    cols += [coo.row, v]
+    vals += [-coo.data, np.ones(K)]
+    r0 = K
+    # (1) w - U y <= 0   (2) w - L y >= 0
+    # (3) w - sum delta v + sum own g x - L y <= -L   (4) same with U, >= -U
+    du = delta[:, used]
+    dm, dk = np.nonzero(du)
+    for k, ycoef in enumerate((-U, -L, -L, -U)):
+        base = r0 + k * M
+        rows += [base + np.arange(M), base + ym]
+        cols += [w, yj]
+        vals += [np.ones(M), ycoef[ym]]
+        if k >= 2:
+            rows += [base + dm, base + om]
+            cols += [v[dk], oj]
+            vals += [-du[dm, dk], og]
+    nrow = r0 + 4 * M
+    block = sparse.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(nrow, n + K + M),
+    )
+    block.eliminate_zeros()
+    inf = np.full(M, np.inf)
+    r_lo = [np.zeros(K), -inf, np.zeros(M), -inf, -U]
+    r_up = [np.zeros(K), np.zeros(M), inf, -L, inf]
+    mnames = np.array(members, dtype=object)
+    sids = np.array(model.scenario_ids, dtype=object)[used]
+    labels = [
+        "odds value " + sids,
+        *("odds " + mnames + tag for tag in (" w<=Uy", " w>=Ly", " w<=r-L(1-y)", " w>=r-U(1-y)")),
+    ]
+    A = sparse.vstack([sparse.hstack([model.A, sparse.csr_matrix((model.m, K + M))]), block])
+    extra = {}
+    for name in ("col_response", "col_scenario"):
+        arr = getattr(model, name, None)
+        if arr is not None:
+            extra[name] = np.concatenate([arr, np.full(K + M, -1, dtype=arr.dtype)])
+    neg = np.full(K + M, -1, dtype=model.col_commitment.dtype)
+    names = [f"v[{s}]" for s in sids] + [f"w[{m}]" for m in members]
+    out = replace(
+        model,
+        A=A.tocsr(),
+        row_lower=np.concatenate([model.row_lower, *r_lo]),
+        row_upper=np.concatenate([model.row_upper, *r_up]),
+        col_lower=np.concatenate([model.col_lower, np.full(K, -np.inf), np.minimum(L, 0.0)]),
+        col_upper=np.concatenate([model.col_upper, np.full(K, np.inf), np.maximum(U, 0.0)]),
+        integrality=np.concatenate([model.integrality, np.zeros(K + M, dtype=bool)]),
+        C=np.vstack([model.C, np.zeros((K + M, model.C.shape[1]))]),
+        row_kind=np.concatenate([model.row_kind, np.full(nrow, "risk", dtype=object)]),
+        row_label=np.concatenate([model.row_label, *labels]),
+        col_commitment=np.concatenate([model.col_commitment, neg]),
+        col_option=np.concatenate([model.col_option, neg]),
+        col_start=np.concatenate([model.col_start, neg]),
+        aux_names=tuple(model.aux_names) + tuple(names),
+        **extra,
+    )
+    return out, np.concatenate([c, np.zeros(K), np.ones(M)])
