@@ -31,7 +31,7 @@ from .model import MatrixModel
 from .spec.model import ProblemSpec
 
 # members x decision columns up to which each product gets its own column (see apply_shifts)
-PRODUCT_LIMIT = 20_000
+PRODUCT_LIMIT = 1_000
 
 
 def baselines(spec: ProblemSpec) -> np.ndarray:
