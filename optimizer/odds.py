@@ -45,7 +45,7 @@ def shift_matrix(spec: ProblemSpec) -> tuple[list[str], np.ndarray]:
     rows: list[tuple[int, int, int, float]] = []
     for sh in spec.shifts:  # one entry per shift (a handful), not per nonzero
         m = members.setdefault(str(sh.when), len(members))
-        rows.append((m, sids[sh.from_], sids[sh.to], sh.amount))
+        rows.append((m, sids[sh.from_], sids[sh.to], sh.moved))
     delta = np.zeros((len(members), len(sids)))
     if rows:
         m, f, t, a = (np.array(x) for x in zip(*rows, strict=True))

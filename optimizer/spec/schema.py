@@ -171,6 +171,13 @@ SCHEMA: dict[str, Any] = {
                     "from": _ID,
                     "to": _ID,
                     "amount": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                    "credibility": {
+                        "type": "number",
+                        "exclusiveMinimum": 0,
+                        "maximum": 1,
+                        "description": "the probability the counterpart believes the offer; "
+                        "the shift moves amount x credibility (default 1)",
+                    },
                     "description": _TEXT,
                     "source": _TEXT,
                 },

@@ -1,7 +1,7 @@
 """Decision-dependent probabilities: the ``[[shifts]]`` of a problem and scenario baselines.
 
-A shift moves ``amount`` of probability from scenario ``from`` to scenario ``to`` when its
-member (``"commitment"``: any option, or ``"commitment.option"``) is chosen, at any start year.
+A shift moves ``amount`` (times its ``credibility``, default 1) of probability from scenario
+``from`` to scenario ``to`` when its member (``"commitment"``: any option, or ``"commitment.option"``) is chosen, at any start year.
 With ``y_k`` = 1 when shift ``k``'s member is chosen::
 
     p_s(x) = probability_s + sum_k amount_k * y_k * ([to_k = s] - [from_k = s])
@@ -21,14 +21,15 @@ from typing import Any
 from ..errors import InputError, did_you_mean
 from .model import Member, ProblemSpec
 
-SHIFT_KEYS = ("when", "from", "to", "amount", "description", "source")
+SHIFT_KEYS = ("when", "from", "to", "amount", "credibility", "description", "source")
 PROBABILITY_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
 class Shift:
     """``amount`` of probability moved from scenario ``from_`` to ``to`` when ``when`` is
-    chosen (``when``: a commitment, any option, or one option of it)."""
+    chosen (``when``: a commitment, any option, or one option of it), discounted by the
+    ``credibility`` of the offer on the counterpart's side: ``moved = amount * credibility``."""
 
     when: Member
     from_: str
@@ -36,13 +37,19 @@ class Shift:
     amount: float
     description: str = ""
     source: str = ""
+    credibility: float = 1.0
+
+    @property
+    def moved(self) -> float:
+        """The probability the shift moves: ``amount`` times ``credibility``."""
+        return self.amount * self.credibility
 
     def __post_init__(self) -> None:
         if isinstance(self.when, str):
             object.__setattr__(self, "when", Member.parse(self.when))
 
     def label(self) -> str:
-        return f"{self.when}: {self.from_} -> {self.to} {self.amount:g}"
+        return f"{self.when}: {self.from_} -> {self.to} {self.moved:g}"
 
 
 def _no_distribution(value: Any, path: str) -> None:
@@ -71,12 +78,19 @@ def read_shifts(reader, raw: Any) -> tuple[Shift, ...]:
             if key not in t:
                 raise InputError(f"missing key '{key}'", path=path)
         _no_distribution(t["amount"], f"{path}.amount")
+        if "credibility" in t:
+            _no_distribution(t["credibility"], f"{path}.credibility")
         out.append(
             Shift(
                 when=reader.member(t["when"], f"{path}.when"),
                 from_=reader.ident(t["from"], f"{path}.from"),
                 to=reader.ident(t["to"], f"{path}.to"),
                 amount=reader.number(t["amount"], f"{path}.amount"),
+                credibility=(
+                    reader.number(t["credibility"], f"{path}.credibility")
+                    if "credibility" in t
+                    else 1.0
+                ),
                 description=reader.text(t, "description", path),
                 source=reader.text(t, "source", path),
             )
@@ -140,7 +154,12 @@ def check_shifts(spec: ProblemSpec) -> ProblemSpec:
         a = _number(sh.amount, f"{path}.amount")
         if not 0.0 < a <= 1.0:
             raise InputError(f"an amount must be in (0, 1], got {a!r}", path=f"{path}.amount")
-        shifts.append(replace(sh, when=m, amount=a))
+        cred = _number(sh.credibility, f"{path}.credibility")
+        if not 0.0 < cred <= 1.0:
+            raise InputError(
+                f"a credibility must be in (0, 1], got {cred!r}", path=f"{path}.credibility"
+            )
+        shifts.append(replace(sh, when=m, amount=a, credibility=cred))
     _check_bounds(scenarios, shifts, options)
     return replace(spec, scenarios=scenarios, shifts=tuple(shifts))
 
@@ -189,7 +208,7 @@ def _names(ks: list[int], shifts: list[Shift]) -> str:
 
 
 def _delta(sh: Shift, sid: str) -> float:
-    return (sh.amount if sh.to == sid else 0.0) - (sh.amount if sh.from_ == sid else 0.0)
+    return (sh.moved if sh.to == sid else 0.0) - (sh.moved if sh.from_ == sid else 0.0)
 
 
 def induced(spec: ProblemSpec, has: Callable[[Member], bool]) -> dict[str, float]:
@@ -197,8 +216,8 @@ def induced(spec: ProblemSpec, has: Callable[[Member], bool]) -> dict[str, float
     p = {s.id: s.probability for s in spec.scenarios}
     for sh in spec.shifts:
         if has(sh.when):
-            p[sh.from_] -= sh.amount
-            p[sh.to] += sh.amount
+            p[sh.from_] -= sh.moved
+            p[sh.to] += sh.moved
     return p
 
 
