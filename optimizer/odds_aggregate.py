@@ -45,7 +45,9 @@ def _commitment_ranges(model: MatrixModel) -> tuple[np.ndarray, np.ndarray]:
 def bounds(model: MatrixModel, delta: np.ndarray, mc: np.ndarray, members: list[str]):
     """``(L, U)``: the range of ``r_m(x)`` over packages that choose one column per commitment.
 
-    ``g`` is formed ``BLOCK`` members at a time; the members' own commitments are left out.
+    ``g[:, m]`` is ``C delta_m``: members whose ``delta`` points the same way (every member with
+    one shift between the same two scenarios) share it up to a positive factor, so it is formed
+    once per direction, ``BLOCK`` directions at a time; each member's own commitment is left out.
     """
     nd, nc = model.n_decision, model.n_commitment_cols
     cs, ce = _commitment_ranges(model)
@@ -54,34 +56,39 @@ def bounds(model: MatrixModel, delta: np.ndarray, mc: np.ndarray, members: list[
     rl = np.asarray(model.col_lower[nc:nd], dtype=float)
     ru = np.asarray(model.col_upper[nc:nd], dtype=float)
     M = delta.shape[0]
+    scale = np.abs(delta).max(axis=1)
+    scale[scale == 0] = 1.0  # a member whose shifts cancel: r_m = 0
+    dirs, first, inv = np.unique(
+        delta / scale[:, None], axis=0, return_index=True, return_inverse=True
+    )
+    inv = inv.ravel()
     L, U = np.zeros(M), np.zeros(M)
-    for b0 in range(0, M, BLOCK):
-        sl = slice(b0, min(M, b0 + BLOCK))
-        G = model.C[:nd] @ delta[sl].T  # (nd, block)
-        gmax = np.zeros((len(cs), G.shape[1]))
-        gmin = np.zeros((len(cs), G.shape[1]))
+    for b0 in range(0, dirs.shape[0], BLOCK):
+        Gt = dirs[b0 : b0 + BLOCK] @ model.C[:nd].T  # (block, nd): each direction contiguous
+        B = Gt.shape[0]
+        gmax = np.zeros((B, len(cs)))
+        gmin = np.zeros((B, len(cs)))
         if starts.size:
-            gmax[nonempty] = np.maximum(np.maximum.reduceat(G[:nc], starts, axis=0), 0.0)
-            gmin[nonempty] = np.minimum(np.minimum.reduceat(G[:nc], starts, axis=0), 0.0)
-        own = mc[sl]
-        cols = np.arange(G.shape[1])
-        U[sl] = gmax.sum(axis=0) - gmax[own, cols]
-        L[sl] = gmin.sum(axis=0) - gmin[own, cols]
+            gmax[:, nonempty] = np.maximum(np.maximum.reduceat(Gt[:, :nc], starts, axis=1), 0.0)
+            gmin[:, nonempty] = np.minimum(np.minimum.reduceat(Gt[:, :nc], starts, axis=1), 0.0)
+        hi_d, lo_d = gmax.sum(axis=1), gmin.sum(axis=1)
         if nd > nc:  # responses: each in its own range
-            R = G[nc:]
-            bad = (R != 0) & ~(np.isfinite(rl) & np.isfinite(ru))[:, None]
+            R = Gt[:, nc:]
+            bad = (R != 0) & ~(np.isfinite(rl) & np.isfinite(ru))[None, :]
             if bad.any():
-                jj, mm = np.argwhere(bad)[0]
+                kk, jj = np.argwhere(bad)[0]
                 raise InputError(
                     f"'{model.col_name(nc + int(jj))}' has no finite bounds, so its value "
-                    f"cannot be multiplied by the odds '{members[b0 + int(mm)]}' moves; give "
-                    "the response a lower and an upper bound",
+                    f"cannot be multiplied by the odds '{members[int(first[b0 + kk])]}' moves; "
+                    "give the response a lower and an upper bound",
                     path="shifts",
                 )
-            lo_r = np.where(R != 0, np.minimum(R * rl[:, None], R * ru[:, None]), 0.0)
-            hi_r = np.where(R != 0, np.maximum(R * rl[:, None], R * ru[:, None]), 0.0)
-            L[sl] += lo_r.sum(axis=0)
-            U[sl] += hi_r.sum(axis=0)
+            lo_d = lo_d + np.where(R != 0, np.minimum(R * rl, R * ru), 0.0).sum(axis=1)
+            hi_d = hi_d + np.where(R != 0, np.maximum(R * rl, R * ru), 0.0).sum(axis=1)
+        mem = np.flatnonzero((inv >= b0) & (inv < b0 + B))
+        k = inv[mem] - b0
+        U[mem] = scale[mem] * (hi_d[k] - gmax[k, mc[mem]])
+        L[mem] = scale[mem] * (lo_d[k] - gmin[k, mc[mem]])
     return L, U
 
 
