@@ -13,7 +13,10 @@ with the McCormick rows of a binary ``y_m`` and ``r_m`` in ``[L_m, U_m]``::
 
 which give ``w = y r`` exactly at ``y`` in {0, 1}. The bounds come from the choice groups: a
 commitment chooses at most one column, so it adds ``max(0, max_j g)`` to ``U`` and
-``min(0, min_j g)`` to ``L``; a response adds ``g`` times the end of its range. The model has
+``min(0, min_j g)`` to ``L``; a response adds ``g`` times the end of its range. Up to a size,
+the LP relaxation of the problem's rows tightens them (``_lp_bounds``): the choice-group
+bound ignores the budgets, and in the relaxation a member half chosen then collects nearly
+all of its product. The model has
 ``members + scenarios`` more columns and ``4 members + scenarios`` more rows, with
 ``scenarios x columns`` more nonzeros, instead of one column and four rows per product; its LP
 bound is weaker (``U`` and ``L`` ignore the budgets).
@@ -28,6 +31,10 @@ import numpy as np
 from .errors import InputError
 from .model import MatrixModel
 
+# the bounds of r_m also come from the LP relaxation (two LPs per direction of the shifts) up to
+# this many LPs and nonzeros; beyond, from the choice groups alone (benchmarks/README.md)
+LP_BOUNDS_MAX = 40
+LP_BOUNDS_NNZ = 250_000
 BLOCK = 64  # members whose ``g`` columns are formed at once (nd x BLOCK floats)
 
 
@@ -89,7 +96,48 @@ def bounds(model: MatrixModel, delta: np.ndarray, mc: np.ndarray, members: list[
         k = inv[mem] - b0
         U[mem] = scale[mem] * (hi_d[k] - gmax[k, mc[mem]])
         L[mem] = scale[mem] * (lo_d[k] - gmin[k, mc[mem]])
+    small = 2 * dirs.shape[0] <= LP_BOUNDS_MAX and model.A.nnz <= LP_BOUNDS_NNZ
+    if small and (model.col_lower[:nd] >= 0).all():  # g+ . x >= r_m(x) needs x >= 0
+        up, lo = _lp_bounds(model, dirs)
+        U = np.minimum(U, scale * up[inv])
+        L = np.maximum(L, scale * lo[inv])
     return L, U
+
+
+def _lp_bounds(model: MatrixModel, dirs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per direction ``d`` (``g = C d``): ``max g+ . x`` and ``-max g- . x`` over the LP
+    relaxation of the problem's own rows (``g+``, ``g-``: the positive and negative parts).
+    For a feasible ``x >= 0``, ``r_m(x)`` lies between them, own commitment left out or not. An
+    LP that does not finish (or an infeasible problem) gives no bound (``inf``). Padded by
+    1e-6, so a solver tolerance never cuts off an exact product."""
+    from scipy import sparse
+    from scipy.optimize import linprog
+
+    nd = model.n_decision
+    A = model.A.tocsr()
+    up_rows = np.isfinite(model.row_upper)
+    lo_rows = np.isfinite(model.row_lower)
+    A_ub = sparse.vstack([A[up_rows], -A[lo_rows]]).tocsr()
+    b_ub = np.concatenate([model.row_upper[up_rows], -model.row_lower[lo_rows]])
+    box = np.column_stack([model.col_lower, model.col_upper])
+    cache: dict[bytes, float] = {}
+
+    def lp_max(h: np.ndarray) -> float:
+        key = h.tobytes()
+        if key not in cache:
+            cost = np.zeros(model.n)
+            cost[:nd] = -h
+            res = linprog(cost, A_ub=A_ub, b_ub=b_ub, bounds=box, method="highs")
+            v = -float(res.fun) if res.status == 0 else np.inf
+            cache[key] = v + 1e-6 * (1.0 + abs(v))
+        return cache[key]
+
+    up, lo = np.full(len(dirs), np.inf), np.full(len(dirs), -np.inf)
+    for k, d in enumerate(dirs):  # a few: pairs of scenarios
+        g = model.C[:nd] @ d
+        up[k] = lp_max(np.maximum(g, 0.0))
+        lo[k] = -lp_max(np.maximum(-g, 0.0))
+    return up, lo
 
 
 def aggregate(model: MatrixModel, c: np.ndarray, members, delta, mc, lo, hi):
