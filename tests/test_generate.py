@@ -120,13 +120,13 @@ def test_shifts_option_adds_valid_shifts_and_leaves_the_rest_unchanged():
     assert generate(300, seed=4, scenarios=5, shifts=0.1) == spec  # deterministic
 
 
-@pytest.mark.parametrize("formulation", ["products", "aggregate"])
+@pytest.mark.parametrize("formulation", ["products", "aggregate", "aggregate-choice-bounds"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_generated_problems_with_shifts_reach_the_brute_force_optimum(seed, formulation):
     from unittest import mock
 
     import optimizer
-    from optimizer import odds
+    from optimizer import odds, odds_aggregate
     from optimizer.compile import compile_spec
 
     spec = generate(
@@ -142,7 +142,12 @@ def test_generated_problems_with_shifts_reach_the_brute_force_optimum(seed, form
     assert spec.shifts
     best = _brute_force(spec, floor=-float("inf"))
     limit = 10**9 if formulation == "products" else -1
-    with mock.patch.object(odds, "PRODUCT_LIMIT", limit):
+    lp_max = 0 if formulation == "aggregate-choice-bounds" else odds_aggregate.LP_BOUNDS_MAX
+    with (
+        mock.patch.object(odds, "PRODUCT_LIMIT", limit),
+        mock.patch.object(odds_aggregate, "LP_BOUNDS_MAX", lp_max),
+    ):
         sol = optimizer.solve(spec, solver="highs")
-        assert compile_spec(spec).meta["shifts"]["formulation"] == formulation
+        used = compile_spec(spec).meta["shifts"]["formulation"]
+    assert used == formulation.split("-")[0]
     assert sol.expected == pytest.approx(best, rel=1e-9, abs=1e-9)
