@@ -31,6 +31,24 @@ def test_random_problems_with_shifts_match_enumeration(solver: str, doc: dict) -
     check_against_bruteforce(doc, solver)
 
 
+@pytest.mark.parametrize("solver", SOLVERS)
+@settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(doc=problems_with_shifts())
+def test_aggregated_products_match_enumeration(solver: str, doc: dict) -> None:
+    # one column per member (optimizer/odds_aggregate.py), as large problems get
+    from unittest import mock
+
+    from optimizer import odds
+
+    with mock.patch.object(odds, "PRODUCT_LIMIT", -1):
+        check_against_bruteforce(doc, solver)
+
+
 TOY = {
     "problem": {"name": "toy"},
     "scenarios": [
@@ -103,3 +121,25 @@ def test_the_bundled_example_matches_enumeration(solver: str) -> None:
     assert optimum(doc).value == pytest.approx(-59.2)
     fixed = {k: v for k, v in doc.items() if k != "shifts"}
     assert optimum(fixed).value == pytest.approx(-63.0)  # fixed odds: concede nothing
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_aggregated_form_with_a_member_whose_shifts_cancel(solver: str) -> None:
+    # border moves 0.03 out of rupture and 0.03 back: its delta is zero (no direction to
+    # scale by in odds_aggregate.bounds), so it changes nothing
+    from unittest import mock
+
+    from optimizer import odds
+
+    doc = {
+        **TOY,
+        "shifts": [
+            TOY["shifts"][0],
+            TOY["shifts"][1],
+            {"when": "border", "from": "normal", "to": "rupture", "amount": 0.03},
+        ],
+    }
+    with mock.patch.object(odds, "PRODUCT_LIMIT", -1):
+        check_against_bruteforce(doc, solver)
+    # border no longer pays for itself: defence.by_2027 alone, 0.07 * -165 + 0.93 * -3
+    assert optimum(doc).value == pytest.approx(-14.34)

@@ -61,6 +61,7 @@ class Odds:
         self.shift_member = np.array([self.members.index(str(sh.when)) for sh in spec.shifts])
         self.frm = np.array([sid[sh.from_] for sh in spec.shifts], dtype=np.int64)
         self.to = np.array([sid[sh.to] for sh in spec.shifts], dtype=np.int64)
+        self.credibility = np.array([float(sh.credibility) for sh in spec.shifts])
         self.Y = np.zeros((nd, len(self.members)))
         if self.members:
             _, lo, hi = member_columns(m0, self.members)
@@ -87,9 +88,12 @@ class Odds:
         )
 
     def delta(self, a: np.ndarray) -> np.ndarray:
+        """Members x scenarios: the probability each member moves, at amounts ``a`` (each
+        shift moves its amount times its credibility)."""
+        moved = a * self.credibility
         d = np.zeros((len(self.members), self.base.p.size))
-        np.add.at(d, (self.shift_member, self.to), a)
-        np.add.at(d, (self.shift_member, self.frm), -a)
+        np.add.at(d, (self.shift_member, self.to), moved)
+        np.add.at(d, (self.shift_member, self.frm), -moved)
         return d
 
     def induced(self, x: np.ndarray, st: State) -> np.ndarray:

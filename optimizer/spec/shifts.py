@@ -1,7 +1,7 @@
 """Decision-dependent probabilities: the ``[[shifts]]`` of a problem and scenario baselines.
 
-A shift moves ``amount`` of probability from scenario ``from`` to scenario ``to`` when its
-member (``"commitment"``: any option, or ``"commitment.option"``) is chosen, at any start year.
+A shift moves ``amount`` (times its ``credibility``, default 1) of probability from scenario
+``from`` to scenario ``to`` when its member (``"commitment"``: any option, or ``"commitment.option"``) is chosen, at any start year.
 With ``y_k`` = 1 when shift ``k``'s member is chosen::
 
     p_s(x) = probability_s + sum_k amount_k * y_k * ([to_k = s] - [from_k = s])
@@ -21,14 +21,15 @@ from typing import Any
 from ..errors import InputError, did_you_mean
 from .model import Member, ProblemSpec
 
-SHIFT_KEYS = ("when", "from", "to", "amount", "description", "source")
+SHIFT_KEYS = ("when", "from", "to", "amount", "credibility", "description", "source")
 PROBABILITY_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
 class Shift:
     """``amount`` of probability moved from scenario ``from_`` to ``to`` when ``when`` is
-    chosen (``when``: a commitment, any option, or one option of it)."""
+    chosen (``when``: a commitment, any option, or one option of it), discounted by the
+    ``credibility`` of the offer on the counterpart's side: ``moved = amount * credibility``."""
 
     when: Member
     from_: str
@@ -36,13 +37,19 @@ class Shift:
     amount: float
     description: str = ""
     source: str = ""
+    credibility: float = 1.0
+
+    @property
+    def moved(self) -> float:
+        """The probability the shift moves: ``amount`` times ``credibility``."""
+        return self.amount * self.credibility
 
     def __post_init__(self) -> None:
         if isinstance(self.when, str):
             object.__setattr__(self, "when", Member.parse(self.when))
 
     def label(self) -> str:
-        return f"{self.when}: {self.from_} -> {self.to} {self.amount:g}"
+        return f"{self.when}: {self.from_} -> {self.to} {self.moved:g}"
 
 
 def read_baseline(reader, t: Mapping, path: str) -> float:
@@ -62,12 +69,19 @@ def read_shifts(reader, raw: Any) -> tuple[Shift, ...]:
         for key in ("when", "from", "to", "amount"):
             if key not in t:
                 raise InputError(f"missing key '{key}'", path=path)
+        if "credibility" in t and isinstance(t["credibility"], Mapping):
+            raise InputError("cannot be a distribution; give a number", path=f"{path}.credibility")
         out.append(
             Shift(
                 when=reader.member(t["when"], f"{path}.when"),
                 from_=reader.ident(t["from"], f"{path}.from"),
                 to=reader.ident(t["to"], f"{path}.to"),
                 amount=reader.number(t["amount"], f"{path}.amount"),
+                credibility=(
+                    reader.number(t["credibility"], f"{path}.credibility")
+                    if "credibility" in t
+                    else 1.0
+                ),
                 description=reader.text(t, "description", path),
                 source=reader.text(t, "source", path),
             )
@@ -132,7 +146,12 @@ def check_shifts(spec: ProblemSpec) -> ProblemSpec:
         a = _number(sh.amount, f"{path}.amount")
         if not 0.0 < a <= 1.0:
             raise InputError(f"an amount must be in (0, 1], got {a!r}", path=f"{path}.amount")
-        shifts.append(replace(sh, when=m, amount=a))
+        cred = _number(sh.credibility, f"{path}.credibility")
+        if not 0.0 < cred <= 1.0:
+            raise InputError(
+                f"a credibility must be in (0, 1], got {cred!r}", path=f"{path}.credibility"
+            )
+        shifts.append(replace(sh, when=m, amount=a, credibility=cred))
     _check_bounds(scenarios, shifts, options, _amount_ranges(spec, shifts))
     return replace(spec, scenarios=scenarios, shifts=tuple(shifts))
 
@@ -207,8 +226,8 @@ def _names(ks: list[int], shifts: list[Shift]) -> str:
 
 def _delta(sh: Shift, sid: str, rng: tuple[float, float], side: int) -> float:
     """The change shift ``sh`` makes to ``p_sid``: the most negative (``side`` -1) or the most
-    positive (+1) over its amount's range."""
-    lo, hi = rng
+    positive (+1) over its amount's range, times its credibility."""
+    lo, hi = rng[0] * sh.credibility, rng[1] * sh.credibility
     into = (hi if side > 0 else lo) if sh.to == sid else 0.0
     out = (lo if side > 0 else hi) if sh.from_ == sid else 0.0
     return into - out
@@ -219,6 +238,6 @@ def induced(spec: ProblemSpec, has: Callable[[Member], bool]) -> dict[str, float
     p = {s.id: s.probability for s in spec.scenarios}
     for sh in spec.shifts:
         if has(sh.when):
-            p[sh.from_] -= sh.amount
-            p[sh.to] += sh.amount
+            p[sh.from_] -= sh.moved
+            p[sh.to] += sh.moved
     return p
