@@ -35,6 +35,7 @@ from .model import MatrixModel
 # this many LPs and nonzeros; beyond, from the choice groups alone (benchmarks/README.md)
 LP_BOUNDS_MAX = 40
 LP_BOUNDS_NNZ = 250_000
+PAD = 1e-4  # widening of the LP bounds (wider bounds stay valid: the products stay exact)
 BLOCK = 64  # members whose ``g`` columns are formed at once (nd x BLOCK floats)
 
 
@@ -109,7 +110,8 @@ def _lp_bounds(model: MatrixModel, dirs: np.ndarray) -> tuple[np.ndarray, np.nda
     relaxation of the problem's own rows (``g+``, ``g-``: the positive and negative parts).
     For a feasible ``x >= 0``, ``r_m(x)`` lies between them, own commitment left out or not. An
     LP that does not finish (or an infeasible problem) gives no bound (``inf``). Padded by
-    1e-6, so a solver tolerance never cuts off an exact product."""
+    ``PAD`` (relative), so a solver tolerance never cuts off an exact product: with 1e-6 a
+    product whose range was a point left HiGHS' presolve a band it called infeasible."""
     from scipy import sparse
     from scipy.optimize import linprog
 
@@ -129,7 +131,7 @@ def _lp_bounds(model: MatrixModel, dirs: np.ndarray) -> tuple[np.ndarray, np.nda
             cost[:nd] = -h
             res = linprog(cost, A_ub=A_ub, b_ub=b_ub, bounds=box, method="highs")
             v = -float(res.fun) if res.status == 0 else np.inf
-            cache[key] = v + 1e-6 * (1.0 + abs(v))
+            cache[key] = v + PAD * (1.0 + abs(v))
         return cache[key]
 
     up, lo = np.full(len(dirs), np.inf), np.full(len(dirs), -np.inf)
