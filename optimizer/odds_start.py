@@ -24,6 +24,7 @@ import numpy as np
 
 START_GAP = 0.01  # the linearised MIP is solved to this gap (or the caller's, if looser)
 START_SHARE = 1 / 3  # of the caller's time limit, at most, for finding the start
+START_MAX_S = 60.0  # for finding the start when the caller sets no time limit
 
 
 def wants_start(model, backend) -> bool:
@@ -63,7 +64,8 @@ def linearised(model, x0: np.ndarray) -> np.ndarray:
 
 def find_start(model, options) -> np.ndarray | None:
     """A feasible point of ``model`` (see the module docstring), or ``None`` when the LP or
-    the linearised MIP gives none within ``options.time_limit``."""
+    the linearised MIP gives none within ``options.time_limit`` (the linearised MIP's best
+    package when it stops at the limit)."""
     from solvers import Status
     from solvers.highs import HighsSolver
 
@@ -87,7 +89,7 @@ def solve(backend, model, options):
     if not wants_start(model, backend):
         return backend.solve(model, options)
     t0 = time.perf_counter()
-    share = None if options.time_limit is None else START_SHARE * options.time_limit
+    share = START_MAX_S if options.time_limit is None else START_SHARE * options.time_limit
     x = find_start(model, replace(options, time_limit=share, verbose=False))
     spent = time.perf_counter() - t0
     rest = None if options.time_limit is None else max(0.0, options.time_limit - spent)
