@@ -37,9 +37,37 @@ def _key(k) -> str:
     return str(k) if str(k).replace("_", "").isalnum() and not str(k).isdigit() else value(str(k))
 
 
-ORDER = ("id", "name", "type", "group", "required", "count", "a", "b", "members", "when", "from",
-         "to", "amount", "probability", "baseline", "unit", "kind", "stage", "integer", "lower",
-         "upper", "start", "value_per_year", "capacity", "use", "value", "expr", "description", "source")
+ORDER = (
+    "id",
+    "name",
+    "type",
+    "group",
+    "required",
+    "count",
+    "a",
+    "b",
+    "members",
+    "when",
+    "from",
+    "to",
+    "amount",
+    "probability",
+    "baseline",
+    "unit",
+    "kind",
+    "stage",
+    "integer",
+    "lower",
+    "upper",
+    "start",
+    "value_per_year",
+    "capacity",
+    "use",
+    "value",
+    "expr",
+    "description",
+    "source",
+)
 
 
 def table(header: str, d: dict, indent: str = "") -> list[str]:
@@ -86,8 +114,12 @@ def emit() -> str:
         out += table("commitments", c)
     for rel in structure.RELATIONS:
         out += table("relations", rel)
-    for k, rows in (("responses", structure.RESPONSES), ("parameters", structure.PARAMETERS),
-                    ("constraints", structure.CONSTRAINTS), ("shifts", odds.SHIFTS)):
+    for k, rows in (
+        ("responses", structure.RESPONSES),
+        ("parameters", structure.PARAMETERS),
+        ("constraints", structure.CONSTRAINTS),
+        ("shifts", odds.SHIFTS),
+    ):
         for x in rows:
             out += table(k, x)
     return "\n".join(out) + "\n"

@@ -79,56 +79,167 @@ def _shift(when, frm, to, raw, lo, hi, why, *, credible=True, source="judgment")
     k = CRED_ODDS if credible else 1.0
     amount = r(raw * k, 4)
     rng = f"range {r(lo * k, 4)}-{r(hi * k, 4)}" if credible else f"range {lo}-{hi}"
-    how = f"{raw} {CRED_TEXT}" if credible else f"{raw} (Canada's own risk: no credibility discount)"
+    how = (
+        f"{raw} {CRED_TEXT}" if credible else f"{raw} (Canada's own risk: no credibility discount)"
+    )
     desc = f"{why} Amount = {how} = {amount}; {rng} (judgment) — a distribution once the engine accepts one on amounts."
-    return {"when": when, "from": frm, "to": to, "amount": amount, "description": desc, "source": source}
+    return {
+        "when": when,
+        "from": frm,
+        "to": to,
+        "amount": amount,
+        "description": desc,
+        "source": source,
+    }
 
 
 WIN = "the headline defence share is the 'win' Juneau proposes to give Trump in exchange for tariff relief"
 SHIFTS = [
-    _shift("defence_path.hague_linear", R, NE, 0.03, 0.0, 0.06,
-           f"The endorsed Hague path, delivered on a published annual plan: {WIN}; small, because "
-           "the endorsement is already in the base odds and the US asked for 5%.",
-           source=f"judgment; {SRC['juneau']}; {SRC['hague']}"),
-    _shift("defence_path.hague_front_loaded", R, NE, 0.06, 0.03, 0.10,
-           "3.5% core by 2030, five years early: a visible win within this administration's "
-           "term, where the linear path puts most of the money after 2029.",
-           source=f"judgment; {SRC['juneau']} ('rapidly ramp up'); {SRC['msnbc']} ('be bold')"),
-    _shift("defence_path.five_core", R, NE, 0.08, 0.04, 0.12,
-           "Trump's literal 5% read as core defence: the largest win on offer.",
-           source=f"judgment; {SRC['msnbc']} (Trump's 5%)"),
-    _shift("defence_path.five_core", NE, SQA, 0.02, 0.0, 0.04,
-           "Meeting the literal ask also improves the chance of a return to normal trade."),
-    _shift("ratchet_offer", R, NE, 0.02, 0.0, 0.04,
-           "A conditional ratchet ('3.5% by 2030 once tariffs are relieved'): Juneau's 'starting "
-           "point' to ratchet down the rhetoric; worth less to the US than money paid upfront "
-           "(the front-loaded path moves 0.03 more than the linear one; this moves 0.01).",
-           source=f"judgment; {SRC['juneau']} ('as a starting point')"),
-    _shift("golden_dome.limited", R, NE, 0.03, 0.0, 0.06,
-           "Participation in Golden Dome through NORAD answers a named US ask; credited for the "
-           "ask, not for its dollars (they are the defence path's, already credited).",
-           source=f"judgment; {SRC['juneau']} ('discuss its participation'); {SRC['gd_price']}"),
-    _shift("golden_dome.full", R, NE, 0.06, 0.02, 0.10,
-           "Paying Trump's price for Golden Dome: the ask met in full.",
-           source=f"judgment; {SRC['gd_price']}"),
-    _shift("golden_dome.full", NE, SQA, 0.02, 0.0, 0.04,
-           "Paying the full price also improves the chance of a return to normal trade."),
-    _shift("arctic_joint", R, NE, 0.02, 0.0, 0.04,
-           "Joint US-Canada Arctic work answers the administration's stated Arctic interest.",
-           source=f"judgment; {SRC['msnbc']} ('collaborate on Arctic security')"),
-    _shift("border.enhanced", R, NE, 0.02, 0.0, 0.05,
-           "Border security was the stated ground of the 2025 IEEPA tariffs; an enhanced package "
-           "removes the pretext.", source=f"judgment; {SRC['juneau']}; {SRC['border']}"),
-    _shift("border.deep_integration", R, NE, 0.04, 0.01, 0.07,
-           "Deep integration (shared entry/exit data, joint strike force) removes it further.",
-           source=f"judgment; {SRC['juneau']}"),
-    _shift("engagement.donut", NE, SQA, 0.02, 0.0, 0.04,
-           "The donut strategy (Congress, governors, business) builds allies for the July 2026 "
-           "CUSMA review.", source=f"judgment; {SRC['juneau']}; {SRC['donut']}"),
-    _shift("engagement.donut", NE, R, 0.005, 0.0, 0.015,
-           "Backfire: Ontario's Reagan ad led Trump to terminate talks and add 10% (Oct 2025).",
-           credible=False, source=f"judgment; {SRC['donut']}"),
-    _shift("diversification.strong", NE, R, 0.005, 0.0, 0.015,
-           "EU defence-industrial integration is a US irritant (slight).",
-           credible=False, source=f"judgment; {SRC['facts']} B1 D10c (US value -2)"),
+    _shift(
+        "defence_path.hague_linear",
+        R,
+        NE,
+        0.03,
+        0.0,
+        0.06,
+        f"The endorsed Hague path, delivered on a published annual plan: {WIN}; small, because "
+        "the endorsement is already in the base odds and the US asked for 5%.",
+        source=f"judgment; {SRC['juneau']}; {SRC['hague']}",
+    ),
+    _shift(
+        "defence_path.hague_front_loaded",
+        R,
+        NE,
+        0.06,
+        0.03,
+        0.10,
+        "3.5% core by 2030, five years early: a visible win within this administration's "
+        "term, where the linear path puts most of the money after 2029.",
+        source=f"judgment; {SRC['juneau']} ('rapidly ramp up'); {SRC['msnbc']} ('be bold')",
+    ),
+    _shift(
+        "defence_path.five_core",
+        R,
+        NE,
+        0.08,
+        0.04,
+        0.12,
+        "Trump's literal 5% read as core defence: the largest win on offer.",
+        source=f"judgment; {SRC['msnbc']} (Trump's 5%)",
+    ),
+    _shift(
+        "defence_path.five_core",
+        NE,
+        SQA,
+        0.02,
+        0.0,
+        0.04,
+        "Meeting the literal ask also improves the chance of a return to normal trade.",
+    ),
+    _shift(
+        "ratchet_offer",
+        R,
+        NE,
+        0.02,
+        0.0,
+        0.04,
+        "A conditional ratchet ('3.5% by 2030 once tariffs are relieved'): Juneau's 'starting "
+        "point' to ratchet down the rhetoric; worth less to the US than money paid upfront "
+        "(the front-loaded path moves 0.03 more than the linear one; this moves 0.01).",
+        source=f"judgment; {SRC['juneau']} ('as a starting point')",
+    ),
+    _shift(
+        "golden_dome.limited",
+        R,
+        NE,
+        0.03,
+        0.0,
+        0.06,
+        "Participation in Golden Dome through NORAD answers a named US ask; credited for the "
+        "ask, not for its dollars (they are the defence path's, already credited).",
+        source=f"judgment; {SRC['juneau']} ('discuss its participation'); {SRC['gd_price']}",
+    ),
+    _shift(
+        "golden_dome.full",
+        R,
+        NE,
+        0.06,
+        0.02,
+        0.10,
+        "Paying Trump's price for Golden Dome: the ask met in full.",
+        source=f"judgment; {SRC['gd_price']}",
+    ),
+    _shift(
+        "golden_dome.full",
+        NE,
+        SQA,
+        0.02,
+        0.0,
+        0.04,
+        "Paying the full price also improves the chance of a return to normal trade.",
+    ),
+    _shift(
+        "arctic_joint",
+        R,
+        NE,
+        0.02,
+        0.0,
+        0.04,
+        "Joint US-Canada Arctic work answers the administration's stated Arctic interest.",
+        source=f"judgment; {SRC['msnbc']} ('collaborate on Arctic security')",
+    ),
+    _shift(
+        "border.enhanced",
+        R,
+        NE,
+        0.02,
+        0.0,
+        0.05,
+        "Border security was the stated ground of the 2025 IEEPA tariffs; an enhanced package "
+        "removes the pretext.",
+        source=f"judgment; {SRC['juneau']}; {SRC['border']}",
+    ),
+    _shift(
+        "border.deep_integration",
+        R,
+        NE,
+        0.04,
+        0.01,
+        0.07,
+        "Deep integration (shared entry/exit data, joint strike force) removes it further.",
+        source=f"judgment; {SRC['juneau']}",
+    ),
+    _shift(
+        "engagement.donut",
+        NE,
+        SQA,
+        0.02,
+        0.0,
+        0.04,
+        "The donut strategy (Congress, governors, business) builds allies for the July 2026 "
+        "CUSMA review.",
+        source=f"judgment; {SRC['juneau']}; {SRC['donut']}",
+    ),
+    _shift(
+        "engagement.donut",
+        NE,
+        R,
+        0.005,
+        0.0,
+        0.015,
+        "Backfire: Ontario's Reagan ad led Trump to terminate talks and add 10% (Oct 2025).",
+        credible=False,
+        source=f"judgment; {SRC['donut']}",
+    ),
+    _shift(
+        "diversification.strong",
+        NE,
+        R,
+        0.005,
+        0.0,
+        0.015,
+        "EU defence-industrial integration is a US irritant (slight).",
+        credible=False,
+        source=f"judgment; {SRC['facts']} B1 D10c (US value -2)",
+    ),
 ]

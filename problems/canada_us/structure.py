@@ -16,7 +16,10 @@ FISCAL = {
 
 def _pc(rid, cap, low, high, who):
     return dict(
-        id=f"pc_{rid}", unit="points", kind="total", capacity=tri(cap, low, high),
+        id=f"pc_{rid}",
+        unit="points",
+        kind="total",
+        capacity=tri(cap, low, high),
         description=f"Political capital with {who} over the package (points 0-10 per option; judgment).",
         source="judgment: a minority Parliament (Budget 2025 passed a confidence vote narrowly); "
         f"scores from {SRC['facts']} B0/B1, split by who bears them; no pool pays for another",
@@ -25,7 +28,9 @@ def _pc(rid, cap, low, high, who):
 
 RESOURCES = [
     dict(
-        id="fiscal", unit="C$B", kind="per_year",
+        id="fiscal",
+        unit="C$B",
+        kind="per_year",
         capacity={str(t): v for t, v in FISCAL.items()},
         description="Fiscal room per year above Budget 2025's plan: the endorsed Hague path (PBO "
         "costing) plus 0.2% of GDP (range 0.1-0.4%, about C$7-26B/yr) for everything else.",
@@ -33,7 +38,10 @@ RESOURCES = [
         f"PBO Hague path ({SRC['pbo_hague']}); GDP path {SRC['facts']} B0",
     ),
     dict(
-        id="defence_envelope", unit="C$B", kind="per_year", capacity=0,
+        id="defence_envelope",
+        unit="C$B",
+        kind="per_year",
+        capacity=0,
         description="Room in new defence money for the named capability lines: the path above 2% "
         "PROVIDES half its cost (negative use); NORAD acceleration, Golden Dome, Arctic work, "
         "submarines and CAF lines USE it. Capability dollars are the path's dollars: they draw no "
@@ -43,54 +51,116 @@ RESOURCES = [
     _pc("quebec", 4, 2, 6, "Quebec (Bloc, Liberal Quebec caucus)"),
     _pc("ontario", 4, 2, 6, "Ontario (steel, aluminum and auto unions)"),
     _pc("west", 4, 2, 6, "British Columbia and the West (forestry)"),
-    _pc("sovereignty", 10, 6, 14, "the national electorate on sovereignty optics ('caving' to Trump)"),
+    _pc(
+        "sovereignty",
+        10,
+        6,
+        14,
+        "the national electorate on sovereignty optics ('caving' to Trump)",
+    ),
 ]
 HAGUE = [f"defence_path.{o}" for o in ("hague_linear", "hague_front_loaded", "five_core")]
 RELATIONS = [
-    dict(type="at_least", id="hague_floor", count=1, members=HAGUE,
-         description="A constraint, not a costed option: Canada endorsed the Hague commitment "
-         "(3.5% core by 2035 on annual credible-path plans, NATO review in 2029). "
-         "--set relations.hague_floor.count=0 shows what the model would do without it.",
-         source=SRC["hague"]),
-    dict(type="requires", id="gd_limited_needs_norad", a="golden_dome.limited", b="norad.accelerated",
-         description="Golden Dome is due by January 2029; the existing plan reaches Arctic OTHR FOC in 2031.",
-         source=f"{SRC['gd_price']}; {SRC['norad']}"),
-    dict(type="requires", id="gd_full_needs_norad", a="golden_dome.full", b="norad.accelerated",
-         description="As for limited participation.", source=f"{SRC['gd_price']}; {SRC['norad']}"),
-    dict(type="requires", id="c202_barrier", a="supply_management.trq_concession", b="c202.amend",
-         description="C-202 bars the concession until amended.", source=SRC["c202"]),
-    dict(type="at_most", id="commons_c202", count=0, members=["c202.amend"],
-         description="Per-option feasibility in a minority Parliament: C-202 passed unanimously; "
-         "no party would vote to amend it. --set relations.commons_c202.count=1 lifts it.",
-         source=f"{SRC['c202']}; judgment"),
-    dict(type="excludes", id="not_for_sale", members=["golden_dome.full", "border.deep_integration"],
-         description="Sovereignty red line: not both Trump's price for a US-owned shield and "
-         "border data under joint US control.",
-         source=f"{SRC['for_sale']}; {SRC['gd_racket']}; the pairing is judgment"),
-    dict(type="requires", id="ratchet_on_hague", a="ratchet_offer", b="defence_path.hague_linear",
-         description="The ratchet accelerates the linear Hague path; it is moot on a faster path.",
-         source="model structure"),
+    dict(
+        type="at_least",
+        id="hague_floor",
+        count=1,
+        members=HAGUE,
+        description="A constraint, not a costed option: Canada endorsed the Hague commitment "
+        "(3.5% core by 2035 on annual credible-path plans, NATO review in 2029). "
+        "--set relations.hague_floor.count=0 shows what the model would do without it.",
+        source=SRC["hague"],
+    ),
+    dict(
+        type="requires",
+        id="gd_limited_needs_norad",
+        a="golden_dome.limited",
+        b="norad.accelerated",
+        description="Golden Dome is due by January 2029; the existing plan reaches Arctic OTHR FOC in 2031.",
+        source=f"{SRC['gd_price']}; {SRC['norad']}",
+    ),
+    dict(
+        type="requires",
+        id="gd_full_needs_norad",
+        a="golden_dome.full",
+        b="norad.accelerated",
+        description="As for limited participation.",
+        source=f"{SRC['gd_price']}; {SRC['norad']}",
+    ),
+    dict(
+        type="requires",
+        id="c202_barrier",
+        a="supply_management.trq_concession",
+        b="c202.amend",
+        description="C-202 bars the concession until amended.",
+        source=SRC["c202"],
+    ),
+    dict(
+        type="at_most",
+        id="commons_c202",
+        count=0,
+        members=["c202.amend"],
+        description="Per-option feasibility in a minority Parliament: C-202 passed unanimously; "
+        "no party would vote to amend it. --set relations.commons_c202.count=1 lifts it.",
+        source=f"{SRC['c202']}; judgment",
+    ),
+    dict(
+        type="excludes",
+        id="not_for_sale",
+        members=["golden_dome.full", "border.deep_integration"],
+        description="Sovereignty red line: not both Trump's price for a US-owned shield and "
+        "border data under joint US control.",
+        source=f"{SRC['for_sale']}; {SRC['gd_racket']}; the pairing is judgment",
+    ),
+    dict(
+        type="requires",
+        id="ratchet_on_hague",
+        a="ratchet_offer",
+        b="defence_path.hague_linear",
+        description="The ratchet accelerates the linear Hague path; it is moot on a faster path.",
+        source="model structure",
+    ),
 ]
 EXTRA = [a - b for a, b in zip(PATHS["hague_front_loaded"], PATHS["hague_linear"], strict=True)]
 EXTRA_NPV = npv(EXTRA)
 RATCHET_VALUE = {
-    s: tri(r(-(1 - m) * EXTRA_NPV, 2), r(-(1 - lo) * EXTRA_NPV, 2), r(-(1 - hi) * EXTRA_NPV, 2), f"theta_{s}")
+    s: tri(
+        r(-(1 - m) * EXTRA_NPV, 2),
+        r(-(1 - lo) * EXTRA_NPV, 2),
+        r(-(1 - hi) * EXTRA_NPV, 2),
+        f"theta_{s}",
+    )
     for s, (m, lo, hi) in THETA.items()
 }
 RESPONSES = [
-    dict(id="ratchet_paid", name="Ratchet paid (3.5% by 2030 instead of 2035)", stage=2, integer=True,
-         lower=0, upper=1, unit="yes/no", value=RATCHET_VALUE,
-         description="Conditional tranche decided once the US response is known. Value = -(1 - "
-         f"theta(s)) x NPV of the extra spending (C${EXTRA_NPV:.1f}B); not checked against the "
-         "per-year fiscal room (a response is not indexed by year).",
-         source="cost [D] from the two paths; theta judgment"),
+    dict(
+        id="ratchet_paid",
+        name="Ratchet paid (3.5% by 2030 instead of 2035)",
+        stage=2,
+        integer=True,
+        lower=0,
+        upper=1,
+        unit="yes/no",
+        value=RATCHET_VALUE,
+        description="Conditional tranche decided once the US response is known. Value = -(1 - "
+        f"theta(s)) x NPV of the extra spending (C${EXTRA_NPV:.1f}B); not checked against the "
+        "per-year fiscal room (a response is not indexed by year).",
+        source="cost [D] from the two paths; theta judgment",
+    ),
 ]
 PARAMETERS = [
-    dict(id="relieved", value={s: (0 if s == "coercive_rupture" else 1) for s in SCEN},
-         description="1 in the scenarios where the US relieved tariffs", source="scenario definitions"),
+    dict(
+        id="relieved",
+        value={s: (0 if s == "coercive_rupture" else 1) for s in SCEN},
+        description="1 in the scenarios where the US relieved tariffs",
+        source="scenario definitions",
+    ),
 ]
 CONSTRAINTS = [
-    dict(id="ratchet_kept", expr="ratchet_paid - relieved * ratchet_offer >= 0",
-         description="Canada keeps its word: the ratchet is paid wherever tariffs were relieved.",
-         source=SRC["juneau"]),
+    dict(
+        id="ratchet_kept",
+        expr="ratchet_paid - relieved * ratchet_offer >= 0",
+        description="Canada keeps its word: the ratchet is paid wherever tariffs were relieved.",
+        source=SRC["juneau"],
+    ),
 ]
