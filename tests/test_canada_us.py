@@ -105,7 +105,9 @@ def test_every_input_is_sourced_and_every_judgment_has_a_range(spec):
         if r["id"].startswith("pc_"):
             assert isinstance(r["capacity"], dict) and "dist" in r["capacity"]
     for sh in DOC["shifts"]:
-        assert "judgment" in sh["source"] and re.search(r"range [\d.]+-[\d.]+", sh["description"])
+        assert "judgment" in sh["source"] and re.search(
+            r"amount range [\d.]+-[\d.]+", sh["description"]
+        )
     assert len(spec.uncertain) > 100
 
 

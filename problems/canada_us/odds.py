@@ -78,7 +78,7 @@ CRED_TEXT = (
 def _shift(when, frm, to, raw, lo, hi, why, *, credible=True, source="judgment"):
     k = CRED_ODDS if credible else 1.0
     amount = r(raw * k, 4)
-    rng = f"range {r(lo * k, 4)}-{r(hi * k, 4)}" if credible else f"range {lo}-{hi}"
+    rng = f"amount range {r(lo * k, 4)}-{r(hi * k, 4)}" if credible else f"amount range {lo}-{hi}"
     how = (
         f"{raw} {CRED_TEXT}" if credible else f"{raw} (Canada's own risk: no credibility discount)"
     )
