@@ -28,7 +28,7 @@ def _blurb(s: str) -> str:
     lo, hi = LOSS_RANGE[s]
     return (
         f"baseline = -{LOSS[s]:.2%} of GDP each year x NPV of the GDP path (C${GDP_NPV:,.0f}B) = "
-        f"{baseline(s)} C$B; range {-hi * GDP_NPV:.0f} to {-lo * GDP_NPV:.0f} "
+        f"{baseline(s)} C$B; range {-hi * GDP_NPV:.0f} to {-lo * GDP_NPV + 0.0:.0f} "
         f"({lo:.1%}-{hi:.1%} of GDP, canada_us_facts.md B2) — a distribution once the engine accepts "
         "one on baselines"
     )
