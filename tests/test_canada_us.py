@@ -98,6 +98,14 @@ def test_every_input_is_sourced_and_every_judgment_has_a_range(spec):
         for s, by in ({"all": v} if "dist" in v else v).items():
             for x in by if isinstance(by, list) else [by]:
                 assert isinstance(x, dict) or x == 0, (c["id"], o.get("id"), s)
+    # every use is a judgment with a range, except the defence path's fiscal cost (derived from
+    # the GDP path and the PBO costing) and the 0/1 of the zero options
+    for c, o in options():
+        for res, amount in o.get("use", {}).items():
+            if c["id"] == "defence_path" and res == "fiscal":
+                continue
+            for x in amount if isinstance(amount, list) else [amount]:
+                assert isinstance(x, dict) or x == 0, (c["id"], o.get("id"), res)
     for s in DOC["scenarios"]:
         assert s["probability"]["dist"] == "triangular"
         assert re.search(r"range -?\d+ to -?\d+", s["description"]), s["id"]  # baseline range

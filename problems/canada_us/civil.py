@@ -4,7 +4,7 @@ the conditional ratchet offer."""
 
 from __future__ import annotations
 
-from .common import CRED_DEAL, GDP, SCEN, SRC, YEARS, r, tri
+from .common import CRED_DEAL, GDP, SCEN, SRC, YEARS, r, scaled, tri
 from .odds import LOSS
 
 PER_YEAR = "value per year from the start (value_per_year)"
@@ -37,16 +37,16 @@ BORDER = dict(
             id="enhanced",
             name="Enhanced: joint fentanyl task forces, exit controls, more CBSA",
             value_per_year=True,
-            use=dict(fiscal=0.5, **pc(sovereignty=2)),
+            use=dict(fiscal=tri(0.5, 0.3, 0.8, "cost_border_enh"), **pc(sovereignty=2)),
             value=yearly({s: (-0.25, -0.55, 0.0) for s in SCEN}, "border_enh"),
-            source="C$0.5B/yr (judgment, B1 D6b) less a domestic enforcement benefit of about "
+            source="C$0.5B/yr (0.3-0.8, judgment, B1 D6b) less a domestic enforcement benefit of about "
             f"half of it: net -0.25/yr, range -0.55 to 0 (judgment); {PER_YEAR}",
         ),
         dict(
             id="deep_integration",
             name="Deep integration: shared entry/exit data, joint strike force",
             value_per_year=True,
-            use=dict(fiscal=1.0, **pc(sovereignty=5, quebec=1)),
+            use=dict(fiscal=tri(1.0, 0.7, 1.5, "cost_border_deep"), **pc(sovereignty=5, quebec=1)),
             value=yearly(
                 {
                     "status_quo_ante": (-0.5, -0.9, -0.2),
@@ -55,7 +55,7 @@ BORDER = dict(
                 },
                 "border_deep",
             ),
-            source="C$1.0B/yr (B1 D6c) less a domestic benefit of 0.5; in a rupture shared data is "
+            source="C$1.0B/yr (0.7-1.5, B1 D6c) less a domestic benefit of 0.5; in a rupture shared data is "
             f"US leverage, -2.0/yr (judgment); {PER_YEAR}",
         ),
     ],
@@ -100,17 +100,17 @@ INTELLIGENCE = dict(
         dict(
             id="expand",
             name="Expand CSIS abroad, CSE, GAC and open-source collection",
-            use=dict(fiscal=INTEL),
+            use=dict(fiscal=scaled(INTEL, 1.0, 0.7, 1.5, "cost_intel")),
             value=_intel_value(INTEL, OWN_EXPAND, "intel_expand"),
-            source="cost B1 D7b; hedge value per year by scenario (judgment)",
+            source="cost B1 D7b, range x0.7-1.5; hedge value per year by scenario (judgment)",
         ),
         dict(
             id="humint_service",
             name="Establish a small foreign HUMINT service",
             start=[2026, 2030],
-            use=dict(fiscal=HUMINT, **pc(sovereignty=1)),
+            use=dict(fiscal=scaled(HUMINT, 1.0, 0.5, 2.0, "cost_humint"), **pc(sovereignty=1)),
             value=_intel_value(HUMINT, OWN_HUMINT, "humint", RAMP),
-            source=f"build-up cost B1 D7c, no published estimate; 5-10 years to build ({SRC['humint']}); "
+            source=f"build-up cost B1 D7c, range x0.5-2.0, no published estimate; 5-10 years to build ({SRC['humint']}); "
             "hedge value ramping in over years 5-8 (judgment)",
         ),
     ],
@@ -133,7 +133,7 @@ TRADE = [
                 id="drop",
                 name="Drop them for a s.232 quota deal",
                 value_per_year=True,
-                use=dict(fiscal=1.0, **pc(ontario=3, sovereignty=1)),
+                use=dict(fiscal=tri(1.0, 0.5, 1.5, "cost_counter"), **pc(ontario=3, sovereignty=1)),
                 value=yearly(
                     {
                         "status_quo_ante": (-0.2, -0.5, 0.0),
@@ -160,7 +160,7 @@ TRADE = [
                 id="managed_trade",
                 name="Managed-trade deal (quota or export charge)",
                 value_per_year=True,
-                use=dict(fiscal=0.55, **pc(west=3, quebec=2)),
+                use=dict(fiscal=tri(0.55, 0.3, 0.8, "cost_softwood"), **pc(west=3, quebec=2)),
                 value=yearly(
                     {
                         "status_quo_ante": (0.2, 0.0, 0.5),
@@ -188,7 +188,9 @@ TRADE = [
                 id="concede",
                 name="Concede on other irritants",
                 value_per_year=True,
-                use=dict(fiscal=0.3, **pc(quebec=2, sovereignty=2)),
+                use=dict(
+                    fiscal=tri(0.3, 0.1, 0.5, "cost_irritants"), **pc(quebec=2, sovereignty=2)
+                ),
                 value=yearly(
                     {
                         "status_quo_ante": (-0.3, -0.5, -0.1),
@@ -232,7 +234,7 @@ TRADE = [
                 id="trq_concession",
                 name="TRQ concession to the US",
                 value_per_year=True,
-                use=dict(fiscal=0.45, **pc(quebec=3)),
+                use=dict(fiscal=tri(0.45, 0.3, 0.6, "cost_dairy"), **pc(quebec=3)),
                 value=yearly(
                     {
                         "status_quo_ante": (-0.45, -0.6, -0.3),
@@ -261,7 +263,7 @@ ENGAGEMENT = dict(
             id="donut",
             name="Donut strategy",
             value_per_year=True,
-            use=dict(fiscal=0.075),
+            use=dict(fiscal=tri(0.075, 0.05, 0.1, "cost_donut")),
             value=tri(-0.075, -0.1, -0.05),
             source="C$0.05-0.1B/yr (B1 D9b; Ontario's ad about C$75M)",
         ),
@@ -297,16 +299,16 @@ DIVERSIFICATION = dict(
         dict(
             id="moderate",
             name="Moderate: EU/Asia FTAs, European and Korean procurement",
-            use=dict(fiscal=0.2),
+            use=dict(fiscal=tri(0.2, 0.1, 0.4, "cost_divers_moderate")),
             value=divers((0.05, 0.02, 0.08, 0.2)),
-            source="C$0.2B/yr; loss cut 5% by 2035 (2-8%, judgment, B1 D10's 5-15%)",
+            source="C$0.2B/yr (0.1-0.4); loss cut 5% by 2035 (2-8%, judgment, B1 D10's 5-15%)",
         ),
         dict(
             id="strong",
             name="Strong: EU defence-industrial integration, trade corridors",
-            use=dict(fiscal=1.0),
+            use=dict(fiscal=tri(1.0, 0.5, 1.5, "cost_divers_strong")),
             value=divers((0.10, 0.05, 0.15, 1.0)),
-            source="C$1.0B/yr; loss cut 10% by 2035 (5-15%, judgment)",
+            source="C$1.0B/yr (0.5-1.5); loss cut 10% by 2035 (5-15%, judgment)",
         ),
     ],
 )

@@ -141,8 +141,9 @@ NORAD = dict(
             "Accelerate A-OTHR/P-OTHR and Crossbow",
             [1.0] * 5,
             {"new_equilibrium": (0.1, 0.0, 0.2), "coercive_rupture": (0.2, 0.0, 0.4)},
-            f"+C$1.0B/yr for 5 years (judgment, B1 D2b); {MARGIN_NOTE}",
+            f"+C$1.0B/yr for 5 years, range x0.7-1.5 (judgment, B1 D2b); {MARGIN_NOTE}",
             start=(2026, 2028),
+            env_use=scaled([1.0] * 5, 1.0, 0.7, 1.5, "cost_norad"),
         ),
     ],
 )
@@ -166,9 +167,10 @@ GOLDEN_DOME = dict(
                 "new_equilibrium": (-0.1, -0.3, 0.1),
                 "coercive_rupture": (-0.5, -1.0, -0.2),
             },
-            f"C$1.5B/yr (judgment, B1 D3b); {MARGIN_NOTE}: a US-led system is worth less "
-            "to Canada than generic defence money, much less in a rupture",
+            f"C$1.5B/yr, range x0.7-1.7 (judgment, B1 D3b); {MARGIN_NOTE}: a US-led system is "
+            "worth less to Canada than generic defence money, much less in a rupture",
             start=(2026, 2029),
+            env_use=scaled([1.5] * 10, 1.0, 0.7, 1.7, "cost_gd_limited"),
             sov=3,
         ),
         cap_option(
@@ -277,7 +279,7 @@ def _both():
     return dict(
         id="both",
         name="Personnel and readiness/digital",
-        use=dict(defence_envelope=env),
+        use=dict(defence_envelope=scaled(env, 1.0, 0.8, 1.3, "cost_caf_both")),
         value=flat,
         start=[2026, 2029],
         source="sum of the two options above",
@@ -299,16 +301,19 @@ CAF = dict(
             "Force expansion: +10-15k regulars and reserves",
             PEOPLE,
             M_PEOPLE,
-            f"C$1.5B/yr rising to 3.0 (judgment, B1 D5b); {MARGIN_NOTE}",
+            f"C$1.5B/yr rising to 3.0, range x0.8-1.3 (judgment, B1 D5b); {MARGIN_NOTE}",
             start=(2026, 2029),
+            env_use=scaled(PEOPLE, 1.0, 0.8, 1.3, "cost_caf_people"),
         ),
         cap_option(
             "readiness_digital",
             "Readiness: ammunition stocks, cyber, digital C2",
             READY,
             M_READY,
-            f"C$1.0B/yr rising to 2.0 on top of Budget 2025's lines (judgment); {MARGIN_NOTE}",
+            f"C$1.0B/yr rising to 2.0 on top of Budget 2025's lines, range x0.8-1.3 (judgment); "
+            + MARGIN_NOTE,
             start=(2026, 2029),
+            env_use=scaled(READY, 1.0, 0.8, 1.3, "cost_caf_ready"),
         ),
     ],
 )
