@@ -310,7 +310,7 @@ CAF = dict(
             "Readiness: ammunition stocks, cyber, digital C2",
             READY,
             M_READY,
-            f"C$1.0B/yr rising to 2.0 on top of Budget 2025's lines, range x0.8-1.3 (judgment); "
+            "C$1.0B/yr rising to 2.0 on top of Budget 2025's lines, range x0.8-1.3 (judgment); "
             + MARGIN_NOTE,
             start=(2026, 2029),
             env_use=scaled(READY, 1.0, 0.8, 1.3, "cost_caf_ready"),
