@@ -17,6 +17,7 @@ from .errors import InfeasibleError, LimitError, SolverError, VerificationError
 from .solution import OBJ_TOL, Solution, decode, decode_responses, evaluate
 from .spec import ProblemSpec
 from .spec import load as _load
+from .tranche_solution import decode_tranches
 
 
 def load(name_or_path: str | os.PathLike, **kwargs: Any) -> ProblemSpec:
@@ -146,7 +147,8 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
         )
     chosen = decode(model, res.x)
     responses = decode_responses(model, res.x)
-    ev = evaluate(problem, chosen, responses)
+    tranches = decode_tranches(model, res.x)
+    ev = evaluate(problem, chosen, responses, tranches)
     if not ev.feasible:
         raise VerificationError(
             f"{problem.name}: the solver's package fails the independent check: {ev.violations[0]}"
@@ -162,7 +164,7 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
     else:
         from .objectives import measure
 
-        recomputed = measure(model.objective, problem, ev.by_scenario, model)
+        recomputed = measure(model.objective, problem, ev.by_scenario, model, ev.probabilities)
         if abs(recomputed - res.objective) > 1e-5 * max(1.0, abs(recomputed)):
             raise VerificationError(
                 f"{problem.name}: recomputed {model.objective} objective {recomputed:.10g} differs from "
@@ -190,4 +192,5 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
         verified=True,
         responses=responses,
         probabilities=dict(ev.probabilities) if problem.shifts else {},
+        tranches=tranches,
     )

@@ -392,7 +392,12 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        model = _compile(spec)
+        if any(c.stage == 2 for c in spec.commitments):
+            from .tranches import compile_tranches
+
+            model = compile_tranches(spec)
+        else:
+            model = _compile(spec)
         if spec.shifts or any(s.baseline for s in spec.scenarios):
             from .odds import apply_shifts
 
@@ -403,7 +408,8 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
     return check_magnitudes(model, where=spec.name)  # numbers the solvers cannot take: exit 2
 
 
-def _compile(spec: ProblemSpec) -> MatrixModel:
+def _compile(spec: ProblemSpec, tranches=None) -> MatrixModel:
+    """``tranches``: an ``optimizer.tranches.Expansion`` when ``spec`` is an expanded one."""
     L = _Layout(spec)
     T, n = L.T, L.n
     labels = spec.period_labels
@@ -472,7 +478,7 @@ def _compile(spec: ProblemSpec) -> MatrixModel:
     # --- responses and general constraints ------------------------------------------------
     S = len(spec.scenarios)
     resp = _responses(spec, n)
-    _compile_constraints(spec, L, resp, trip)
+    _compile_constraints(spec, L, resp, trip, tranches)
     n_all = n + resp["n"]
 
     A, rlo, rup, rkind, rlabel = trip.build(n_all)
@@ -552,17 +558,21 @@ def _responses(spec: ProblemSpec, first_col: int) -> dict:
     }
 
 
-def _compile_constraints(spec: ProblemSpec, L: _Layout, resp: dict, trip: _Triplets) -> None:
+def _compile_constraints(
+    spec: ProblemSpec, L: _Layout, resp: dict, trip: _Triplets, tranches=None
+) -> None:
     """Rows of the ``[[constraints]]``: one row, or one per scenario when the constraint
-    involves recourse or scenario-indexed coefficients."""
+    involves recourse (responses or tranches) or scenario-indexed coefficients."""
     from .spec.validate import constraint_forms
 
-    forms = constraint_forms(spec)
+    forms = constraint_forms(spec) if tranches is None else tranches.forms
     S = len(spec.scenarios)
     for k, (con, pc) in enumerate(zip(spec.constraints, forms, strict=True)):
         f = pc.form
-        varies = any(resp["stage"].get(n) == 2 for n in f.terms) or any(
-            len(set(c)) > 1 for c in (*f.terms.values(), f.constant)
+        varies = (
+            any(resp["stage"].get(n) == 2 for n in f.terms)
+            or any(len(set(c)) > 1 for c in (*f.terms.values(), f.constant))
+            or (tranches is not None and any(map(tranches.is_stage2, f.terms)))
         )
         scen_rows = range(S) if varies else [0]
         r_list, c_list, v_list, lo, up, labels = [], [], [], [], [], []
@@ -578,6 +588,8 @@ def _compile_constraints(spec: ProblemSpec, L: _Layout, resp: dict, trip: _Tripl
                     c_list.append([j])
                     v_list.append([a])
                     continue
+                if tranches is not None:
+                    name = tranches.rename(name, si)
                 lo_c, hi_c = L.member_range(Member.parse(name))
                 r_list.append([i] * (hi_c - lo_c))
                 c_list.append(list(range(lo_c, hi_c)))

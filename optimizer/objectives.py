@@ -14,7 +14,8 @@ Objectives (``v_s`` is a value to maximise, or a cost to minimise when the probl
 ``cvar:ALPHA``
     the expected result over the worst ``ALPHA`` share of probability, ``0 < ALPHA <= 1``
     (Rockafellar-Uryasev form: one free column ``eta`` and one shortfall column a scenario).
-    ``cvar:1`` is the expected value; a small ALPHA approaches ``maximin``.
+    ``cvar:1`` is the expected value; a small ALPHA approaches ``maximin``. Under
+    ``[[shifts]]`` the probabilities are those the package induces (:mod:`optimizer.odds_risk`).
 ``mean-cvar:LAMBDA,ALPHA``
     ``(1 - LAMBDA) * expected + LAMBDA * cvar:ALPHA``, ``0 <= LAMBDA <= 1``.
 ``regret``
@@ -211,16 +212,20 @@ def measure(
     spec: Any,
     by_scenario: Mapping[str, float],
     model: Any = None,
+    probabilities: Mapping[str, float] | None = None,
 ) -> float:
     """The objective's value of a package, recomputed from its value in each scenario.
 
-    ``spec`` gives the probabilities and the sense; ``regret`` also needs each scenario's
-    best value, read from ``model.meta["scenario_best"]`` (set by :func:`apply_objective`).
+    ``spec`` gives the probabilities (unless ``probabilities``, the package's ``p(x)`` under
+    ``[[shifts]]``, does) and the sense; ``regret`` also needs each scenario's best value,
+    read from ``model.meta["scenario_best"]`` (set by :func:`apply_objective`).
     """
     obj = parse_objective(objective)
     ids = [s.id for s in spec.scenarios]
     v = [float(by_scenario[s]) for s in ids]
     p = [s.probability for s in spec.scenarios]
+    if probabilities:
+        p = [float(probabilities[s]) for s in ids]
     maximize = spec.sense == "maximize"
     if obj.kind == "expected":
         return expected_value(v, p)
@@ -361,10 +366,6 @@ def apply_objective(
         raise ValueError(f"apply_objective needs an expected-value model, got '{model.objective}'")
     if obj.kind == "expected":
         return model
-    if obj.kind in ("cvar", "mean-cvar") and model.meta.get("shifts"):
-        from .errors import UsageError
-
-        raise UsageError(f"{obj} is not defined yet for problems with [[shifts]]", where=WHERE)
     C = model.C  # (n, S): values of every current column in each scenario
     n, S = C.shape
     off = float(model.objective_offset)
@@ -396,6 +397,10 @@ def apply_objective(
     if obj.kind in ("cvar", "mean-cvar"):
         lam = 1.0 if obj.kind == "cvar" else obj.lam
         alpha = obj.alpha
+        if model.meta.get("shifts"):  # p(x): the products of the odds and the shortfalls
+            from .odds_risk import cvar_with_shifts
+
+            return cvar_with_shifts(model, obj, lam, alpha, d)
         pos = np.nonzero(model.p > 0)[0]
         k = pos.size
         # sg*eta - sg*v_s - u_s <= 0: u_s is the shortfall below eta (max) or excess above it

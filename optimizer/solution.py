@@ -15,11 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from .checks import FEAS_TOL, INT_TOL
+from .checks import check_responses as _check_responses
+from .checks import relation_violation as _relation_violation
 from .errors import VerificationError
 from .spec.model import Amount, Member, ProblemSpec
 
-FEAS_TOL = 1e-6
-INT_TOL = 1e-6
 OBJ_TOL = 1e-6
 
 
@@ -95,10 +96,15 @@ def _profile(amount: Amount, start: int, n_periods: int, recurring: bool) -> lis
 
 
 def evaluate(
-    spec: ProblemSpec, chosen: Iterable[Choice], responses: Mapping | None = None
+    spec: ProblemSpec,
+    chosen: Iterable[Choice],
+    responses: Mapping | None = None,
+    tranches: Mapping[str, Iterable[Choice]] | None = None,
 ) -> Evaluation:
-    """Evaluate a package (and response values, if any) against ``spec`` from first principles."""
+    """Evaluate a package (and response values and conditional tranches ``{scenario:
+    choices}``, if any) against ``spec`` from first principles."""
     chosen = list(chosen)
+    staged = any(c.stage == 2 for c in spec.commitments)
     T = spec.n_periods
     first = spec.first_year
     violations: list[str] = []
@@ -108,6 +114,9 @@ def evaluate(
         c = commitments.get(ch.commitment)
         if c is None:
             violations.append(f"unknown commitment '{ch.commitment}'")
+            continue
+        if c.stage == 2:
+            violations.append(f"'{ch}' is a stage-2 commitment: it is chosen per scenario")
             continue
         if ch.commitment in picked:
             violations.append(f"more than one option of '{ch.commitment}'")
@@ -122,7 +131,7 @@ def evaluate(
             if ch.start is None or not lo <= ch.start <= hi:
                 violations.append(f"'{ch}' starts outside its window [{lo}, {hi}]")
     for c in spec.commitments:
-        if c.required and c.id not in picked:
+        if c.required and c.id not in picked and c.stage == 1:
             violations.append(f"required commitment '{c.id}' has no option chosen")
 
     def period(ch: Choice) -> int:
@@ -130,15 +139,21 @@ def evaluate(
 
     # Values per scenario: levels, from each scenario's baseline
     disc = [(1.0 + spec.discount_rate) ** -t for t in range(T)]
+
+    def value_of(ch: Choice, sid: str) -> float:
+        o = commitments[ch.commitment].option(ch.option)
+        prof = _profile(o.value.get(sid, 0.0), period(ch), T, o.value_per_year)
+        return sum(v * d for v, d in zip(prof, disc, strict=True))
+
     by_scenario = {}
     for s in spec.scenarios:
-        total = float(s.baseline)
-        for ch in picked.values():
-            o = commitments[ch.commitment].option(ch.option)
-            amt = o.value.get(s.id, 0.0)
-            prof = _profile(amt, period(ch), T, o.value_per_year)
-            total += sum(v * d for v, d in zip(prof, disc, strict=True))
-        by_scenario[s.id] = total
+        by_scenario[s.id] = float(s.baseline) + sum(value_of(ch, s.id) for ch in picked.values())
+    per: dict[str, dict] = {}
+    if staged:  # conditional tranches: each scenario's own choices
+        from . import tranche_solution as ts
+
+        per = ts.picks_by_scenario(spec, picked, tranches, violations)
+        ts.add_tranche_values(spec, by_scenario, per, value_of)
 
     def has(m: Member) -> bool:
         ch = picked.get(m.commitment)
@@ -152,54 +167,42 @@ def evaluate(
         probabilities = induced(spec, has)
     expected = sum(probabilities[s] * v for s, v in by_scenario.items())
 
-    # Resources
+    # Resources (a resource a tranche uses: in every scenario, with its choices)
     uses: list[ResourceUse] = []
-    for r in spec.resources:
-        per = [0.0] * T
-        for ch in picked.values():
+    rows = (
+        ts.resource_rows(spec, picked, per) if staged else ((r, "", picked) for r in spec.resources)
+    )
+    for r, suffix, these in rows:
+        used_by = [0.0] * T
+        for ch in these.values():
             o = commitments[ch.commitment].option(ch.option)
             if r.id in o.use:
                 prof = _profile(o.use[r.id], period(ch), T, r.kind == "per_year")
-                per = [a + b for a, b in zip(per, prof, strict=True)]
+                used_by = [a + b for a, b in zip(used_by, prof, strict=True)]
         if r.kind == "total":
-            pairs = [(None, sum(per), r.capacity[0])]
+            pairs = [(None, sum(used_by), r.capacity[0])]
         else:
-            pairs = list(zip(spec.period_labels, per, r.capacity, strict=True))
+            pairs = list(zip(spec.period_labels, used_by, r.capacity, strict=True))
+        rid = r.id + suffix
         for year, used, cap in pairs:
-            uses.append(ResourceUse(r.id, year, used, cap, r.unit))
+            uses.append(ResourceUse(rid, year, used, cap, r.unit))
             if used > cap + FEAS_TOL * max(1.0, abs(cap)):
-                where = r.id if year is None else f"{r.id} {year}"
+                where = rid if year is None else f"{rid} {year}"
                 violations.append(f"{where}: uses {used:.6g} of {cap:.6g}")
 
-    # Relations
-    def start_of(m: Member) -> int:
-        return period(picked[m.commitment])
-
+    # Relations (one naming a tranche: in every scenario, with its choices)
     for rel in spec.relations:
-        label = rel.label()
-        if rel.type == "requires":
-            if has(rel.a):
-                if not has(rel.b):
-                    violations.append(f"{label}: '{rel.b}' is not chosen")
-                elif rel.lag is not None and start_of(rel.b) > start_of(rel.a) - rel.lag:
-                    violations.append(
-                        f"{label}: '{rel.b}' does not start {rel.lag} year(s) before '{rel.a}'"
-                    )
+        if staged and ts.names_stage2(spec, rel):
+            for sid, mine in per.items():
+                bad = _relation_violation(rel, mine, period)
+                if bad:
+                    violations.append(f"{bad} [{sid}]")
             continue
-        k = sum(has(m) for m in rel.members)
-        bad = (
-            (rel.type == "excludes" and k > 1)
-            or (rel.type == "both_or_neither" and k not in (0, len(rel.members)))
-            or (rel.type == "at_most" and k > rel.count)
-            or (rel.type == "at_least" and k < rel.count)
-            or (rel.type == "exactly" and k != rel.count)
-            or (rel.type == "force" and k != len(rel.members))
-            or (rel.type == "forbid" and k != 0)
-        )
+        bad = _relation_violation(rel, picked, period)
         if bad:
-            violations.append(f"{label}: {k} of {len(rel.members)} members chosen")
+            violations.append(bad)
     if spec.responses or spec.constraints:
-        _check_responses(spec, picked, responses or {}, by_scenario, violations)
+        _check_responses(spec, picked, responses or {}, by_scenario, violations, per)
         expected = sum(probabilities[s] * v for s, v in by_scenario.items())
     return Evaluation(by_scenario, expected, tuple(uses), tuple(violations), probabilities)
 
@@ -215,6 +218,8 @@ def decode(model, x: np.ndarray) -> list[Choice]:
         )
     out = []
     is_commitment = model.col_commitment[: model.n_decision] >= 0
+    if model.col_scenario is not None:  # a conditional tranche is not part of the package
+        is_commitment &= model.col_scenario[: model.n_decision] < 0
     for j in np.nonzero((xd > 0.5) & is_commitment)[0]:
         ci = int(model.col_commitment[j])
         out.append(
@@ -243,56 +248,6 @@ def decode_responses(model, x: np.ndarray) -> dict[str, float | dict[str, float]
     return out
 
 
-def _check_responses(
-    spec: ProblemSpec, chosen: dict, responses: Mapping, by_scenario: dict, violations: list
-) -> None:
-    """Add response values to the scenario values; check bounds, integrality, constraints."""
-    from .spec.validate import constraint_forms
-
-    sids = [s.id for s in spec.scenarios]
-
-    def val(rid: str, sid: str) -> float:
-        v = responses.get(rid, 0.0)
-        return float(v.get(sid, 0.0)) if isinstance(v, Mapping) else float(v)
-
-    for r in spec.responses:
-        for sid in sids if r.stage == 2 else sids[:1]:
-            y = val(r.id, sid)
-            where = r.id if r.stage == 1 else f"{r.id}[{sid}]"
-            tol = FEAS_TOL * max(1.0, abs(y))
-            if y < r.lower - tol or y > r.upper + tol:
-                violations.append(f"{where} = {y:.6g} outside [{r.lower:.6g}, {r.upper:.6g}]")
-            if r.integer and abs(y - round(y)) > INT_TOL:
-                violations.append(f"{where} = {y:.6g} is not a whole number")
-        for sid in sids:
-            by_scenario[sid] += r.value.get(sid, 0.0) * val(r.id, sid)
-    names = {r.id for r in spec.responses}
-    for con, pc in zip(spec.constraints, constraint_forms(spec), strict=True):
-        for si, sid in enumerate(sids):
-            lhs = pc.form.constant[si]
-            scale = abs(lhs)
-            for name, coef in pc.form.terms.items():
-                if name in names:
-                    x = val(name, sid)
-                else:
-                    m = Member.parse(name)
-                    ch = chosen.get(m.commitment)
-                    x = float(ch is not None and (m.option is None or ch.option == m.option))
-                lhs += coef[si] * x
-                scale = max(scale, abs(coef[si] * x))
-            tol = FEAS_TOL * max(1.0, scale)
-            sense = pc.sense
-            bad = (
-                (sense == "<=" and lhs > tol)
-                or (sense == ">=" and lhs < -tol)
-                or (sense == "==" and abs(lhs) > tol)
-            )
-            if bad:
-                violations.append(
-                    f"constraint {con.id} [{sid}]: {con.expr} fails by {abs(lhs):.6g}"
-                )
-
-
 @dataclass(frozen=True)
 class Solution:
     """A verified package and what it achieves."""
@@ -311,6 +266,8 @@ class Solution:
     responses: Mapping[str, Any] = field(default_factory=dict)
     # p(x): the probabilities the package induces, when the problem has [[shifts]]
     probabilities: Mapping[str, float] = field(default_factory=dict)
+    # conditional tranches: the stage-2 commitments chosen in each scenario
+    tranches: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         pkg = ", ".join(str(c) for c in self.chosen)
@@ -376,6 +333,8 @@ class Solution:
             d["probabilities"] = {"base": odds["base"], "induced": odds["induced"]}
             d["objective"]["value_at_base_odds"] = odds["value_at_base_odds"]
             d["objective"]["value_of_moving_the_odds"] = odds["value_of_moving_the_odds"]
+        if self.tranches:
+            d["tranches"] = {s: [c.to_dict() for c in cs] for s, cs in self.tranches.items()}
         if self.responses:
             d["responses"] = {
                 k: ({s: _r(x) for s, x in v.items()} if isinstance(v, Mapping) else _r(v))

@@ -27,26 +27,27 @@ def highspy_status():
 
 def _status_map():
     S = highspy_status()
-    return {
-        S.kOptimal: Status.OPTIMAL,
-        S.kInfeasible: Status.INFEASIBLE,
-        S.kUnbounded: Status.UNBOUNDED,
+    codes = {
+        "kOptimal": Status.OPTIMAL,
+        "kInfeasible": Status.INFEASIBLE,
+        "kUnbounded": Status.UNBOUNDED,
         # kUnboundedOrInfeasible: settled by ``solvers.unbounded`` (never called infeasible)
-        S.kTimeLimit: Status.TIME_LIMIT,
-        S.kIterationLimit: Status.TIME_LIMIT,
-        S.kSolutionLimit: Status.TIME_LIMIT,
-        S.kInterrupt: Status.TIME_LIMIT,
-        S.kHighsInterrupt: Status.TIME_LIMIT,
-        S.kObjectiveBound: Status.TIME_LIMIT,
-        S.kObjectiveTarget: Status.TIME_LIMIT,
-        S.kModelEmpty: Status.OPTIMAL,
-        S.kMemoryLimit: Status.ERROR,
-        S.kLoadError: Status.ERROR,
-        S.kModelError: Status.ERROR,
-        S.kPresolveError: Status.ERROR,
-        S.kSolveError: Status.ERROR,
-        S.kPostsolveError: Status.ERROR,
+        "kTimeLimit": Status.TIME_LIMIT,
+        "kIterationLimit": Status.TIME_LIMIT,
+        "kSolutionLimit": Status.TIME_LIMIT,
+        "kInterrupt": Status.TIME_LIMIT,
+        "kHighsInterrupt": Status.TIME_LIMIT,  # highspy >= 1.12
+        "kObjectiveBound": Status.TIME_LIMIT,
+        "kObjectiveTarget": Status.TIME_LIMIT,
+        "kModelEmpty": Status.OPTIMAL,
+        "kMemoryLimit": Status.ERROR,
+        "kLoadError": Status.ERROR,
+        "kModelError": Status.ERROR,
+        "kPresolveError": Status.ERROR,
+        "kSolveError": Status.ERROR,
+        "kPostsolveError": Status.ERROR,
     }
+    return {getattr(S, name): status for name, status in codes.items() if hasattr(S, name)}
 
 
 def load_highs(model, options: SolveOptions):
@@ -105,7 +106,7 @@ def _load_highs(model, options: SolveOptions):
 @contextmanager
 def log_collected(h, options: SolveOptions):
     """HiGHS' log lines meanwhile, in a list (for the reason it rejects a model); quiet
-    runs stay quiet (the log reaches the callback only, not the console)."""
+    runs stay quiet (the log reaches the callback, and the console copy goes nowhere)."""
     lines: list[str] = []
     hook = getattr(h, "cbLogging", None)
     if not hasattr(hook, "subscribe"):  # highspy < 1.8: no reason to collect
@@ -116,16 +117,36 @@ def log_collected(h, options: SolveOptions):
         lines.append(str(getattr(event, "message", "")))
 
     hook.subscribe(collect)
+    # The log must be on for the callback to see it; before highspy 1.14 the callback is not
+    # called with log_to_console off, so the console copy is sent nowhere at the descriptor
+    # level instead (solver_output), unless the user asked for the log (-v).
     if not options.verbose:
-        h.setOptionValue("log_to_console", False)
         h.setOptionValue("output_flag", True)
     try:
-        yield lines
+        with solver_output(options.verbose):
+            yield lines
     finally:
         hook.unsubscribe(collect)
         if not options.verbose:
             h.setOptionValue("output_flag", False)
-            h.setOptionValue("log_to_console", True)
+
+
+def change_rows_bounds(h, rows, lower, upper) -> None:
+    """Set the bounds of ``rows`` (an index array) of a loaded ``Highs`` in place.
+
+    ``changeRowsBounds`` by arrays came with highspy 1.13; before it, one row at a time.
+    """
+    rows = np.ascontiguousarray(rows, dtype=np.int32)
+    if hasattr(h, "changeRowsBounds"):
+        h.changeRowsBounds(int(rows.size), rows, lower, upper)
+        return
+    for r, lo, up in zip(
+        rows.tolist(),
+        np.asarray(lower, dtype=float).tolist(),
+        np.asarray(upper, dtype=float).tolist(),
+        strict=True,
+    ):
+        h.changeRowBounds(r, lo, up)
 
 
 _INTERRUPT_EVENTS = ("cbSimplexInterrupt", "cbIpmInterrupt", "cbMipInterrupt")
@@ -151,8 +172,8 @@ def _run_interruptible(h, deadline: float | None, verbose: bool = False) -> bool
     stop = threading.Event()
 
     def on_interrupt(event) -> None:
-        if stop.is_set():
-            event.interrupt()
+        if stop.is_set() and event.data_in is not None:
+            event.data_in.user_interrupt = True  # event.interrupt() from highspy 1.11 on
 
     events = (getattr(h, name, None) for name in _INTERRUPT_EVENTS)
     hooks = [e for e in events if hasattr(e, "subscribe")]  # highspy >= 1.8

@@ -174,7 +174,9 @@ class HighsLoaded(LoadedModel):
 
     def set_row_bounds(self, rows, lower, upper):
         rows, lo, up = super().set_row_bounds(rows, lower, upper)
-        self.h.changeRowsBounds(int(rows.size), rows.astype(np.int32), lo, up)
+        from .highs import change_rows_bounds
+
+        change_rows_bounds(self.h, rows, lo, up)
         return rows, lo, up
 
     def set_coeffs(self, rows, cols, values):
@@ -215,6 +217,50 @@ def load(model, solver: str | Any = "highs", options: SolveOptions | None = None
     if getattr(backend, "name", "") == "highs":
         return HighsLoaded(model, options)
     return RebuildLoaded(model, backend, options)
+
+
+def same_structure(a, b) -> bool:
+    """Whether models ``a`` and ``b`` differ at most in costs, bounds and objective offset."""
+    if (a.n, a.m) != (b.n, b.m) or a.maximize != b.maximize:
+        return False
+    if not np.array_equal(np.asarray(a.integrality), np.asarray(b.integrality)):
+        return False
+    return (a.A.tocsr() != b.A.tocsr()).nnz == 0
+
+
+def restate(lm: LoadedModel, model) -> LoadedModel:
+    """A loaded model that solves ``model``: ``lm`` changed in place when ``model`` differs
+    from the one it holds only in costs, bounds or objective offset, else ``model`` loaded
+    afresh (same back end and options; the solve count carries over).
+
+    A re-solve that would change only some costs is wrong when a parameter reaches columns
+    it does not list: under ``[[shifts]]`` a probability, an amount or a baseline also moves
+    the costs of the product columns ``y_m * x_j``, and an amount that becomes 0 (or a value
+    that becomes equal in two scenarios) removes products. Recompiling and restating the
+    whole model covers every such case; only what differs is passed to the solver.
+    """
+    if not same_structure(lm.base, model):
+        new = load(model, getattr(lm, "backend", None) or lm.solver_name, lm.options)
+        new.solves, new.solve_time = lm.solves, lm.solve_time
+        return new
+    if lm.coeffs:
+        lm.reset()
+    c = np.asarray(model.c, dtype=float)
+    ch = np.nonzero(lm.c != c)[0]
+    if ch.size:
+        lm.set_costs(ch, c[ch])
+    lo, up = np.asarray(model.col_lower, dtype=float), np.asarray(model.col_upper, dtype=float)
+    ch = np.nonzero((lm.col_lower != lo) | (lm.col_upper != up))[0]
+    if ch.size:
+        lm.set_col_bounds(ch, lo[ch], up[ch])
+    lo, up = np.asarray(model.row_lower, dtype=float), np.asarray(model.row_upper, dtype=float)
+    ch = np.nonzero((lm.row_lower != lo) | (lm.row_upper != up))[0]
+    if ch.size:
+        lm.set_row_bounds(ch, lo[ch], up[ch])
+    if isinstance(lm, HighsLoaded) and model.objective_offset != lm.base.objective_offset:
+        lm.h.changeObjectiveOffset(float(model.objective_offset))
+    lm.base = model
+    return lm
 
 
 # ---- packages and parametric searches over a loaded model ---------------------------------
@@ -275,6 +321,14 @@ class Packages:
         )
 
     def expected(self, key: Key, c: np.ndarray | None = None) -> float:
+        """``c . x + offset`` over the decision columns: the objective of the package unless
+        the model has products of the odds and the values (``[[shifts]]``), whose columns
+        ``y_m * x_j`` it leaves out -- refused then (a subclass must value the package)."""
+        if self.model.meta.get("shifts", {}).get("products", 0) and type(self) is Packages:
+            raise NotImplementedError(
+                "a package's value under [[shifts]] needs the products of the odds and the "
+                "values; value it from p(x) and its levels (sensitivity_odds.OddsPackages)"
+            )
         c = self.model.c if c is None else c
         return float(c[: self.nd] @ self.vec(key) + self.model.objective_offset)
 
@@ -470,5 +524,7 @@ __all__ = [
     "envelope_walk",
     "load",
     "objective_edge",
+    "restate",
     "rhs_upper_edge",
+    "same_structure",
 ]

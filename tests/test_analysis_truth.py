@@ -269,7 +269,7 @@ years = [2026, 2028]
 [[resources]]
 id = "budget"
 unit = "M$"
-capacity = 5
+capacity = { 2026 = 3, 2027 = 3, 2028 = 5 }  # the bridge fits only from 2028
 
 [[commitments]]
 id = "bridge"

@@ -132,7 +132,10 @@ def test_the_highs_watchdog_stops_a_run_that_overruns(monkeypatch):
     res = solvers.get("highs").solve(model, SolveOptions(time_limit=60))
     assert res.raw_status == "Interrupted by user"  # not "Time limit reached": the watchdog
     assert res.status == Status.TIME_LIMIT
-    assert res.x is not None and res.gap > 0  # the incumbent is kept
+    # the incumbent is kept, with its gap, when HiGHS had found one by then (on a loaded
+    # machine it may not have, 0.3 s into the run: no wall-clock promise is made here)
+    assert res.x is None or (res.gap is not None and res.gap > 0)
+    assert res.x is not None or res.objective is None
     # the loaded instance is usable again: a fresh run is not interrupted at once
     monkeypatch.setattr(highs_backend, "WATCHDOG_GRACE_S", 0.5)
     res = solvers.get("highs").solve(compile_spec(generate(8, seed=1)), SolveOptions(time_limit=60))

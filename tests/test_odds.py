@@ -11,7 +11,7 @@ import sys
 import pytest
 from bruteforce import Pick, enumerate_packages, evaluate, problems_with_shifts
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from test_objectives import check_objective
 from test_odds_bruteforce import TOY
 
@@ -50,9 +50,9 @@ def _shift(**changes) -> dict:
         (_shift(amount=1.5), "shifts[0].amount", "in (0, 1], got 1.5"),
         (_shift(colour="red"), "shifts[0].colour", "unknown key 'colour'"),
         (
-            _shift(amount={"dist": "uniform", "low": 0.01, "high": 0.1}),
+            _shift(amount={"dist": "normal", "mean": 0.05, "sd": 0.01}),
             "shifts[0].amount",
-            "distribution",
+            "an amount's distribution must stay within (0, 1], got the range [-inf, inf]",
         ),
         (
             _doc(scenarios=[{**TOY["scenarios"][0], "baseline": "x"}, TOY["scenarios"][1]]),
@@ -129,7 +129,11 @@ def test_alternatives_under_shifts_are_the_next_best_by_enumeration(doc: dict) -
     from optimizer.analysis.alternatives import alternatives
     from optimizer.errors import InfeasibleError
 
-    spec = load_document(doc)
+    try:
+        spec = load_document(doc)
+    except InputError as e:  # refusals checked against enumeration in test_bruteforce
+        assume("forced" not in str(e) and "cyclic 'requires'" not in str(e))
+        raise
     sign = 1.0 if spec.sense == "maximize" else -1.0
     best: dict[frozenset, float] = {}  # by option set (start years aside): its best value
     for pkg in enumerate_packages(doc):
@@ -187,25 +191,3 @@ def test_solve_json_reports_base_and_induced_odds(tmp_path) -> None:
     table = CliRunner().invoke(cli, ["solve", str(path)]).stdout
     assert "the package moves P(rupture) from 0.12 to 0.04" in table
     assert "-23.00 at the base odds + 12.00 from moving the odds" in table
-
-
-@pytest.mark.parametrize(
-    ("args", "what"),
-    [
-        (["sensitivity"], "sensitivity"),
-        (["scenarios"], "value of information"),
-        (["montecarlo", "-n", "10"], "montecarlo"),
-        (["frontier", "--resource", "cap"], "frontier"),
-        (["solve", "--objective", "cvar:0.2"], "cvar:0.2"),
-        (["compare"], "cvar"),
-        (["report", "-o", "never.html"], "report"),
-    ],
-)
-def test_analyses_not_defined_under_shifts_refuse_in_one_line(tmp_path, args, what) -> None:
-    path = tmp_path / "toy.json"
-    path.write_text(json.dumps(TOY))
-    res = CliRunner().invoke(cli, [args[0], str(path), *args[1:]])
-    assert res.exit_code == 2, res.output
-    lines = res.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in res.stderr
-    assert what in lines[0] and "not defined yet for problems with [[shifts]]" in lines[0]

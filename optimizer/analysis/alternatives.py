@@ -263,7 +263,9 @@ def alternatives(
     from ..compile import compile_spec
     from ..errors import InputError
     from ..objectives import apply_objective, parse_objective
+    from ..spec.tranches import refuse_tranches
 
+    refuse_tranches(spec, "alternatives")  # a package differing only in its tranches
     if by not in BY:
         raise InputError(f"unknown value '{by}'; allowed: {', '.join(BY)}", where="--by")
     if k < 1:

@@ -5,6 +5,7 @@ Each objective (``expected``, ``maximin``, ``cvar:ALPHA``, ``mean-cvar:LAMBDA,AL
 measured the same way from its verified value in each scenario: expected value, worst case,
 CVaR at one ALPHA (the first CVaR objective's, unless given) and maximum regret against each
 scenario's best. The wait-and-see bests are solved once and shared by every regret figure.
+Under ``[[shifts]]`` each package is measured at the probabilities it induces, ``p(x)``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Attitude:
     max_regret: float
     by_scenario: Mapping[str, float]
     responses: Mapping[str, float] = field(default_factory=dict)  # stage-1 responses
+    probabilities: Mapping[str, float] = field(default_factory=dict)  # p(x) under shifts
 
     def to_dict(self) -> dict[str, Any]:
         d = {
@@ -44,6 +46,8 @@ class Attitude:
         }
         if self.responses:
             d["responses"] = {k: _r(v) for k, v in self.responses.items()}
+        if self.probabilities:
+            d["probabilities"] = {k: _r(v) for k, v in self.probabilities.items()}
         return d
 
 
@@ -58,13 +62,14 @@ class Comparison:
     attitudes: tuple[Attitude, ...]
     commitments: tuple[str, ...]  # in problem order
     solver: str
+    shifts: bool = False  # the problem has [[shifts]]: each package measured at its own p(x)
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{a.objective}: {a.expected:.6g}" for a in self.attitudes)
         return f"Comparison({self.problem}: {inner})"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "problem": self.problem,
             "sense": self.sense,
             "unit": self.unit,
@@ -73,6 +78,9 @@ class Comparison:
             "scenario_best": {k: _r(v) for k, v in self.best.items()},
             "attitudes": [a.to_dict() for a in self.attitudes],
         }
+        if self.shifts:
+            d["probabilities"] = "induced by each package"
+        return d
 
 
 def parse_objectives(text: str | Sequence[str]) -> list[str]:
@@ -159,6 +167,7 @@ def compare(
                 max_regret=max(0.0, float(regrets(v, bests, maximize).max())),
                 by_scenario=dict(zip(ids, v, strict=True)),
                 responses=stage_one(sol),
+                probabilities=dict(sol.probabilities),
             )
         )
     return Comparison(
@@ -171,6 +180,7 @@ def compare(
         attitudes=tuple(out),
         commitments=tuple(c.id for c in spec.commitments),
         solver=backend.name,
+        shifts=bool(spec.shifts),
     )
 
 
@@ -230,4 +240,15 @@ def compare_tables(c: Comparison) -> list[Any]:
         right=tuple(range(1, len(names) + 1)),
     )
     out.append(measures)
+    if c.shifts:
+        out.append(
+            "The package moves the odds: probabilities are those each package induces "
+            "(the expected value and CVaR use them)."
+        )
+        rows = [[f"P({s})", *[a.probabilities[s] for a in c.attitudes]] for s in c.scenarios]
+        out.append(
+            table(
+                "Probabilities", ["scenario", *names], rows, right=tuple(range(1, len(names) + 1))
+            )
+        )
     return out

@@ -36,6 +36,7 @@ import numpy as np
 from solvers.resolve import MAX_STEPS, Change, Key, Packages, Runner, bisect_edge
 
 from ..errors import InputError, OptimizerError, SolverError, UsageError
+from .odds_packages import OddsPackages, adopt, packages_for
 from .sensitivity import (
     FEASIBILITY_STEP,
     Session,
@@ -48,6 +49,10 @@ DEFAULT_MAX_POINTS = 200
 MAX_LABELS = 8  # breakpoints labelled on a plot (the largest jumps)
 # the largest --range factor: beyond it, scaled capacities leave the solvers' numeric range
 MAX_FACTOR = 1e6
+SHIFTS_NOTE = (
+    "the package moves the odds: every expected value and CVaR is at the probabilities that "
+    "package induces"
+)
 
 
 @dataclass(frozen=True)
@@ -264,9 +269,9 @@ def capacity_frontier(
     max_points: int = DEFAULT_MAX_POINTS,
 ) -> Frontier:
     """Expected value as ``resource``'s capacities are scaled over [lo, hi] (see module doc)."""
-    from ..spec.shifts import refuse
+    from ..spec.tranches import refuse_tranches
 
-    refuse(spec, "frontier")
+    refuse_tranches(spec, "frontier")
     if spec.responses:
         raise UsageError(
             f"{spec.name} has responses (two-stage recourse); this analysis covers packages of "
@@ -293,6 +298,7 @@ def capacity_frontier(
         raise InputError("steps must be at least 1", where="--steps")
     t0 = time.perf_counter()
     ses = Session(spec, solver, options)
+    adopt(ses)  # under [[shifts]]: each package valued at the odds it induces
     param = scale_param(spec, ses.model, resource)
     if param is None:
         raise InputError(
@@ -308,7 +314,7 @@ def capacity_frontier(
         param.apply(ses.lm, f)
         return ses.run()
 
-    notes: list[str] = []
+    notes: list[str] = [SHIFTS_NOTE] if spec.shifts else []
     if param.monotone:
         walk = threshold_walk(at, lambda k: param.threshold(ses.pk, k), lo, hi, tol)
     else:
@@ -443,10 +449,11 @@ def use_front(
     ses: Session, resource: str, *, tolerance: float | None = None, max_points: int = 200
 ) -> ParetoFront:
     """Pareto front of expected value against total use of ``resource`` (less is better)."""
-    from ..spec.shifts import refuse
-
-    refuse(ses.spec, "frontier")
     from solvers.resolve import load
+
+    from ..spec.tranches import refuse_tranches
+
+    refuse_tranches(ses.spec, "frontier")
 
     model = ses.model
     u = total_use_vector(ses.spec, model, resource)
@@ -457,7 +464,7 @@ def use_front(
         f"total use of {resource}",
     )
     lm = load(aug, ses.lm.solver_name or "highs", ses.options)
-    pk = Packages(aug)
+    pk = packages_for(aug)
     run = Runner(lm, pk)
     row = aug.m - 1
     scale = float(np.abs(u).sum()) or 1.0
@@ -518,7 +525,7 @@ def cvar_front(
         return None, f"CVaR front skipped: {e.one_line()}"
     model = ses.model
     ev = np.zeros(mc.n)
-    ev[: model.n_decision] = np.asarray(model.c, dtype=float)[: model.n_decision]
+    ev[: model.n] = np.asarray(model.c, dtype=float)  # with the odds' products, under shifts
     # maximise expected value subject to "the CVaR reformulation's objective >= epsilon": for
     # fixed decisions its best auxiliary values give exactly the package's CVaR
     aug = _with_row(mc, np.asarray(mc.c, dtype=float), "risk", f"{name} floor", objective=ev)
@@ -526,16 +533,21 @@ def cvar_front(
         aug, maximize=model.maximize, objective="expected", objective_offset=model.objective_offset
     )
     lm = load(aug, ses.lm.solver_name or "highs", ses.options)
-    pk = Packages(aug)
+    pk = packages_for(aug)
     run = Runner(lm, pk)
     row = aug.m - 1
     off = float(mc.objective_offset)
     scenario_ids = model.scenario_ids
+    levels = model.objective_offset if model.scenario_offset is None else model.scenario_offset
 
     def measure(k: Key) -> float:
-        v = pk.vec(k)
-        by = dict(zip(scenario_ids, (v @ model.C[: model.n_decision]).tolist(), strict=True))
-        return float(obj.measure(name, ses.spec, by, mc))
+        # levels (baselines included), at the odds the package induces under shifts
+        v = pk.vec(k) @ model.C[: model.n_decision] + levels
+        by = dict(zip(scenario_ids, v.tolist(), strict=True))
+        q = None
+        if isinstance(pk, OddsPackages):
+            q = dict(zip(scenario_ids, pk.probabilities(k).tolist(), strict=True))
+        return float(obj.measure(name, ses.spec, by, mc, q))
 
     values: list[float] = []
     rel = FEASIBILITY_STEP if tolerance is None else max(tolerance, FEASIBILITY_STEP)

@@ -51,6 +51,12 @@ is one, else the smallest sorted tuple of columns; a draw it hands to the solver
 serves runs as one stage: no worker waits for another between stages, and a worker's own
 earlier optima serve as its incumbents.
 
+The package moves the odds: under ``[[shifts]]`` a draw's objective
+``sum_s p_s(x) (baseline_s + V_s(x))`` is not ``C @ p`` (its product columns and their costs
+depend on the drawn values, amounts and probabilities), so each draw is rebuilt from the spec,
+compiled and solved exactly (``_montecarlo/exact.py``), in one stage. Baselines without shifts
+add the draw's constant ``sum_s p_s baseline_s`` to every package's value, after the run.
+
 Verification: every draw's package is re-checked in NumPy against the drawn constraint
 coefficients and bounds (and its value recomputed from the drawn objective). On a sample of
 draws (``verify``, evenly spaced over the run) the drawn problem is rebuilt from the spec
@@ -72,7 +78,9 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 import numpy as np
 
 from ..errors import InputError, VerificationError
-from ._montecarlo.linear import Drawn, LinearModel, _tol, linearize
+from ._montecarlo.check import compare_draw, fresh_solve
+from ._montecarlo.exact import ExactContext, baseline_offsets, run_exact_chunk
+from ._montecarlo.linear import Drawn, LinearModel, linearize
 from ._montecarlo.result import (
     InputInfo,
     MonteCarloResult,
@@ -101,50 +109,6 @@ from ._montecarlo.worker import (
 )
 
 MIN_CHUNK, MAX_CHUNK = 4, 256
-
-# ---- independent check on a sample of draws --------------------------------------------------
-
-
-def fresh_solve(spec, d: int, locations: dict) -> tuple[int, float | None]:
-    """Rebuild draw ``d`` from the spec and solve it from scratch: its optimal value (None when
-    the fresh solve finds none). Needs nothing from the Monte Carlo run, so with an executor it
-    is submitted at once and runs while this process compiles and the draws run."""
-    from .. import api
-    from ..errors import OptimizerError
-
-    try:
-        return d, float(api.solve(spec.with_values(locations)).expected)
-    except OptimizerError:
-        return d, None
-
-
-def compare_draw(
-    spec, d: int, locations: dict, fresh: float | None, value: float, choices, check_package: bool
-) -> list[str]:
-    """The independent check of draw ``d``: the fresh solve's optimum against the Monte Carlo
-    value and, for problems without responses, the package evaluated on the rebuilt problem."""
-    from ..solution import Choice, evaluate
-
-    if fresh is None:
-        return [f"draw {d}: a fresh solve finds no optimum where Monte Carlo found {value:.10g}"]
-    problems = []
-    if abs(fresh - value) > 2 * _tol(fresh):
-        problems.append(
-            f"draw {d}: optimal value {value:.10g} differs from a fresh solve's {fresh:.10g}"
-        )
-    if check_package:
-        ev = evaluate(spec.with_values(locations), [Choice(*c) for c in choices])
-        if not ev.feasible:
-            problems.append(
-                f"draw {d}: the package fails the check on the drawn problem: {ev.violations[0]}"
-            )
-        elif abs(ev.expected - value) > _tol(value):
-            problems.append(
-                f"draw {d}: the package is worth {ev.expected:.10g} on the drawn problem, "
-                f"not {value:.10g}"
-            )
-    return problems
-
 
 # ---- the analysis ------------------------------------------------------------------------------
 
@@ -212,15 +176,15 @@ def monte_carlo(
     the spec and solve from scratch as an independent check (0: none). Ctrl-C stops the run:
     the result then covers the draws done (``interrupted``).
     """
-    from ..spec.shifts import refuse
-
-    refuse(spec, "montecarlo", baselines=True)
     from solvers import SolveOptions, get
     from solvers.base import DEFAULT_MIP_GAP
 
     from .. import api
+    from ..compile import compile_spec
+    from ..spec.tranches import refuse_tranches
     from ..spec.uncertain import sample_inputs
 
+    refuse_tranches(spec, "montecarlo")
     if not spec.uncertain:
         raise InputError(
             "the problem has no uncertain inputs: give a distribution instead of a number, "
@@ -243,33 +207,47 @@ def monte_carlo(
     if executor is not None:
         for d in plan:
             fresh[d] = executor.submit(fresh_solve, spec, d, draws.locations(spec, d))
-    lm = linearize(spec)
-    base = lm.base
+    exact = bool(spec.shifts)  # each draw rebuilt and solved (_montecarlo/exact.py)
+    lm = None if exact else linearize(spec)
+    base = compile_spec(spec) if lm is None else lm.base
     opts = SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
     res = get("highs").solve(base, opts)
     base_sol = api.finish(spec, base, res)
     base_x = np.asarray(res.x, dtype=float)
     base_x[base.integrality] = np.round(base_x[base.integrality])
-    K = lm.K
+    K = 0 if lm is None else lm.K
     deltas = draws.values[:, list(lm.inputs)] - lm.v0 if K else np.zeros((n, 0))
     p0 = np.asarray(base.p, dtype=float)
     probs = draws.probabilities if draws.probabilities is not None else np.tile(p0, (n, 1))
     recourse = bool(base.col_response is not None and np.any(base.col_response >= 0))
-    ctx = Context(
-        token=uuid.uuid4().hex,
-        lm=lm,
-        v0=lm.v0,
-        base_x=base_x,
-        first_stage=base.first_stage_mask,
-        recourse=recourse,
-        time_limit=time_limit,
-        mip_gap=DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap),
-        exact_enum=bool(exact_enum),
-    )
-    drawn = Drawn(lm)
-    # Split enumeration's answers depend on the draw alone, so a model it serves needs no
-    # stages: one pass over the draws, cut only into chunks (see the module docstring).
-    by_enum = bool(exact_enum) and SplitEnumerator.plan(base, drawn, base_x) is not None
+    if exact:
+        nc = base.n_commitment_cols
+        gap = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
+        ectx = ExactContext(spec, base_x, tuple(base_sol.chosen), nc, recourse, time_limit, gap)
+        locs = [draws.locations(spec, d) for d in range(n)]
+        drawn = by_enum = None
+    else:
+        ctx = Context(
+            token=uuid.uuid4().hex,
+            lm=lm,
+            v0=lm.v0,
+            base_x=base_x,
+            first_stage=base.first_stage_mask,
+            recourse=recourse,
+            time_limit=time_limit,
+            mip_gap=DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap),
+            exact_enum=bool(exact_enum),
+        )
+        drawn = Drawn(lm)
+        # Split enumeration's answers depend on the draw alone, so a model it serves needs no
+        # stages: one pass over the draws, cut only into chunks (see the module docstring).
+        by_enum = bool(exact_enum) and SplitEnumerator.plan(base, drawn, base_x) is not None
+
+    def job(idx, pool, lp_mode, anchors) -> tuple:
+        if exact:
+            return run_exact_chunk, (ectx, idx, [locs[d] for d in idx])
+        return run_chunk, (ctx, idx, deltas[idx], probs[idx], pool, lp_mode, anchors)
+
     setup_time = time.perf_counter() - t_setup
 
     status = np.full(n, -1, dtype=np.int8)
@@ -342,7 +320,7 @@ def monte_carlo(
 
     pending: set[Future] = set()
     try:
-        stages = [(0, n)] if by_enum else stage_bounds(n)
+        stages = [(0, n)] if by_enum or exact else stage_bounds(n)
         stage_no = 0
         for lo, hi in stages:
             order = sorted(range(1, len(keys)), key=lambda i: (-counts[i], first_seen[i]))
@@ -357,14 +335,17 @@ def monte_carlo(
             tried = int(prev.sum())
             won = int(np.sum(prev & (status == OK) & (how != BY_MIP)))
             lp_mode = "all" if tried < 16 or won >= 0.02 * tried else "probe"
-            anchors = _anchors(lo, status, bounds, drawn, deltas, probs, anchor_cache, stage_no)
+            anchors = None
+            if not exact:
+                anchors = _anchors(lo, status, bounds, drawn, deltas, probs, anchor_cache, stage_no)
             stage_no += 1
             if executor is None:
                 size = chunk_size or max(4, min(256, math.ceil((hi - lo) / (4 * max(1, workers)))))
                 for a in range(lo, hi, size):
                     idx = np.arange(a, min(hi, a + size))
                     n_chunks += 1
-                    take(run_chunk(ctx, idx, deltas[idx], probs[idx], pool, lp_mode, anchors))
+                    fn, args = job(idx, pool, lp_mode, anchors)
+                    take(fn(*args))
                 continue
             # Guided chunks: 1/(2 workers) of what is left in the stage, down to MIN_CHUNK
             # draws, with two chunks per worker in flight, so no worker waits for long at
@@ -378,8 +359,8 @@ def monte_carlo(
                     idx = np.arange(nxt, min(hi, nxt + size))
                     nxt = int(idx[-1]) + 1
                     n_chunks += 1
-                    args = (ctx, idx, deltas[idx], probs[idx], pool, lp_mode, anchors)
-                    pending.add(executor.submit(run_chunk, *args))
+                    fn, args = job(idx, pool, lp_mode, anchors)
+                    pending.add(executor.submit(fn, *args))
                 finished, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in finished:
                     take(f.result())
@@ -392,6 +373,10 @@ def monte_carlo(
             if f.done() and not f.cancelled() and f.exception() is None:
                 take(f.result())
     wall = time.perf_counter() - t0
+    if not exact:  # the linear path leaves out sum_s p_s baseline_s, the draw's constant
+        off = baseline_offsets(spec, draws, probs)
+        values += off
+        base_values += off
 
     if worst > 1e-5:
         raise VerificationError(
@@ -452,7 +437,7 @@ def monte_carlo(
             wall_time_s=wall,
             setup_time_s=setup_time,
             verify_time_s=verify_time,
-            compiles=lm.compiles,
+            compiles=n + 1 if exact else lm.compiles,
             workers=workers,
             chunks=n_chunks,
             worst_violation=worst,

@@ -25,6 +25,16 @@ there (``None``; EEV is then -inf for a maximisation, +inf for a minimisation).
 
 Every package comes from a solve that has passed the independent check of
 :func:`optimizer.solution.evaluate`; values are the verifier's, not the solver's.
+
+**When the package moves the odds** (``[[shifts]]``; the engine's convention, since the textbook
+definitions assume probabilities no decision moves): values are levels (baselines included)
+and the scenario is revealed with the odds the chosen package induces. ``best_s`` is the best
+level in ``s`` (shifts cannot matter once ``s`` is known); ``WS = sum_s p_s(x*) best_s`` with
+``x*`` the RP package, so EVPI = WS - RP is foresight at the odds the recommended package
+induces (WS depends on ``x*``; EVPI >= 0 still). The EV package is the mean scenario's at the
+base probabilities (a single scenario has no odds to move); every row of the regret table,
+EEV included, is a package's expected value at its own induced odds, so VSS counts both
+planning with the scenarios and seeing that the package moves the odds.
 """
 
 from __future__ import annotations
@@ -37,7 +47,6 @@ from typing import Any
 import numpy as np
 
 from ..solution import Choice, _r
-from .alternatives import differences, package_text
 
 ZERO_TOL = 1e-6  # relative: EVPI/VSS closer to 0 than the MIP gap are reported as 0
 
@@ -57,6 +66,7 @@ class PackageResult:
     expected: float  # -inf/+inf when some scenario has no feasible recourse
     by_scenario: Mapping[str, float | None]
     regret: Mapping[str, float | None]
+    probabilities: Mapping[str, float] | None = None  # p(x) under shifts
 
     @property
     def max_regret(self) -> float:
@@ -76,6 +86,8 @@ class PackageResult:
         }
         if self.responses:
             d["responses"] = {k: _r(v) for k, v in self.responses.items()}
+        if self.probabilities is not None:
+            d["probabilities"] = {k: _r(v) for k, v in self.probabilities.items()}
         return d
 
 
@@ -96,6 +108,7 @@ class ValueOfInformation:
     ev_package: PackageResult
     wait_and_see: tuple[PackageResult, ...]  # one per scenario, in scenario order
     solver: str
+    induced: tuple[float, ...] | None = None  # p(x*) of the RP package, under shifts
 
     @property
     def packages(self) -> tuple[PackageResult, ...]:
@@ -109,7 +122,7 @@ class ValueOfInformation:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "problem": self.problem,
             "sense": self.sense,
             "unit": self.unit,
@@ -134,6 +147,11 @@ class ValueOfInformation:
             "ev_package": [c.to_dict() for c in self.ev_package.chosen],
             "regret_table": [p.to_dict() for p in self.packages],
         }
+        if self.induced is not None:
+            d["probabilities"] = "induced by each package; WS at the RP package's"
+            for row, q in zip(d["scenarios"], self.induced, strict=True):
+                row["induced"] = _r(q)
+        return d
 
 
 def _clean_zero(x: float, scale: float) -> float:
@@ -187,10 +205,13 @@ def value_of_information(
 
     Raises ``InfeasibleError`` (with a diagnosis) when the problem is infeasible.
     """
-    from ..spec.shifts import refuse
+    import dataclasses
 
-    refuse(spec, "value of information")
     import solvers
+
+    from ..spec.tranches import refuse_tranches
+
+    refuse_tranches(spec, "value of information")
 
     from .. import api
     from ..compile import compile_spec
@@ -213,9 +234,20 @@ def value_of_information(
 
     full = compile_spec(spec)
     rp_sol = solve(spec, full, "the expected-value package")
-    ws_sols = [solve(spec.only_scenario(s), what=f"scenario '{s}' alone") for s in ids]
+    # one scenario, or their mean, has no odds to move: solved without the shifts
+    fixed = dataclasses.replace(spec, shifts=()) if spec.shifts else spec
+    ws_sols = [solve(fixed.only_scenario(s), what=f"scenario '{s}' alone") for s in ids]
     best = {s: float(sol.expected) for s, sol in zip(ids, ws_sols, strict=True)}
-    ev_sol = solve(mean_scenario(spec), what="the mean-scenario package")
+    ev_sol = solve(mean_scenario(fixed), what="the mean-scenario package")
+
+    def odds(chosen) -> tuple[float, ...]:
+        """p(x): the package's induced probabilities (the base ones without shifts)."""
+        if not spec.shifts:
+            return p
+        from ..solution import evaluate
+
+        q = evaluate(spec, chosen).probabilities
+        return tuple(float(q[s]) for s in ids)
 
     def evaluate_fixed(chosen, responses) -> dict[str, float | None]:
         """Value in each scenario with the first stage fixed and the recourse re-optimised."""
@@ -226,7 +258,7 @@ def value_of_information(
             return {s: float(sol.by_scenario[s]) for s in ids}
         out: dict[str, float | None] = {}
         for s in ids:  # which scenarios have no feasible recourse?
-            one = spec.only_scenario(s)
+            one = fixed.only_scenario(s)
             m = fix_first_stage(compile_spec(one), chosen, responses)
             r = backend.solve(m, opts)
             if r.status == solvers.Status.INFEASIBLE:
@@ -238,20 +270,23 @@ def value_of_information(
     def row(label: str, sol, values=None) -> PackageResult:
         chosen, responses = tuple(sol.chosen), stage_one(sol)
         vals = dict(values) if values is not None else evaluate_fixed(chosen, responses)
+        q = odds(chosen)
         if any(v is None for v in vals.values()):
             expected = worst
         else:
-            expected = float(sum(pi * vals[s] for s, pi in zip(ids, p, strict=True)))
+            expected = float(sum(pi * vals[s] for s, pi in zip(ids, q, strict=True)))
         reg = {
             s: None if vals[s] is None else _clean_zero(sg * (best[s] - vals[s]), best[s])
             for s in ids
         }
-        return PackageResult(label, chosen, responses, expected, vals, reg)
+        induced = dict(zip(ids, q, strict=True)) if spec.shifts else None
+        return PackageResult(label, chosen, responses, expected, vals, reg, induced)
 
     rp_row = row("RP", rp_sol, {s: float(rp_sol.by_scenario[s]) for s in ids})
     ev_row = row("EV", ev_sol)
     ws_rows = tuple(row(f"WS {s}", sol) for s, sol in zip(ids, ws_sols, strict=True))
-    ws = float(sum(pi * best[s] for s, pi in zip(ids, p, strict=True)))
+    p_star = odds(rp_row.chosen)  # the scenario is revealed with the odds x* induces
+    ws = float(sum(pi * best[s] for s, pi in zip(ids, p_star, strict=True)))
     rp = rp_row.expected
     eev = ev_row.expected
     return ValueOfInformation(
@@ -270,93 +305,12 @@ def value_of_information(
         ev_package=ev_row,
         wait_and_see=ws_rows,
         solver=backend.name,
+        induced=p_star if spec.shifts else None,
     )
 
 
 def voi_tables(v: ValueOfInformation) -> list[Any]:
-    """Rich renderables for ``optimizer scenarios``."""
-    from ..report.tables import fmt as _fmt
-    from ..report.tables import table
+    """Rich renderables for ``optimizer scenarios`` (:mod:`.scenario_tables`)."""
+    from .scenario_tables import voi_tables as tables
 
-    def fmt(x):
-        if isinstance(x, float) and math.isinf(x):
-            return "-inf" if x < 0 else "inf"
-        return _fmt(x)
-
-    unit = f" ({v.unit})" if v.unit else ""
-    better = "higher" if v.sense == "maximize" else "lower"
-    head = (
-        f"[bold]Value of information: {v.problem}[/bold]   sense: {v.sense} "
-        f"({better} is better)   solver: {v.solver}"
-    )
-    sign = "WS - RP" if v.sense == "maximize" else "RP - WS"
-    vsign = "RP - EEV" if v.sense == "maximize" else "EEV - RP"
-    summary = table(
-        f"Summary{unit}",
-        ["measure", "value", "meaning"],
-        [
-            ["WS", fmt(v.ws), "expected result if the scenario were known before choosing"],
-            ["RP", fmt(v.rp), "expected result of the best package chosen now (expected value)"],
-            ["EEV", fmt(v.eev), "expected result of the package best for the mean scenario"],
-            ["EVPI", fmt(v.evpi), f"{sign}: what perfect foresight is worth"],
-            ["VSS", fmt(v.vss), f"{vsign}: what planning with the scenarios is worth"],
-        ],
-        right=(1,),
-    )
-    order = [c.commitment for c in v.rp_package.chosen]
-    order += [c.commitment for w in v.packages for c in w.chosen if c.commitment not in order]
-
-    def versus_rp(pk: PackageResult) -> str:
-        d = differences(v.rp_package.chosen, pk.chosen, order)
-        base = v.rp_package.responses
-        for rid in sorted(set(base) | set(pk.responses)):
-            a, b = base.get(rid, 0.0), pk.responses.get(rid, 0.0)
-            if abs(a - b) > 1e-9 * max(1.0, abs(a)):
-                d.append(f"{rid}: {a:.6g} -> {b:.6g}")
-        return "same as RP" if not d else "; ".join(d)
-
-    def whole(pk: PackageResult) -> str:
-        parts = [] if not pk.chosen and pk.responses else [package_text(pk.chosen)]
-        parts += [f"{rid} = {x:.6g}" for rid, x in pk.responses.items()]
-        return ", ".join(parts)
-
-    ws_rows = [
-        [s, p, fmt(v.best[s]), versus_rp(w)]
-        for s, p, w in zip(v.scenarios, v.probabilities, v.wait_and_see, strict=True)
-    ]
-    ws_table = table(
-        f"Wait-and-see: the best package for each scenario alone{unit}",
-        ["scenario", "probability", "best", "how it differs from RP"],
-        ws_rows,
-        right=(1, 2),
-    )
-    pk_table = table(
-        "Packages",
-        ["package", "chosen"],
-        [
-            ["RP", whole(v.rp_package)],
-            ["EV", versus_rp(v.ev_package)],
-        ],
-    )
-    reg_rows = []
-    for pk in v.packages:
-        reg_rows.append(
-            [
-                pk.label,
-                fmt(pk.expected),
-                *[
-                    "infeasible"
-                    if pk.by_scenario[s] is None
-                    else f"{fmt(pk.by_scenario[s])} ({fmt(pk.regret[s])})"
-                    for s in v.scenarios
-                ],
-                fmt(pk.max_regret),
-            ]
-        )
-    reg_table = table(
-        f"Value in each scenario (regret against that scenario's best){unit}",
-        ["package", "expected", *v.scenarios, "max regret"],
-        reg_rows,
-        right=tuple(range(1, len(v.scenarios) + 3)),
-    )
-    return [head, summary, ws_table, pk_table, reg_table]
+    return tables(v)

@@ -44,13 +44,12 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from solvers.resolve import (
-    Change,
     Key,
     Packages,
     Runner,
@@ -61,511 +60,61 @@ from solvers.resolve import (
 )
 
 from ..errors import InputError, SolverError, UsageError
+from .sensitivity_params import (
+    FEASIBILITY_STEP,
+    KINDS,
+    ObjectiveParam,
+    RhsParam,
+    _spread,
+    capacity_params,
+    discount_weights,
+    option_columns,
+    parameters,
+    probability_params,
+    resource_rows,
+    scale_param,
+    unit_value_direction,
+    value_params,
+)
+from .sensitivity_results import (
+    SensitivityReport,
+    ShadowPrice,
+    Threshold,
+    TippingPoint,
+    TornadoRow,
+    _num,
+    by_swing,
+)
+
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "FEASIBILITY_STEP",
+    "KINDS",
+    "ObjectiveParam",
+    "OptionClasses",
+    "RhsParam",
+    "SensitivityReport",
+    "Session",
+    "ShadowPrice",
+    "Threshold",
+    "TippingPoint",
+    "TornadoRow",
+    "_num",
+    "_spread",
+    "by_swing",
+    "capacity_params",
+    "discount_weights",
+    "option_columns",
+    "parameters",
+    "probability_params",
+    "resource_rows",
+    "scale_param",
+    "sensitivity",
+    "unit_value_direction",
+    "value_params",
+]
 
 DEFAULT_TOLERANCE = 1e-4  # relative, for capacities
-FEASIBILITY_STEP = 1e-5  # well past the solvers' feasibility tolerances (HiGHS MIP: 1e-6)
-KINDS = ("probability", "value", "capacity", "scale")
-
-
-def _num(x: float | None) -> float | None:
-    """JSON-safe number: None for infinities and NaN, float noise rounded away."""
-    if x is None or not math.isfinite(x):
-        return None
-    return float(f"{x:.12g}") if x != 0 else 0.0
-
-
-# ---- parameters --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, eq=False)
-class ObjectiveParam:
-    """Costs of ``cols`` are ``a + theta * b``; all other costs stay at the base model's."""
-
-    name: str
-    kind: str
-    target: str
-    unit: str
-    base: float
-    lo: float
-    hi: float
-    cols: np.ndarray
-    a: np.ndarray
-    b: np.ndarray
-    natural_lo: bool = False  # lo is an end of the parameter's domain (a probability of 0)
-    natural_hi: bool = False
-    option: tuple[int, int] | None = None  # (commitment, option) when only its costs move
-
-    def costs(self, theta: float) -> np.ndarray:
-        return self.a + theta * self.b
-
-    def apply(self, lm, theta: float) -> None:
-        lm.set_costs(self.cols, self.costs(theta))
-
-    def restore(self, lm) -> None:
-        lm.set_costs(self.cols, np.asarray(lm.base.c, dtype=float)[self.cols])
-
-    def line(self, pk: Packages, key: Key) -> tuple[float, float]:
-        """Score (sign-adjusted objective) of ``key`` as ``alpha + beta * theta``."""
-        m = pk.model
-        v = pk.vec(key)
-        c0 = np.asarray(m.c, dtype=float)[: pk.nd]
-        vc = v[self.cols]
-        alpha = c0 @ v - c0[self.cols] @ vc + self.a @ vc + m.objective_offset
-        beta = self.b @ vc
-        s = 1.0 if m.maximize else -1.0
-        return s * float(alpha), s * float(beta)
-
-    def objective(self, pk: Packages, key: Key, theta: float) -> float:
-        a, b = self.line(pk, key)
-        s = 1.0 if pk.model.maximize else -1.0
-        return s * (a + b * theta)
-
-
-@dataclass(frozen=True, eq=False)
-class RhsParam:
-    """Upper bounds of ``rows`` are ``theta * g`` (their lower bounds stay)."""
-
-    name: str
-    kind: str
-    target: str
-    unit: str
-    base: float
-    lo: float
-    hi: float  # at or above this the rows can never bind
-    rows: np.ndarray
-    g: np.ndarray
-    A_rows: Any  # csr (len(rows), n_decision)
-    resource: str = ""
-
-    @property
-    def monotone(self) -> bool:
-        return bool(np.all(self.g > 0))
-
-    def apply(self, lm, theta: float) -> None:
-        lm.set_row_bounds(self.rows, lm.base.row_lower[self.rows], theta * self.g)
-
-    def restore(self, lm) -> None:
-        lm.set_row_bounds(self.rows, lm.base.row_lower[self.rows], lm.base.row_upper[self.rows])
-
-    def threshold(self, pk: Packages, key: Key) -> float:
-        """The smallest theta at which package ``key`` fits these rows."""
-        act = self.A_rows @ pk.vec(key)
-        return float(np.max(act / self.g)) if act.size else -math.inf
-
-    def eps_abs(self) -> float:
-        """A step past a threshold that the solver notices (HiGHS accepts a MIP solution that
-        breaks a row by up to 1e-6)."""
-        scale = abs(self.base) if self.base != 0 else max(self.hi - self.lo, 1.0)
-        return max(1e-7 * scale, FEASIBILITY_STEP / float(np.min(np.abs(self.g))))
-
-    def tol_abs(self, tolerance: float) -> float:
-        scale = abs(self.base) if self.base != 0 else max(self.hi - self.lo, 1.0)
-        return max(tolerance * scale, FEASIBILITY_STEP / float(np.min(np.abs(self.g))))
-
-
-def discount_weights(spec, model) -> tuple[np.ndarray, np.ndarray]:
-    """Per decision column: present value of one unit of value as a one-off at its start, and
-    as a yearly amount from its start to the end of the horizon."""
-    T = spec.n_periods
-    disc = (1.0 + spec.discount_rate) ** -np.arange(T, dtype=float)
-    tail = np.cumsum(disc[::-1])[::-1]
-    start = np.asarray(model.col_start[: model.n_decision], dtype=np.int64)
-    return disc[start], tail[start]
-
-
-def option_columns(model, ci: int, oi: int) -> np.ndarray:
-    nd = model.n_decision
-    return np.nonzero((model.col_commitment[:nd] == ci) & (model.col_option[:nd] == oi))[0]
-
-
-def unit_value_direction(spec, model, ci: int, oi: int) -> tuple[np.ndarray, np.ndarray, str]:
-    """Columns of an option and the present value of one more unit of its stated value there
-    (one-off at the start, or each year when the option's value is per year)."""
-    once, yearly = discount_weights(spec, model)
-    cols = option_columns(model, ci, oi)
-    o = spec.commitments[ci].options[oi]
-    if o.value_per_year:
-        return cols, yearly[cols], "per year"
-    return cols, once[cols], "one-off" if spec.years else ""
-
-
-def resource_rows(spec, model) -> dict[str, list[tuple[int, int | None]]]:
-    """Rows of each resource in ``model`` with their year (None for a total or single period)."""
-    where = {
-        (str(k), str(lab)): i
-        for i, (k, lab) in enumerate(zip(model.row_kind, model.row_label, strict=True))
-    }
-    out: dict[str, list[tuple[int, int | None]]] = {}
-    for r in spec.resources:
-        rows: list[tuple[int, int | None]] = []
-        if r.kind == "total":
-            i = where.get(("total", f"{r.id} (total)"))
-            if i is not None:
-                rows.append((i, None))
-        else:
-            for y in spec.period_labels:
-                i = where.get(("budget", r.id if y is None else f"{r.id} {y}"))
-                if i is not None:
-                    rows.append((i, y))
-        out[r.id] = rows
-    return out
-
-
-def _spread(model) -> float:
-    """A change in one column's cost larger than this decides any comparison of packages."""
-    c = np.asarray(model.c[: model.n_decision], dtype=float)
-    return float(np.abs(c).sum()) + 1.0
-
-
-def probability_params(spec, model) -> list[ObjectiveParam]:
-    """Each scenario's probability over [0, 1], the others rescaled in proportion."""
-    nd = model.n_decision
-    C = np.asarray(model.C[:nd], dtype=float)
-    p = np.asarray(model.p, dtype=float)
-    out = []
-    if len(p) < 2:
-        return out
-    cols = np.arange(nd)
-    for s, sid in enumerate(model.scenario_ids):
-        rest = 1.0 - p[s]
-        if rest <= 1e-12:
-            continue
-        others = np.delete(np.arange(len(p)), s)
-        R = C[:, others] @ (p[others] / rest)
-        out.append(
-            ObjectiveParam(
-                name=f"P({sid})",
-                kind="probability",
-                target=sid,
-                unit="",
-                base=float(p[s]),
-                lo=0.0,
-                hi=1.0,
-                cols=cols,
-                a=R,
-                b=C[:, s] - R,
-                natural_lo=True,
-                natural_hi=True,
-            )
-        )
-    return out
-
-
-def value_params(spec, model) -> list[ObjectiveParam]:
-    """Each option's value in each scenario (of positive probability).
-
-    The parameter is the amount written in the problem when that is a number; when it is a
-    profile by year, a multiplier of the profile (base 1).
-    """
-    p = np.asarray(model.p, dtype=float)
-    c0 = np.asarray(model.c, dtype=float)
-    spread = _spread(model)
-    out = []
-    for ci, cm in enumerate(spec.commitments):
-        for oi, o in enumerate(cm.options):
-            cols, w, _ = unit_value_direction(spec, model, ci, oi)
-            if cols.size == 0:
-                continue
-            for s, sid in enumerate(model.scenario_ids):
-                if p[s] <= 0:
-                    continue
-                amount = o.value.get(sid, 0.0)
-                if isinstance(amount, tuple):
-                    d = np.asarray(model.C[cols, s], dtype=float)
-                    base, unit = 1.0, "x"
-                else:
-                    d = w
-                    base, unit = float(amount), spec.value_unit
-                if not np.any(d):
-                    continue
-                b = p[s] * d
-                M = spread / float(np.min(np.abs(b)[np.abs(b) > 0]))
-                out.append(
-                    ObjectiveParam(
-                        name=f"{cm.id}.{o.id} value in {sid}",
-                        kind="value",
-                        target=f"{cm.id}.{o.id}:{sid}",
-                        unit=unit,
-                        base=base,
-                        lo=base - M,
-                        hi=base + M,
-                        cols=cols,
-                        a=c0[cols] - base * b,
-                        b=b,
-                        option=(ci, oi),
-                    )
-                )
-    return out
-
-
-def capacity_params(spec, model, *, per_year: bool = True, scale: bool = True) -> list[RhsParam]:
-    """Each resource's capacity in each year (or its total), and a scale of all its years."""
-    nd = model.n_decision
-    A = model.A.tocsr()
-    out: list[RhsParam] = []
-    for r in spec.resources:
-        rows_years = resource_rows(spec, model)[r.id]
-        if not rows_years:
-            continue
-        rows = np.array([i for i, _ in rows_years], dtype=np.int64)
-        if per_year:
-            for i, y in rows_years:
-                Ai = A[[i]][:, :nd]
-                coefs = Ai.toarray().ravel()
-                lo = min(0.0, float(np.minimum(coefs, 0).sum()))
-                hi = float(np.maximum(coefs, 0).sum())
-                if y is not None:
-                    label = f"{r.id} {y}"
-                else:
-                    label = f"{r.id} (total)" if r.kind == "total" else r.id
-                out.append(
-                    RhsParam(
-                        name=f"capacity {label}",
-                        kind="capacity",
-                        target=label,
-                        unit=r.unit,
-                        base=float(model.row_upper[i]),
-                        lo=lo,
-                        hi=hi,
-                        rows=np.array([i]),
-                        g=np.array([1.0]),
-                        A_rows=Ai,
-                        resource=r.id,
-                    )
-                )
-        if scale and rows.size > 1:
-            sp = scale_param(spec, model, r.id)
-            if sp is not None:
-                out.append(sp)
-    return out
-
-
-def scale_param(spec, model, resource_id: str) -> RhsParam | None:
-    """All of a resource's capacities times one factor (base 1); None if it has no limit."""
-    r = spec.resource(resource_id)
-    rows_years = resource_rows(spec, model)[r.id]
-    if not rows_years:
-        return None
-    rows = np.array([i for i, _ in rows_years], dtype=np.int64)
-    g = np.asarray(model.row_upper[rows], dtype=float)
-    keep = g != 0  # a zero capacity does not scale
-    if not keep.any():
-        return None
-    rows_k, g_k = rows[keep], g[keep]
-    Ak = model.A.tocsr()[rows_k][:, : model.n_decision]
-    pos = np.asarray(Ak.maximum(0).sum(axis=1)).ravel()
-    hi = float(np.max(pos / g_k)) if np.all(g_k > 0) else 2.0
-    return RhsParam(
-        name=f"capacity {r.id} (all years, scaled)",
-        kind="scale",
-        target=r.id,
-        unit="x",
-        base=1.0,
-        lo=0.0,
-        hi=max(hi, 1.0),
-        rows=rows_k,
-        g=g_k,
-        A_rows=Ak,
-        resource=r.id,
-    )
-
-
-# ---- results -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TippingPoint:
-    """The interval of one input over which the optimal package stays the same.
-
-    ``lower``/``upper`` are the ends; ``below``/``above`` the package that takes over past
-    each end (None: no change up to the end of the searched range, which is then the end;
-    an infinite end means no limit). ``tolerance`` is 0 where both ends are exact; otherwise
-    a breakpoint lies within ``tolerance`` inside the reported end (for a capacity, below
-    ``upper``: ``lower`` is exact).
-    """
-
-    parameter: str
-    kind: str
-    target: str
-    unit: str
-    base: float
-    lower: float
-    upper: float
-    below: Change | None
-    above: Change | None
-    tolerance: float
-    solves: int
-    below_infeasible: bool = False
-    searched: tuple[float, float] = (-math.inf, math.inf)
-
-    @property
-    def exact(self) -> bool:
-        return self.tolerance == 0
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "parameter": self.parameter,
-            "kind": self.kind,
-            "target": self.target,
-            "unit": self.unit,
-            "base": _num(self.base),
-            "lower": _num(self.lower),
-            "upper": _num(self.upper),
-            "below": None if self.below is None else self.below.to_dict(),
-            "above": None if self.above is None else self.above.to_dict(),
-            "below_infeasible": self.below_infeasible,
-            "exact": self.exact,
-            "tolerance": self.tolerance,
-            "searched": [_num(self.searched[0]), _num(self.searched[1])],
-            "solves": self.solves,
-        }
-
-
-@dataclass(frozen=True)
-class Threshold:
-    """What would it take: the change in an option's value (the same in every scenario, so
-    also its expected value) that brings it into the optimal package or drops it."""
-
-    option: str
-    chosen: bool
-    change: float | None  # None: no change of value does it (constraints decide)
-    unit: str
-    basis: str  # "one-off", "per year" or "" (single period)
-    package: Change | None
-    solves: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "option": self.option,
-            "chosen": self.chosen,
-            "change": _num(self.change),
-            "unit": self.unit,
-            "basis": self.basis,
-            "package": None if self.package is None else self.package.to_dict(),
-            "solves": self.solves,
-        }
-
-
-@dataclass(frozen=True)
-class TornadoRow:
-    input: str
-    kind: str
-    low: float
-    high: float
-    value_low: float
-    value_high: float
-    changes_low: Change | None
-    changes_high: Change | None
-
-    @property
-    def swing(self) -> float:
-        return abs(self.value_high - self.value_low)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "input": self.input,
-            "kind": self.kind,
-            "low": _num(self.low),
-            "high": _num(self.high),
-            "value_low": _num(self.value_low),
-            "value_high": _num(self.value_high),
-            "swing": _num(self.swing),
-            "package_changes_low": None if self.changes_low is None else self.changes_low.to_dict(),
-            "package_changes_high": (
-                None if self.changes_high is None else self.changes_high.to_dict()
-            ),
-        }
-
-
-@dataclass(frozen=True)
-class ShadowPrice:
-    """Row dual of a resource row in the LP relaxation: objective change per unit."""
-
-    resource: str
-    year: int | None
-    capacity: float
-    used: float
-    price: float
-    unit: str
-
-    def sentence(self, value_unit: str, sense: str = "maximize") -> str:
-        where = self.resource if self.year is None else f"{self.resource} in {self.year}"
-        unit = f" {self.unit}" if self.unit else ""
-        vu = f" {value_unit}" if value_unit else ""
-        if sense == "maximize":
-            effect = f"is worth {self.price:.4g}{vu}"
-        else:
-            effect = f"changes the cost by {self.price:+.4g}{vu}"
-        return f"one more{unit} of {where} {effect} in the LP relaxation"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "resource": self.resource,
-            "year": self.year,
-            "capacity": _num(self.capacity),
-            "lp_use": _num(self.used),
-            "lp_shadow_price": _num(self.price),
-            "unit": self.unit,
-        }
-
-
-@dataclass(frozen=True)
-class SensitivityReport:
-    problem: str
-    sense: str
-    value_unit: str
-    package: tuple[str, ...]
-    expected: float
-    tolerance: float
-    tipping: tuple[TippingPoint, ...]
-    thresholds: tuple[Threshold, ...]
-    tornado: tuple[TornadoRow, ...]
-    tornado_range: float
-    shadow_prices: tuple[ShadowPrice, ...]
-    lp_objective: float | None
-    solves: int
-    solver: str
-    time_s: float
-    warnings: tuple[str, ...] = field(default_factory=tuple)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema_version": 1,
-            "problem": self.problem,
-            "sense": self.sense,
-            "value_unit": self.value_unit,
-            "package": list(self.package),
-            "expected": _num(self.expected),
-            "method": {
-                "probabilities": "exact (line intersection, each verified by a re-solve)",
-                "values": (
-                    "exact (upper envelope of the best package of each class: packages choosing "
-                    "each of the option's columns, or none)"
-                ),
-                "capacities": (
-                    "lower end exact (the base package's own use); upper end located to the "
-                    "stated tolerance (relative): the reported point is the exact capacity at "
-                    "which the package taking over fits, and the breakpoint lies within the "
-                    "tipping point's tolerance below it"
-                ),
-                "tolerance": self.tolerance,
-            },
-            "tipping_points": [t.to_dict() for t in self.tipping],
-            "what_would_it_take": [t.to_dict() for t in self.thresholds],
-            "tornado": {"range": self.tornado_range, "rows": [r.to_dict() for r in self.tornado]},
-            "lp_relaxation": {
-                "note": "shadow prices are row duals of the LP relaxation, not of the integer problem",
-                "objective": _num(self.lp_objective),
-                "shadow_prices": [
-                    {**s.to_dict(), "sentence": s.sentence(self.value_unit, self.sense)}
-                    for s in self.shadow_prices
-                ],
-            },
-            "solves": self.solves,
-            "solver": self.solver,
-            "time_s": round(self.time_s, 6),
-            "warnings": list(self.warnings),
-        }
 
 
 # ---- the analysis ------------------------------------------------------------------------
@@ -584,7 +133,9 @@ class OptionClasses:
 class Session:
     """One loaded expected-value model, its base package, and the helpers every search uses."""
 
-    def __init__(self, spec, solver: str | Any = "highs", options=None, model=None) -> None:
+    def __init__(
+        self, spec, solver: str | Any = "highs", options=None, model=None, packages=None
+    ) -> None:
         from solvers import SolveOptions
         from solvers.resolve import load
 
@@ -594,7 +145,7 @@ class Session:
         self.model = compile_spec(spec) if model is None else model
         self.options = options or SolveOptions()
         self.lm = load(self.model, solver, self.options)
-        self.pk = Packages(self.model)
+        self.pk = Packages(self.model) if packages is None else packages
         self.run = Runner(self.lm, self.pk)
         key0 = self.run()
         if key0 is None:
@@ -861,8 +412,7 @@ class Session:
             sp = scale_param(spec, model, r.id)
             if sp is not None:
                 add(f"{r.id} capacity", "capacity", sp, 1 - rel, 1 + rel)
-        rows.sort(key=lambda r: (-(r.swing if math.isfinite(r.swing) else math.inf), r.input))
-        return rows
+        return by_swing(rows)
 
     # -- shadow prices -------------------------------------------------------------------
     def shadow_prices(self) -> tuple[list[ShadowPrice], float | None]:
@@ -894,22 +444,6 @@ class Session:
         return out, res.objective
 
 
-def parameters(spec, model, kinds: Sequence[str] = KINDS) -> list:
-    out: list = []
-    if "probability" in kinds:
-        out += probability_params(spec, model)
-    if "value" in kinds:
-        out += value_params(spec, model)
-    if "capacity" in kinds or "scale" in kinds:
-        out += [
-            p
-            for p in capacity_params(spec, model)
-            if (p.kind == "capacity" and "capacity" in kinds)
-            or (p.kind == "scale" and "scale" in kinds)
-        ]
-    return out
-
-
 def sensitivity(
     spec,
     *,
@@ -921,10 +455,10 @@ def sensitivity(
     sections: Sequence[str] = ("tipping", "thresholds", "tornado", "shadow"),
 ) -> SensitivityReport:
     """Tipping points, what-would-it-take thresholds, tornado and LP shadow prices of ``spec``
-    (expected-value objective)."""
-    from ..spec.shifts import refuse
+    (expected-value objective). With ``[[shifts]]``: ``sensitivity_odds``."""
+    from ..spec.tranches import refuse_tranches
 
-    refuse(spec, "sensitivity", baselines=True)
+    refuse_tranches(spec, "sensitivity")
     if spec.responses:
         raise UsageError(
             f"{spec.name} has responses (two-stage recourse); this analysis covers packages of "
@@ -933,6 +467,18 @@ def sensitivity(
         )
     if not 0 < tolerance < 1:
         raise InputError(f"tolerance must be in (0, 1), got {tolerance}", where="--tolerance")
+    if spec.shifts:
+        from .sensitivity_odds import odds_sensitivity
+
+        return odds_sensitivity(
+            spec,
+            solver=solver,
+            options=options,
+            tolerance=tolerance,
+            tornado_range=tornado_range,
+            kinds=kinds,
+            sections=sections,
+        )
     t0 = time.perf_counter()
     ses = Session(spec, solver, options)
     tipping: list[TippingPoint] = []
@@ -945,6 +491,13 @@ def sensitivity(
                 if option_columns(ses.model, ci, oi).size:
                     thresholds.append(ses.threshold(ci, oi))
     tornado = ses.tornado(tornado_range, tipping) if "tornado" in sections else []
+    notes: tuple[str, ...] = ()
+    if any(s.baseline for s in spec.scenarios):
+        from .sensitivity_odds import NOTE_BASELINES, baseline_rows
+
+        notes = (NOTE_BASELINES,)
+        if "tornado" in sections:
+            tornado = by_swing([*tornado, *baseline_rows(spec, ses.v0, tornado_range)])
     prices, lp_obj = ses.shadow_prices() if "shadow" in sections else ([], None)
     return SensitivityReport(
         problem=spec.name,
@@ -963,4 +516,5 @@ def sensitivity(
         solver=ses.lm.solver_name,
         time_s=time.perf_counter() - t0,
         warnings=tuple(ses.run.warnings),
+        notes=notes,
     )

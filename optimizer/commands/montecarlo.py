@@ -31,6 +31,8 @@ def montecarlo_tables(r) -> list:
         f"{len(r.inputs)}   workers: {st.workers}   time: {st.wall_time_s:.2f} s "
         f"({st.draws_per_second:,.0f} draws/s)"
     )
+    if r.probabilities.startswith("induced"):
+        head += f"\nprobabilities: {r.probabilities}"
     if r.interrupted:
         head += f"\n[bold]interrupted[/bold]: the figures cover the {r.n_done} draws done"
     out: list = [head]

@@ -34,7 +34,8 @@ def command(
       optimizer scenarios canada-us-2025
       optimizer scenarios canada-us-2025 --solver cbc --format json -o voi.json
     """
-    from ..analysis.scenarios import value_of_information, voi_tables
+    from ..analysis.scenario_tables import voi_tables
+    from ..analysis.scenarios import value_of_information
 
     spec = load_problem(problem, sets, force, forbid, max_columns)
     v = value_of_information(

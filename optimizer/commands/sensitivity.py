@@ -17,7 +17,7 @@ from ..cli import (
 from ..errors import InputError
 from .params import FiniteFloatRange
 
-KIND_CHOICES = ("probability", "value", "capacity", "scale")
+KIND_CHOICES = ("probability", "value", "capacity", "scale", "baseline", "shift")
 SECTIONS = ("tipping", "thresholds", "tornado", "shadow")
 
 
@@ -75,7 +75,7 @@ def sensitivity_tables(rep) -> list:
         "capacity at which the package taking over fits, the breakpoint lies within +/- below."
     ]
     if rep.tipping:
-        order = {"probability": 0, "capacity": 1, "scale": 2, "value": 3}
+        order = {"probability": 0, "shift": 1, "baseline": 2, "capacity": 3, "scale": 4, "value": 5}
         tips = sorted(
             rep.tipping,
             key=lambda t: (order.get(t.kind, 9), _margin(t) if t.kind == "value" else 0),
@@ -187,6 +187,8 @@ def sensitivity_tables(rep) -> list:
         )
         if top:
             out.append("\n".join(s.sentence(rep.value_unit, rep.sense) for s in top[:5]))
+    for n in rep.notes:
+        out.append(f"note: {n}")
     for w in rep.warnings:
         out.append(f"warning: {w}")
     return out
@@ -249,6 +251,10 @@ def command(
     at each end. Also: the change in each option's value that would bring it in or drop it,
     a tornado table sorted by swing, and the LP relaxation's shadow prices of the resource
     rows (labelled as such: they are not prices for the integer problem).
+
+    With [[shifts]] (the package moves the odds) also each shift's amount and each scenario's
+    baseline: e.g. how large the shift of an option must be for it to enter. Probabilities
+    are then the base ones, before the shifts; packages are valued at the odds they induce.
 
     \b
     Examples:

@@ -179,6 +179,12 @@ def _module(name: str, function: str):
 
 
 def _failed(section: Section, what: str, err: Exception) -> None:
+    from .odds import refusal
+
+    reason = refusal(err)
+    if reason is not None:  # not defined yet for this kind of problem: say so, carry on
+        section.blocks.append(Note(f"{what} is not available: {reason}.", "note"))
+        return
     if isinstance(err, OptimizerError):
         text = err.one_line()
     else:
@@ -269,6 +275,10 @@ def _recommendation(spec, sol, groups: list[InputGroup]) -> Section:
 
 
 def _scenario_values(spec, sol) -> Section:
+    if sol.probabilities:  # the package moves the odds
+        from .odds import scenario_values
+
+        return scenario_values(spec, sol)
     sec = Section("scenarios-value", "Value by scenario")
     unit = spec.value_unit
     ids = [s.id for s in spec.scenarios]
@@ -418,6 +428,10 @@ def _voi(spec, opts: dict) -> Section:
             id="voi-summary",
         )
     )
+    if v.induced is not None:
+        from .odds import voi_blocks
+
+        sec.blocks.extend(voi_blocks(v))
     order = [c.commitment for c in v.rp_package.chosen]
     order += [c.commitment for w in v.packages for c in w.chosen if c.commitment not in order]
     ws_rows = []
@@ -565,6 +579,10 @@ def _risk(spec, opts: dict) -> Section:
             id="risk-measures",
         )
     )
+    if c.shifts:
+        from .odds import risk_blocks
+
+        sec.blocks.extend(risk_blocks(c))
     return sec
 
 
@@ -933,11 +951,10 @@ def build_report(
     """
     import solvers
 
-    from ..spec.shifts import refuse
-
-    refuse(spec, "report")
-
     from .. import __version__, api
+    from ..spec.tranches import refuse_tranches
+
+    refuse_tranches(spec, "report")
 
     wanted = tuple(SECTIONS if sections is None else sections)
     for s in wanted:

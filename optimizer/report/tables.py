@@ -466,15 +466,20 @@ def solution_tables(sol) -> list[Any]:
         )
     out.append(
         table(
-            f"Chosen package ({len(rows)} of {len(spec.commitments)} commitments)",
+            f"Chosen package ({len(rows)} of {sum(c.stage == 1 for c in spec.commitments)} "
+            "commitments)",
             ["commitment", "option", "start", "description"],
             rows,
         )
     )
-    not_chosen = [c.id for c in spec.commitments if c.id not in chosen]
+    not_chosen = [c.id for c in spec.commitments if c.id not in chosen and c.stage == 1]
     if not_chosen and len(not_chosen) <= 30:
         out.append("Not chosen: " + ", ".join(not_chosen))
     out.extend(_scenario_table(spec, sol, unit))
+    if getattr(sol, "tranches", None):
+        from ..tranche_solution import tranche_lines
+
+        out.append("\n".join(tranche_lines(sol.tranches)))
     if sol.resources:
         rrows = []
         for u in sol.resources:
@@ -482,7 +487,7 @@ def solution_tables(sol) -> list[Any]:
                 continue
             rrows.append(
                 [
-                    u.id,
+                    u.id.replace("[", "\\["),  # "fiscal[rupture]": not console markup
                     "total" if u.year is None else str(u.year),
                     u.used,
                     u.capacity,
@@ -529,6 +534,10 @@ def solution_csv(sol) -> str:
     w.writerow(["section", "id", "option", "year", "value", "capacity"])
     for c in sol.chosen:
         w.writerow(["chosen", c.commitment, c.option, "" if c.start is None else c.start, "", ""])
+    for sid, cs in getattr(sol, "tranches", {}).items():  # conditional tranches, by scenario
+        for c in cs:
+            y = "" if c.start is None else c.start
+            w.writerow(["tranche", f"{c.commitment}[{sid}]", c.option, y, "", ""])
     for sid, v in sol.by_scenario.items():
         w.writerow(["scenario", sid, "", "", repr(float(v)), ""])
     w.writerow(["expected", "", "", "", repr(float(sol.expected)), ""])

@@ -90,7 +90,10 @@ class Option:
 
 @dataclass(frozen=True)
 class Commitment:
-    """A decision: at most one of its options is chosen (exactly one when ``required``)."""
+    """A decision: at most one of its options is chosen (exactly one when ``required``).
+
+    ``stage = 2`` makes it a conditional tranche: decided once the scenario is known, one
+    choice per scenario (see ``optimizer.spec.tranches``)."""
 
     id: str
     options: tuple[Option, ...]
@@ -99,6 +102,7 @@ class Commitment:
     group: str = ""
     source: str = ""
     required: bool = False
+    stage: int = 1
 
     def option(self, option_id: str) -> Option:
         for o in self.options:

@@ -98,6 +98,7 @@ COMMITMENT_KEYS = (
     "group",
     "source",
     "required",
+    "stage",
     "options",
     "use",
     "value",
@@ -516,6 +517,7 @@ class Reader:
             required=self.boolean(t["required"], join(path, "required"))
             if "required" in t
             else False,
+            stage=self.integer(t["stage"], join(path, "stage")) if "stage" in t else 1,
             options=options,
         )
 

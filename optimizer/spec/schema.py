@@ -94,7 +94,7 @@ SCHEMA: dict[str, Any] = {
                         "oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, _DIST]
                     },
                     "baseline": {
-                        **_NUM,
+                        **_QTY,
                         "description": "the scenario's value whatever the package (default 0)",
                     },
                     "description": _TEXT,
@@ -141,6 +141,10 @@ SCHEMA: dict[str, Any] = {
                     "group": _TEXT,
                     "source": _TEXT,
                     "required": {"type": "boolean"},
+                    "stage": {
+                        "enum": [1, 2],
+                        "description": "2: a conditional tranche, decided per scenario",
+                    },
                     "options": {
                         "type": "array",
                         "minItems": 1,
@@ -170,7 +174,9 @@ SCHEMA: dict[str, Any] = {
                     "when": {**_MEMBER, "description": "'commitment' or 'commitment.option'"},
                     "from": _ID,
                     "to": _ID,
-                    "amount": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+                    "amount": {
+                        "oneOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": 1}, _DIST]
+                    },
                     "description": _TEXT,
                     "source": _TEXT,
                 },

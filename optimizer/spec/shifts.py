@@ -45,19 +45,11 @@ class Shift:
         return f"{self.when}: {self.from_} -> {self.to} {self.amount:g}"
 
 
-def _no_distribution(value: Any, path: str) -> None:
-    if isinstance(value, Mapping) and isinstance(value.get("dist"), str):
-        raise InputError(
-            "cannot be a distribution yet in a problem with [[shifts]] or baselines; give a number",
-            path=path,
-        )
-
-
 def read_baseline(reader, t: Mapping, path: str) -> float:
-    """A scenario's ``baseline`` (default 0); read by the parser's scenario reader."""
+    """A scenario's ``baseline`` (default 0; a distribution gives its point value); read by
+    the parser's scenario reader."""
     if "baseline" not in t:
         return 0.0
-    _no_distribution(t["baseline"], f"{path}.baseline")
     return reader.number(t["baseline"], f"{path}.baseline")
 
 
@@ -70,7 +62,6 @@ def read_shifts(reader, raw: Any) -> tuple[Shift, ...]:
         for key in ("when", "from", "to", "amount"):
             if key not in t:
                 raise InputError(f"missing key '{key}'", path=path)
-        _no_distribution(t["amount"], f"{path}.amount")
         out.append(
             Shift(
                 when=reader.member(t["when"], f"{path}.when"),
@@ -102,7 +93,8 @@ def check_shifts(spec: ProblemSpec) -> ProblemSpec:
     Rejects unknown members and scenarios, ``from == to``, amounts outside (0, 1], and any
     package that could move a probability below 0 or above 1. The bound takes, for each
     commitment, the worst of its options (it chooses at most one) and ignores relations, so
-    it is conservative: a problem is accepted only if every package is safe.
+    it is conservative: a problem is accepted only if every package is safe. An amount given
+    as a distribution counts with every number it can take (its range, ``Distribution.support``).
     """
     scen = [s.id for s in spec.scenarios]
     scenarios = tuple(
@@ -141,12 +133,29 @@ def check_shifts(spec: ProblemSpec) -> ProblemSpec:
         if not 0.0 < a <= 1.0:
             raise InputError(f"an amount must be in (0, 1], got {a!r}", path=f"{path}.amount")
         shifts.append(replace(sh, when=m, amount=a))
-    _check_bounds(scenarios, shifts, options)
+    _check_bounds(scenarios, shifts, options, _amount_ranges(spec, shifts))
     return replace(spec, scenarios=scenarios, shifts=tuple(shifts))
 
 
-def _check_bounds(scenarios, shifts: list[Shift], options: Mapping[str, list[str]]) -> None:
-    """Every package keeps every probability in [0, 1] (worst case over each commitment)."""
+def _amount_ranges(spec: ProblemSpec, shifts: list[Shift]) -> list[tuple[float, float]]:
+    """Each shift's amount as ``(smallest, largest)``: its distribution's range, if it has one."""
+    out = [(sh.amount, sh.amount) for sh in shifts]
+    for u in spec.uncertain:
+        for t in u.targets:
+            if t.startswith("shifts[") and t.endswith("].amount"):
+                out[int(t[len("shifts[") : -len("].amount")])] = u.dist.support
+    return out
+
+
+def _check_bounds(
+    scenarios,
+    shifts: list[Shift],
+    options: Mapping[str, list[str]],
+    ranges: list[tuple[float, float]],
+) -> None:
+    """Every package keeps every probability in [0, 1] (worst case over each commitment, and
+    over each amount's range: into ``s`` at its largest and out of it at its smallest for the
+    upper bound, the other way round for the lower)."""
     by_commitment: dict[str, list[int]] = {}
     for k, sh in enumerate(shifts):
         by_commitment.setdefault(sh.when.commitment, []).append(k)
@@ -160,12 +169,12 @@ def _check_bounds(scenarios, shifts: list[Shift], options: Mapping[str, list[str
             worst = (0.0, [])
             for oid in options[cid]:
                 on = [k for k in ks if shifts[k].when.option in (None, oid)]
-                d = sum(_delta(shifts[k], s.id) for k in on)
-                moved = [k for k in on if _delta(shifts[k], s.id) != 0.0]
-                if d < worst[0]:
-                    worst = (d, moved)
-                if d > best[0]:
-                    best = (d, moved)
+                down = sum(_delta(shifts[k], s.id, ranges[k], -1) for k in on)
+                up = sum(_delta(shifts[k], s.id, ranges[k], 1) for k in on)
+                if down < worst[0]:
+                    worst = (down, [k for k in on if shifts[k].from_ == s.id])
+                if up > best[0]:
+                    best = (up, [k for k in on if shifts[k].to == s.id])
             lo += worst[0]
             hi += best[0]
             lo_shifts += worst[1]
@@ -173,23 +182,36 @@ def _check_bounds(scenarios, shifts: list[Shift], options: Mapping[str, list[str
         if lo < -PROBABILITY_TOLERANCE:
             raise InputError(
                 f"scenario '{s.id}' (probability {s.probability:g}) could fall to "
-                f"{lo:.6g} below 0 if {_names(lo_shifts, shifts)} are all chosen",
+                f"{lo:.6g} below 0 if {_names(lo_shifts, shifts)} are all chosen"
+                + _at_range_ends(lo_shifts, ranges),
                 path=f"shifts[{min(lo_shifts)}]",
             )
         if hi > 1.0 + PROBABILITY_TOLERANCE:
             raise InputError(
                 f"scenario '{s.id}' (probability {s.probability:g}) could rise to "
-                f"{hi:.6g} above 1 if {_names(hi_shifts, shifts)} are all chosen",
+                f"{hi:.6g} above 1 if {_names(hi_shifts, shifts)} are all chosen"
+                + _at_range_ends(hi_shifts, ranges),
                 path=f"shifts[{min(hi_shifts)}]",
             )
+
+
+def _at_range_ends(ks: list[int], ranges: list[tuple[float, float]]) -> str:
+    if any(ranges[k][0] != ranges[k][1] for k in ks):
+        return " (each amount at the end of its distribution's range)"
+    return ""
 
 
 def _names(ks: list[int], shifts: list[Shift]) -> str:
     return ", ".join(f"shifts[{k}] ({shifts[k].when})" for k in sorted(set(ks)))
 
 
-def _delta(sh: Shift, sid: str) -> float:
-    return (sh.amount if sh.to == sid else 0.0) - (sh.amount if sh.from_ == sid else 0.0)
+def _delta(sh: Shift, sid: str, rng: tuple[float, float], side: int) -> float:
+    """The change shift ``sh`` makes to ``p_sid``: the most negative (``side`` -1) or the most
+    positive (+1) over its amount's range."""
+    lo, hi = rng
+    into = (hi if side > 0 else lo) if sh.to == sid else 0.0
+    out = (lo if side > 0 else hi) if sh.from_ == sid else 0.0
+    return into - out
 
 
 def induced(spec: ProblemSpec, has: Callable[[Member], bool]) -> dict[str, float]:
@@ -200,16 +222,3 @@ def induced(spec: ProblemSpec, has: Callable[[Member], bool]) -> dict[str, float
             p[sh.from_] -= sh.amount
             p[sh.to] += sh.amount
     return p
-
-
-def refuse(spec: ProblemSpec, what: str, *, baselines: bool = False) -> None:
-    """Raise a one-line ``UsageError`` (exit 2) when ``what`` is not defined yet for a problem
-    with ``[[shifts]]`` (or, with ``baselines=True``, with scenario baselines)."""
-    from ..errors import UsageError
-
-    if spec.shifts:
-        raise UsageError(f"{what} is not defined yet for problems with [[shifts]]", where=what)
-    if baselines and any(s.baseline for s in spec.scenarios):
-        raise UsageError(
-            f"{what} is not defined yet for problems with scenario baselines", where=what
-        )

@@ -382,7 +382,12 @@ class Uncertain:
 
     @property
     def is_probability(self) -> bool:
-        return all(t.startswith("scenarios[") for t in self.targets)
+        return all(t.endswith(".probability") for t in self.targets)
+
+    @property
+    def is_odds(self) -> bool:
+        """A scenario's baseline or a shift's amount (they enter only the objective)."""
+        return all(t.endswith((".baseline", ".amount")) for t in self.targets)
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "dist": self.dist.to_dict(), "targets": list(self.targets)}
@@ -403,6 +408,7 @@ _DOC_PATTERNS = [
     ("response_bound", re.compile(rf"^responses{_I}\.(lower|upper)$")),
     ("parameter_all", re.compile(rf"^parameters{_I}\.value$")),
     ("parameter", re.compile(rf"^parameters{_I}\.value\.{_ID}$")),
+    ("odds", re.compile(rf"^(?:scenarios{_I}\.baseline|shifts{_I}\.amount)$")),
 ]
 
 
@@ -420,7 +426,7 @@ def targets_of(path: str, spec) -> tuple[str, ...]:
         if not m:
             continue
         g = m.groups()
-        if kind == "probability":
+        if kind in ("probability", "odds"):
             return (path,)
         if kind == "capacity":
             r = spec.resources[int(g[0])]
@@ -453,7 +459,7 @@ def targets_of(path: str, spec) -> tuple[str, ...]:
 def attach(spec, records: list[tuple[str, Distribution]]):
     """``spec`` with its uncertain inputs recorded (``records``: document path, distribution)."""
     out = []
-    prob_paths = [p for p, d in records if p.startswith("scenarios[")]
+    prob_paths = [p for p, d in records if p.endswith(".probability")]
     for path, dist in records:
         if dist.kind == "dirichlet" and path != "uncertainty.probabilities":
             raise InputError(
@@ -475,14 +481,20 @@ def attach(spec, records: list[tuple[str, Distribution]]):
                 )
             if dist.group:
                 raise InputError("a dirichlet takes no group", path=f"{path}.group")
-        if path.startswith("scenarios[") and dist.kind != "dirichlet":
-            lo, hi = dist.support
-            if lo < 0 or hi > 1:
-                raise InputError(
-                    f"a probability's distribution must stay within [0, 1], got the range "
-                    f"[{_fmt(lo)}, {_fmt(hi)}] (give low/high to a normal)",
-                    path=path,
-                )
+        lo, hi = dist.support
+        if path.startswith("shifts[") and not 0 < lo <= hi <= 1:
+            raise InputError(
+                f"an amount's distribution must stay within (0, 1], got the range "
+                f"[{_fmt(lo)}, {_fmt(hi)}] (give a bounded distribution: uniform, "
+                "triangular, pert, or a normal with low > 0 and high <= 1)",
+                path=path,
+            )
+        if path.endswith(".probability") and dist.kind != "dirichlet" and (lo < 0 or hi > 1):
+            raise InputError(
+                f"a probability's distribution must stay within [0, 1], got the range "
+                f"[{_fmt(lo)}, {_fmt(hi)}] (give low/high to a normal)",
+                path=path,
+            )
         out.append(Uncertain(path, dist, targets_of(path, spec)))
     return dataclasses.replace(spec, uncertain=tuple(out))
 
@@ -491,6 +503,7 @@ def attach(spec, records: list[tuple[str, Distribution]]):
 
 _LOC = re.compile(
     r"^(?:scenarios\[(?P<s>\d+)\]\.probability"
+    r"|scenarios\[(?P<sb>\d+)\]\.baseline|shifts\[(?P<h>\d+)\]\.amount"
     r"|resources\[(?P<r>\d+)\]\.capacity\[(?P<t>\d+)\]"
     r"|commitments\[(?P<c>\d+)\]\.options\[(?P<o>\d+)\]\.(?P<field>use|value)\.(?P<key>[^.\[\]]+)"
     r"(?:\[(?P<k>\d+)\])?"
@@ -516,6 +529,10 @@ def value_at(spec, loc: str) -> float:
     try:
         if m["s"] is not None:
             return float(spec.scenarios[int(m["s"])].probability)
+        if m["sb"] is not None:
+            return float(spec.scenarios[int(m["sb"])].baseline)
+        if m["h"] is not None:
+            return float(spec.shifts[int(m["h"])].amount)
         if m["r"] is not None:
             return float(spec.resources[int(m["r"])].capacity[int(m["t"])])
         if m["c"] is not None:
@@ -550,12 +567,15 @@ def with_values(spec, values: Mapping[str, float]):
     probs: dict[int, float] = {}
     resp: dict[int, dict[str, Any]] = {}
     params: dict[int, dict[str, float]] = {}
+    odds: dict[tuple[str, int], float] = {}  # ("sb", scenario) baseline, ("h", shift) amount
     for loc, v in values.items():
         value_at(spec, loc)  # exists, and is the right shape
         x = float(v)
         m = _parse_location(loc)
         if m["s"] is not None:
             probs[int(m["s"])] = x
+        elif m["sb"] is not None or m["h"] is not None:
+            odds["sb" if m["sb"] is not None else "h", int(m["sb"] or m["h"])] = x
         elif m["r"] is not None:
             ri = int(m["r"])
             caps.setdefault(ri, list(spec.resources[ri].capacity))[int(m["t"])] = x
@@ -593,10 +613,19 @@ def with_values(spec, values: Mapping[str, float]):
             dataclasses.replace(r, capacity=tuple(caps[i])) if i in caps else r
             for i, r in enumerate(spec.resources)
         )
-    if probs:
+    if probs or odds:
         changes["scenarios"] = tuple(
-            dataclasses.replace(s, probability=probs[i]) if i in probs else s
+            dataclasses.replace(
+                s,
+                probability=probs.get(i, s.probability),
+                baseline=odds.get(("sb", i), s.baseline),
+            )
             for i, s in enumerate(spec.scenarios)
+        )
+    if any(k == "h" for k, _ in odds):
+        changes["shifts"] = tuple(
+            dataclasses.replace(sh, amount=odds.get(("h", k), sh.amount))
+            for k, sh in enumerate(spec.shifts)
         )
     if resp:
         changes["responses"] = tuple(
@@ -613,83 +642,7 @@ def with_values(spec, values: Mapping[str, float]):
     return spec.replace(**changes)
 
 
-# ---- sampling ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Draws:
-    """Draws of a spec's uncertain inputs, made up front.
-
-    ``values[d, k]`` is the number input ``k`` (``spec.uncertain[k]``) takes in draw ``d``
-    (for a dirichlet input: NaN, see ``probabilities``); ``probabilities[d]`` the scenario
-    probabilities of draw ``d`` (renormalised), or ``None`` when they are not uncertain.
-    """
-
-    seed: int
-    values: np.ndarray
-    probabilities: np.ndarray | None
-
-    @property
-    def n(self) -> int:
-        return int(self.values.shape[0])
-
-    def locations(self, spec, d: int) -> dict[str, float]:
-        """Draw ``d`` as ``{spec location: number}`` (for ``with_values``)."""
-        out: dict[str, float] = {}
-        for k, u in enumerate(spec.uncertain):
-            if u.is_probability:
-                continue
-            for t in u.targets:
-                out[t] = float(self.values[d, k])
-        if self.probabilities is not None:
-            for i, p in enumerate(self.probabilities[d]):
-                out[f"scenarios[{i}].probability"] = float(p)
-        return out
-
-
-def sample_inputs(spec, n: int, seed: int) -> Draws:
-    """``n`` draws of every uncertain input of ``spec``, from ``seed`` (NumPy PCG64).
-
-    One uniform stream per group (an input without a group is its own group), drawn as one
-    ``(n, streams)`` array; each input's number is its inverse CDF at its stream's uniform.
-    A dirichlet is drawn after, as ``rng.dirichlet(concentration * p)`` over the scenarios
-    with a positive probability. Per-scenario probability draws are renormalised to sum to 1.
-    """
-    rng = np.random.default_rng(seed)
-    ins = spec.uncertain
-    stream: dict[str, int] = {}
-    col = []
-    for k, u in enumerate(ins):
-        if u.dist.kind == "dirichlet":
-            col.append(-1)
-            continue
-        key = f"g:{u.dist.group}" if u.dist.group else f"i:{k}"
-        col.append(stream.setdefault(key, len(stream)))
-    U = rng.random((n, len(stream)))
-    U = np.clip(U, 1e-12, 1.0 - 1e-12)  # keep the inverse CDFs finite
-    values = np.full((n, len(ins)), np.nan)
-    for k, u in enumerate(ins):
-        if col[k] >= 0:
-            values[:, k] = u.dist.ppf(U[:, col[k]])
-    probs = None
-    p0 = np.array([s.probability for s in spec.scenarios], dtype=float)
-    dirichlet = [u for u in ins if u.dist.kind == "dirichlet"]
-    per_scenario = [(k, u) for k, u in enumerate(ins) if u.is_probability and col[k] >= 0]
-    if dirichlet:
-        pos = p0 > 0
-        probs = np.zeros((n, p0.size))
-        probs[:, pos] = rng.dirichlet(dirichlet[0].dist.concentration * p0[pos], size=n)
-    elif per_scenario:
-        probs = np.tile(p0, (n, 1))
-        for k, u in per_scenario:
-            si = int(u.targets[0].split("[")[1].split("]")[0])
-            probs[:, si] = values[:, k]
-        total = probs.sum(axis=1, keepdims=True)
-        if np.any(total <= 0):
-            raise InputError("a draw of the scenario probabilities is all zero", path="scenarios")
-        probs = probs / total
-    return Draws(seed=int(seed), values=values, probabilities=probs)
-
+from .sampling import Draws, sample_inputs  # noqa: E402  (re-exported)
 
 __all__ = [
     "KINDS",

@@ -274,6 +274,7 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
         _unique([o.id for o in c.options], f"{path}.options", "option")
         options = []
         changed = False
+        before = n_columns
         for j, o in enumerate(c.options):
             opt = _check_option(spec, o, f"{path}.options[{j}]", resources, scen)
             changed = changed or opt is not o
@@ -282,6 +283,8 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
                 n_columns += opt.start[1] - opt.start[0] + 1
             else:
                 n_columns += 1
+        if c.stage == 2:  # a conditional tranche: one copy of its columns per scenario
+            n_columns += (n_columns - before) * (len(scen) - 1)
         commitments.append(dataclasses.replace(c, options=tuple(options)) if changed else c)
     if n_columns > max_columns:
         raise InputError(
@@ -364,6 +367,10 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
         ),
     )
     constraint_forms(out)  # every expression parses and names only known things
+    if any(c.stage != 1 for c in spec.commitments):
+        from .tranches import check_tranches
+
+        check_tranches(out)
     if spec.shifts or any(s.baseline for s in spec.scenarios):
         from .shifts import check_shifts
 

@@ -113,7 +113,9 @@ def linearize(spec) -> LinearModel:
     from ...spec.uncertain import value_at
 
     base = compile_spec(spec)
-    ins = [k for k, u in enumerate(spec.uncertain) if not u.is_probability]
+    # baselines and amounts enter the objective only as a constant here (no shifts): see
+    # montecarlo.baseline_offsets
+    ins = [k for k, u in enumerate(spec.uncertain) if not (u.is_probability or u.is_odds)]
     v0 = np.zeros(len(ins))
     for i, k in enumerate(ins):
         u = spec.uncertain[k]

@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from .risk import BaseRisk
 
 CORE, EXTERIOR = 0.9, 0.1
+FIXED_ODDS = "the draw's scenario probabilities, the same for every package"
+INDUCED_ODDS = (
+    "induced by each package: p(x) with the draw's probabilities and shift amounts, "
+    "each draw rebuilt and solved exactly"
+)
 
 
 def _choice_text(model, j: int) -> str:
@@ -222,6 +227,7 @@ class MonteCarloResult:
     base_values: np.ndarray = field(repr=False)  # per draw: the point-value package's value
     package_index: np.ndarray = field(repr=False)  # per draw: index into package_choices, -1
     package_choices: tuple[tuple[str, ...], ...] = field(repr=False, default=())
+    probabilities: str = FIXED_ODDS  # which probabilities each package is valued with
 
     @property
     def n_done(self) -> int:
@@ -247,6 +253,7 @@ class MonteCarloResult:
             "optimal_value": self.optimal.to_dict(),
             "core_index": [c.to_dict() for c in self.core],
             "packages": [p.to_dict() for p in self.packages],
+            "probabilities": self.probabilities,
             "base_package": self.base.to_dict(),
             "solves": self.stats.to_dict(timings),
             "verification": self.verification.to_dict(),
@@ -384,4 +391,5 @@ def build_result(
         base_values=base_values,
         package_index=pkg,
         package_choices=tuple(names),
+        probabilities=INDUCED_ODDS if spec.shifts else FIXED_ODDS,
     )

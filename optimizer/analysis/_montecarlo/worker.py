@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from solvers.highs import change_rows_bounds
+
 from ...errors import SolverError
 from .linear import TOL, DrawData, Drawn, LinearModel, _tol
 from .splitenum import SplitEnumerator
@@ -116,7 +118,7 @@ class _Loaded:
             self.c[ch] = d.c[ch]
         chr_ = np.nonzero((d.rl != self.rl) | (d.ru != self.ru))[0]
         if chr_.size:
-            h.changeRowsBounds(int(chr_.size), chr_.astype(np.int32), d.rl[chr_], d.ru[chr_])
+            change_rows_bounds(h, chr_, d.rl[chr_], d.ru[chr_])
             self.rl[chr_] = d.rl[chr_]
             self.ru[chr_] = d.ru[chr_]
         cl = d.cl if cl is None else cl
@@ -232,7 +234,7 @@ class Worker:
         ch = np.nonzero(up != self.anchor_up)[0]
         if ch.size:
             rows = (self.base.m + ch).astype(np.int32)
-            self.lp.h.changeRowsBounds(int(ch.size), rows, np.full(ch.size, -np.inf), up[ch])
+            change_rows_bounds(self.lp.h, rows, np.full(ch.size, -np.inf), up[ch])
             self.anchor_up[ch] = up[ch]
 
     def solver_time(self) -> float:

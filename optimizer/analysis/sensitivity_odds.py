@@ -1,0 +1,251 @@
+"""Sensitivity when the package moves the odds (``[[shifts]]``), and the baseline rows of a
+problem with scenario baselines alone.
+
+Tipping points of a base probability, a baseline, a shift's amount or an option's value in one
+scenario: with the package fixed the objective is a line in the input (``odds_inputs``), so
+the optimal value is the upper envelope of one line per package and the edge of the base
+package's interval is found exactly by line intersection, each candidate checked by a re-solve
+of the model recompiled at that input and restated in the loaded solver
+(``solvers.resolve.restate``: in place when only costs changed, reloaded when products appear
+or vanish). Capacities are right-hand sides: the existing searches apply unchanged.
+
+What would it take (a change of an option's value, the same in every scenario) keeps its exact
+class shortcut: the induced probabilities sum to 1 for every package, so the change moves every
+package choosing a given column of the option by the same amount whatever the odds.
+
+LP shadow prices are those of the LP relaxation of the compiled MILP (its products relaxed by
+their McCormick rows): a bound, as without shifts, not a price for the integer problem.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+from solvers.resolve import Key, objective_edge, restate
+
+from .odds_inputs import (
+    Odds,
+    OddsPackages,
+    OddsParam,
+    State,
+    amount_params,
+    baseline_params,
+    factor_params,
+    probability_params,
+    value_params,
+)
+from .sensitivity import (
+    RhsParam,
+    SensitivityReport,
+    Session,
+    TippingPoint,
+    TornadoRow,
+    by_swing,
+    capacity_params,
+    option_columns,
+    scale_param,
+)
+
+NOTES_SHIFTS = (
+    "probabilities are those induced by each package: p(x) = base probabilities moved by the "
+    "chosen shifts; a package's expected value is p(x) . levels (baselines included)",
+    "P(s) before shifts: a base probability, the others rescaled in proportion; a probability "
+    "or an amount is searched where no package can move a probability out of [0, 1]",
+    "base probabilities, baselines, shift amounts and values: breakpoints exact (line "
+    "intersection, each checked by a re-solve of the recompiled model); an end equal to the "
+    "searched end means no change within the searched range",
+    "what would it take: a change the same in every scenario moves each package by that "
+    "change whatever the odds (induced probabilities sum to 1), so the threshold stays exact",
+    "LP shadow prices: of the LP relaxation of the compiled MILP (products of the odds and the "
+    "values relaxed by their McCormick rows)",
+)
+NOTE_BASELINES = (
+    "baselines: with no [[shifts]], a scenario's baseline adds probability x baseline to every "
+    "package's expected value, so it cannot change the optimal package (no tipping point); "
+    "the tornado shows its effect on the expected value"
+)
+
+
+def baseline_rows(spec, v0: float, rel: float) -> list[TornadoRow]:
+    """Tornado rows of the baselines of a problem without shifts: the package stays, and the
+    expected value moves by ``probability * change``."""
+    out = []
+    for s in spec.scenarios:
+        if s.baseline == 0 or s.probability == 0:
+            continue
+        lo, hi = s.baseline * (1 - rel), s.baseline * (1 + rel)
+        out.append(
+            TornadoRow(
+                f"baseline of {s.id}",
+                "baseline",
+                lo,
+                hi,
+                v0 + s.probability * (lo - s.baseline),
+                v0 + s.probability * (hi - s.baseline),
+                None,
+                None,
+            )
+        )
+    return out
+
+
+class OddsSession(Session):
+    """A ``Session`` on the exact MILP of a problem with shifts, valuing packages by
+    ``p(x) . levels`` and re-solving at changed inputs by recompiling."""
+
+    def __init__(self, spec, solver="highs", options=None) -> None:
+        self.odds = odds = Odds(spec)
+        model = odds.model_at(odds.base)
+        super().__init__(spec, solver, options, model=model, packages=OddsPackages(model, odds))
+
+    def solve_at(self, st: State) -> Key | None:
+        self.lm = self.run.lm = restate(self.lm, self.odds.model_at(st))
+        return self.run()
+
+    def back(self) -> None:
+        self.lm = self.run.lm = restate(self.lm, self.model)
+
+    def value(self, key: Key, st: State) -> float:
+        return self.odds.expected(self.pk.vec(key), st)
+
+    def tipping(self, param, tolerance: float = 1e-4) -> TippingPoint:
+        if not isinstance(param, OddsParam):
+            return super().tipping(param, tolerance)
+        before = self.run.solves
+        base, s = self.odds.base, self.sigma
+
+        def at(t: float) -> Key | None:
+            return self.solve_at(param.move(base, t))
+
+        def line(k: Key) -> tuple[float, float]:
+            e0 = self.value(k, param.move(base, 0.0))
+            e1 = self.value(k, param.move(base, 1.0))
+            return s * e0, s * (e1 - e0)
+
+        try:
+            lo, below = objective_edge(at, line, param.base, self.key0, param.lo, self.tol_v)
+            hi, above = objective_edge(at, line, param.base, self.key0, param.hi, self.tol_v)
+        finally:
+            self.back()
+        tp = self._tipping_point(param, lo, hi, below, above)
+        return replace(tp, solves=self.run.solves - before)
+
+    def tornado_odds(self, rel: float, tipping: Sequence[TippingPoint] = ()) -> list[TornadoRow]:
+        """Optimal expected value with each input at base * (1 -/+ rel), within its range."""
+        known = {(t.kind, t.target): t for t in tipping}
+        base = self.odds.base
+        rows: list[TornadoRow] = []
+
+        def value_at(p, theta: float) -> tuple[float, Key | None]:
+            if isinstance(p, RhsParam):
+                p.apply(self.lm, theta)
+                k = self.run()
+                p.restore(self.lm)
+                return (math.nan, k) if k is None else (self.pk.expected(k), k)
+            st = p.move(base, theta)
+            t = known.get((p.kind, p.target))
+            if t is not None and t.lower <= theta <= t.upper:
+                k = self.key0
+            else:
+                k = self.solve_at(st)
+                self.back()
+            return self.value(k, st), k
+
+        def add(name: str, kind: str, p, lo: float, hi: float) -> None:
+            vl, kl = value_at(p, lo)
+            vh, kh = value_at(p, hi)
+            ch = [None if k == self.key0 else self.pk.change(self.key0, k) for k in (kl, kh)]
+            rows.append(TornadoRow(name, kind, lo, hi, vl, vh, *ch))
+
+        def clamp(p, x: float) -> float:
+            return min(max(x, p.lo), p.hi)
+
+        for p in probability_params(self.odds):
+            add(
+                p.name, "probability", p, clamp(p, p.base * (1 - rel)), clamp(p, p.base * (1 + rel))
+            )
+        for p in baseline_params(self.odds):
+            if p.base != 0:
+                add(p.name, "baseline", p, p.base * (1 - rel), p.base * (1 + rel))
+        for p in amount_params(self.odds):
+            add(p.name, "shift", p, clamp(p, p.base * (1 - rel)), clamp(p, p.base * (1 + rel)))
+        for p in factor_params(self.odds):
+            add(p.name, "value", p, 1 - rel, 1 + rel)
+        for r in self.spec.resources:
+            sp = scale_param(self.spec, self.model, r.id)
+            if sp is not None:
+                add(f"{r.id} capacity", "capacity", sp, 1 - rel, 1 + rel)
+        return by_swing(rows)
+
+
+def odds_parameters(ses: OddsSession, kinds: Sequence[str]) -> list:
+    odds, out = ses.odds, []
+    if "probability" in kinds:
+        out += probability_params(odds)
+    if "baseline" in kinds:
+        out += baseline_params(odds)
+    if "shift" in kinds:
+        out += amount_params(odds)
+    if "value" in kinds:
+        out += value_params(odds)
+    out += [p for p in capacity_params(ses.spec, ses.model) if p.kind in kinds]
+    return out
+
+
+def odds_sensitivity(
+    spec,
+    *,
+    solver: str = "highs",
+    options=None,
+    tolerance: float,
+    tornado_range: float,
+    kinds: Sequence[str],
+    sections: Sequence[str],
+) -> SensitivityReport:
+    """``sensitivity`` of a problem with ``[[shifts]]`` (called by it, inputs checked there)."""
+    t0 = time.perf_counter()
+    ses = OddsSession(spec, solver, options)
+    tipping = []
+    if "tipping" in sections:
+        tipping = [ses.tipping(p, tolerance) for p in odds_parameters(ses, kinds)]
+    thresholds = []
+    if "thresholds" in sections:
+        for ci, cm in enumerate(spec.commitments):
+            for oi in range(len(cm.options)):
+                if option_columns(ses.model, ci, oi).size:
+                    thresholds.append(ses.threshold(ci, oi))
+    tornado = ses.tornado_odds(tornado_range, tipping) if "tornado" in sections else []
+    prices, lp_obj = ses.shadow_prices() if "shadow" in sections else ([], None)
+    x0 = ses.pk.vec(ses.key0)
+    p0 = ses.odds.induced(x0, ses.odds.base)
+    moved = ", ".join(
+        f"P({s.id}) from {s.probability:.6g} to {float(q):.6g}"
+        for s, q in zip(spec.scenarios, p0, strict=True)
+        if abs(float(q) - s.probability) > 1e-12
+    )
+    notes = (
+        *NOTES_SHIFTS,
+        f"the optimal package moves {moved}" if moved else "the optimal package moves no odds",
+    )
+    return SensitivityReport(
+        problem=spec.name,
+        sense=spec.sense,
+        value_unit=spec.value_unit,
+        package=ses.pk.names(ses.key0),
+        expected=ses.v0,
+        tolerance=tolerance,
+        tipping=tuple(tipping),
+        thresholds=tuple(thresholds),
+        tornado=tuple(tornado),
+        tornado_range=tornado_range,
+        shadow_prices=tuple(prices),
+        lp_objective=lp_obj,
+        solves=ses.run.solves,
+        solver=ses.lm.solver_name,
+        time_s=time.perf_counter() - t0,
+        warnings=tuple(ses.run.warnings),
+        notes=notes,
+    )
