@@ -114,14 +114,8 @@ def emit() -> str:
         out += table("commitments", c)
     for rel in structure.RELATIONS:
         out += table("relations", rel)
-    for k, rows in (
-        ("responses", structure.RESPONSES),
-        ("parameters", structure.PARAMETERS),
-        ("constraints", structure.CONSTRAINTS),
-        ("shifts", odds.SHIFTS),
-    ):
-        for x in rows:
-            out += table(k, x)
+    for x in odds.SHIFTS:
+        out += table("shifts", x)
     return "\n".join(out) + "\n"
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .common import CRED_DEAL, GDP, SCEN, SRC, YEARS, r, scaled, tri
 from .odds import LOSS
+from .structure import EXTRA_NPV, RATCHET_VALUE
 
 PER_YEAR = "value per year from the start (value_per_year)"
 
@@ -316,9 +317,16 @@ RATCHET = dict(
     id="ratchet_offer",
     name="Conditional ratchet: 3.5% by 2030 once tariffs are relieved",
     group="sequencing",
-    description="Offered now on top of the Hague path; paid (response ratchet_paid) in the "
-    "scenarios where the US relieved tariffs (return to normal, new equilibrium).",
-    source=f"{SRC['juneau']} ('as a starting point to hopefully ratchet the rhetoric down')",
+    description="Offered now on top of the Hague path and paid exactly in the scenarios where the "
+    "US relieved tariffs (return to normal, new equilibrium); never in the rupture. Paying is "
+    "forced by the offer, not decided later, so its cost is in this option's value per scenario: "
+    f"-(1 - theta(s)) x NPV of the extra spending of the front-loaded path (C${EXTRA_NPV:.1f}B) "
+    "where relieved, 0 in the rupture (exactly what a stage-2 'paid' response forced by the "
+    "offer would give). Its yearly spending is not checked against the fiscal room, since it "
+    "is paid in some scenarios only (a limit of the model).",
+    source=f"{SRC['juneau']} ('as a starting point to hopefully ratchet the rhetoric down'); "
+    "cost [D] from the two Hague paths; theta judgment",
     use=pc(sovereignty=1),
+    value=RATCHET_VALUE,
 )
 COMMITMENTS = [BORDER, INTELLIGENCE, *TRADE, ENGAGEMENT, DIVERSIFICATION, RATCHET]

@@ -1,10 +1,10 @@
-"""Resources, relations and the conditional tranche of ``canada-us-2025``: fiscal room, the
+"""Resources, relations and the ratchet's value of ``canada-us-2025``: fiscal room, the
 defence envelope, political capital by region and for sovereignty optics (a minority
 Parliament), the Hague floor and the policy relations."""
 
 from __future__ import annotations
 
-from .common import GDP, SCEN, SRC, YEARS, npv, r, tri
+from .common import GDP, SRC, YEARS, npv, r, tri
 from .defence import PATHS, THETA
 
 SLACK = (0.002, 0.001, 0.004)  # fiscal room beyond the Hague path, share of GDP (judgment)
@@ -123,6 +123,11 @@ RELATIONS = [
 ]
 EXTRA = [a - b for a, b in zip(PATHS["hague_front_loaded"], PATHS["hague_linear"], strict=True)]
 EXTRA_NPV = npv(EXTRA)
+# The ratchet is paid exactly where tariffs were relieved (status quo ante, new equilibrium) and
+# nowhere else: a forced consequence of the offer, not a later decision, so its value, -(1 -
+# theta(s)) x NPV of the extra spending, sits in the offer's per-scenario value (first stage;
+# 0 in the rupture) and no two-stage response is needed.
+RELIEVED = ("status_quo_ante", "new_equilibrium")
 RATCHET_VALUE = {
     s: tri(
         r(-(1 - m) * EXTRA_NPV, 2),
@@ -131,36 +136,5 @@ RATCHET_VALUE = {
         f"theta_{s}",
     )
     for s, (m, lo, hi) in THETA.items()
+    if s in RELIEVED
 }
-RESPONSES = [
-    dict(
-        id="ratchet_paid",
-        name="Ratchet paid (3.5% by 2030 instead of 2035)",
-        stage=2,
-        integer=True,
-        lower=0,
-        upper=1,
-        unit="yes/no",
-        value=RATCHET_VALUE,
-        description="Conditional tranche decided once the US response is known. Value = -(1 - "
-        f"theta(s)) x NPV of the extra spending (C${EXTRA_NPV:.1f}B); not checked against the "
-        "per-year fiscal room (a response is not indexed by year).",
-        source="cost [D] from the two paths; theta judgment",
-    ),
-]
-PARAMETERS = [
-    dict(
-        id="relieved",
-        value={s: (0 if s == "coercive_rupture" else 1) for s in SCEN},
-        description="1 in the scenarios where the US relieved tariffs",
-        source="scenario definitions",
-    ),
-]
-CONSTRAINTS = [
-    dict(
-        id="ratchet_kept",
-        expr="ratchet_paid - relieved * ratchet_offer >= 0",
-        description="Canada keeps its word: the ratchet is paid wherever tariffs were relieved.",
-        source=SRC["juneau"],
-    ),
-]
