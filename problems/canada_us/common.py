@@ -16,7 +16,13 @@ SHORT = {"status_quo_ante": "SQA", "new_equilibrium": "NE", "coercive_rupture": 
 
 # How far a US promise can be trusted (judgment; the engine has no credibility factor yet):
 # the share of the response the administration's word would deliver that is expected to hold.
-CRED_ODDS = 0.5  # for the package's effect on the odds (a general "win"); range 0.25-0.75
+# For the package's effect on the odds (a general "win"): 0.35, range 0.2-0.37, one draw shared
+# by every credited shift. The top end is bounded by the model, not only by judgment: shifts are
+# absolute points of probability, and the largest outflow from the rupture any package could
+# make (0.22 raw, relations ignored) times the top end must fit inside the lowest rupture
+# probability a Monte Carlo draw can give (0.10 / (0.10 + 0.90 + 0.20) = 0.083); see odds.py.
+CRED_ODDS = 0.35
+CRED_ODDS_RANGE = (0.2, 0.37)
 CRED_DEAL = 0.7  # for a signed sectoral deal (quota, managed trade); range 0.4-0.9
 
 SRC = {

@@ -3,7 +3,7 @@ the package's effect on their odds (``[[shifts]]``): the one ledger where US val
 
 from __future__ import annotations
 
-from .common import CRED_ODDS, GDP_NPV, SRC, r, tri
+from .common import CRED_ODDS, CRED_ODDS_RANGE, GDP_NPV, SRC, r, tri
 
 # Tariff loss of each scenario, share of GDP each year 2026-2035 vs a no-tariff path [S ranges]
 LOSS = {"status_quo_ante": 0.0025, "new_equilibrium": 0.015, "coercive_rupture": 0.035}
@@ -16,8 +16,24 @@ P = {"status_quo_ante": 0.08, "new_equilibrium": 0.80, "coercive_rupture": 0.12}
 P_RANGE = {
     "status_quo_ante": (0.03, 0.20),
     "new_equilibrium": (0.60, 0.90),
-    "coercive_rupture": (0.05, 0.25),
+    "coercive_rupture": (0.10, 0.25),
 }
+# Why the rupture's range starts at 0.10 (the brief's B2 says 0.05): the shifts are absolute
+# points of probability. The largest outflow from the rupture any package could make (relations
+# ignored, as the engine's check does) is 0.22 raw x the credibility's top end 0.37 = 0.081; a
+# draw renormalises the three probabilities, so the lowest rupture probability a draw can give is
+# 0.10 / (0.10 + 0.90 + 0.20) = 0.083, just above it. Below that a package could remove more
+# rupture probability than exists. The brief's own rule (B3) is a logit shift, proportional to
+# the odds; absolute shifts cannot follow a rupture probability down to 0.05.
+R_LOW_WHY = (
+    "Probability range 0.10-0.25 (the brief's B2 says 0.05-0.25): the low end is raised to 0.10 "
+    "because the package's shifts are absolute points of probability, and the largest outflow "
+    "from the rupture any package could make (0.22 raw x the credibility's top end 0.37 = 0.081) "
+    "must fit inside the lowest rupture probability a Monte Carlo draw can give after "
+    "renormalisation (0.10 / (0.10 + 0.90 + 0.20) = 0.083); below it a package could remove more "
+    "rupture probability than exists (a limit of absolute shifts; the brief's B3 rule is "
+    "proportional). "
+)
 
 
 def baseline(s: str) -> float:
@@ -29,9 +45,13 @@ def _blurb(s: str) -> str:
     return (
         f"baseline = -{LOSS[s]:.2%} of GDP each year x NPV of the GDP path (C${GDP_NPV:,.0f}B) = "
         f"{baseline(s)} C$B; range {-hi * GDP_NPV:.0f} to {-lo * GDP_NPV + 0.0:.0f} "
-        f"({lo:.1%}-{hi:.1%} of GDP, canada_us_facts.md B2) — a distribution once the engine accepts "
-        "one on baselines"
+        f"({lo:.1%}-{hi:.1%} of GDP, canada_us_facts.md B2), a triangular distribution"
     )
+
+
+def baseline_dist(s: str) -> dict:
+    lo, hi = LOSS_RANGE[s]
+    return tri(baseline(s), r(-hi * GDP_NPV, 1), r(-lo * GDP_NPV, 1))
 
 
 SCENARIOS = [
@@ -56,7 +76,7 @@ SCENARIOS = [
         id="coercive_rupture",
         name="Coercive rupture",
         description="CUSMA withdrawal or 25-35% broad tariffs, security ties weaponized, "
-        "annexation rhetoric backed by economic force. " + _blurb("coercive_rupture"),
+        "annexation rhetoric backed by economic force. " + R_LOW_WHY + _blurb("coercive_rupture"),
         source=f"Juneau: 'low-probability, high-impact' ({SRC['juneau']}); {SRC['tombe']}; "
         f"{SRC['bmo']}; BoC: growth 2.5 pp lower in year 1 ({SRC['boc']}); probability and the "
         "central 3.5% are judgment (canada_us_facts.md B2)",
@@ -65,24 +85,34 @@ SCENARIOS = [
 for s in SCENARIOS:
     s["description"] = s.pop("name") + ". " + s["description"]
     s["probability"] = tri(P[s["id"]], *P_RANGE[s["id"]])
-    s["baseline"] = baseline(s["id"])
+    s["baseline"] = baseline_dist(s["id"])
 
 R, NE, SQA = "coercive_rupture", "new_equilibrium", "status_quo_ante"
 CRED_TEXT = (
-    f"x {CRED_ODDS} credibility (judgment, range 0.25-0.75: the share of what the administration's "
-    "word would deliver that is expected to hold; the engine has no credibility factor yet, so it "
-    "is inside the amount)"
+    f"x {CRED_ODDS} credibility (judgment: the share of what the administration's word would "
+    "deliver that is expected to hold; one triangular draw "
+    f"{CRED_ODDS_RANGE[0]}-{CRED_ODDS}-{CRED_ODDS_RANGE[1]} shared by every credited shift, "
+    "group credibility_odds; the top end is bounded by the model: see coercive_rupture)"
 )
+CRED_LO, CRED_HI = CRED_ODDS_RANGE
 
 
-def _shift(when, frm, to, raw, lo, hi, why, *, credible=True, source="judgment"):
-    k = CRED_ODDS if credible else 1.0
-    amount = r(raw * k, 4)
-    rng = f"amount range {r(lo * k, 4)}-{r(hi * k, 4)}" if credible else f"amount range {lo}-{hi}"
-    how = (
-        f"{raw} {CRED_TEXT}" if credible else f"{raw} (Canada's own risk: no credibility discount)"
-    )
-    desc = f"{why} Amount = {how} = {amount}; {rng} (judgment) — a distribution once the engine accepts one on amounts."
+def _shift(when, frm, to, raw, why, *, own=None, source="judgment"):
+    """A shift; ``own=(low, high)`` marks Canada's own risk (no credibility discount)."""
+    if own is None:
+        amount = {
+            "dist": "triangular",
+            "low": r(raw * CRED_LO, 4),
+            "mode": r(raw * CRED_ODDS, 4),
+            "high": r(raw * CRED_HI, 4),
+            "group": "credibility_odds",
+        }
+        how = f"{raw} {CRED_TEXT}"
+    else:
+        amount = tri(raw, *own)
+        how = f"{raw} (Canada's own risk: no credibility discount)"
+    rng = f"amount range {amount['low']}-{amount['high']}"
+    desc = f"{why} Amount = {how} = {amount['mode']}; {rng} (judgment)."
     return {
         "when": when,
         "from": frm,
@@ -100,8 +130,6 @@ SHIFTS = [
         R,
         NE,
         0.03,
-        0.0,
-        0.06,
         f"The endorsed Hague path, delivered on a published annual plan: {WIN}; small, because "
         "the endorsement is already in the base odds and the US asked for 5%.",
         source=f"judgment; {SRC['juneau']}; {SRC['hague']}",
@@ -111,8 +139,6 @@ SHIFTS = [
         R,
         NE,
         0.06,
-        0.03,
-        0.10,
         "3.5% core by 2030, five years early: a visible win within this administration's "
         "term, where the linear path puts most of the money after 2029.",
         source=f"judgment; {SRC['juneau']} ('rapidly ramp up'); {SRC['msnbc']} ('be bold')",
@@ -122,8 +148,6 @@ SHIFTS = [
         R,
         NE,
         0.08,
-        0.04,
-        0.12,
         "Trump's literal 5% read as core defence: the largest win on offer.",
         source=f"judgment; {SRC['msnbc']} (Trump's 5%)",
     ),
@@ -132,8 +156,6 @@ SHIFTS = [
         NE,
         SQA,
         0.02,
-        0.0,
-        0.04,
         "Meeting the literal ask also improves the chance of a return to normal trade.",
     ),
     _shift(
@@ -141,11 +163,9 @@ SHIFTS = [
         R,
         NE,
         0.02,
-        0.0,
-        0.04,
         "A conditional ratchet ('3.5% by 2030 once tariffs are relieved'): Juneau's 'starting "
         "point' to ratchet down the rhetoric; worth less to the US than money paid upfront "
-        "(the front-loaded path moves 0.03 more than the linear one; this moves 0.01).",
+        "(raw, the front-loaded path moves 0.03 more than the linear one; this moves 0.02).",
         source=f"judgment; {SRC['juneau']} ('as a starting point')",
     ),
     _shift(
@@ -153,8 +173,6 @@ SHIFTS = [
         R,
         NE,
         0.03,
-        0.0,
-        0.06,
         "Participation in Golden Dome through NORAD answers a named US ask; credited for the "
         "ask, not for its dollars (they are the defence path's, already credited).",
         source=f"judgment; {SRC['juneau']} ('discuss its participation'); {SRC['gd_price']}",
@@ -164,8 +182,6 @@ SHIFTS = [
         R,
         NE,
         0.06,
-        0.02,
-        0.10,
         "Paying Trump's price for Golden Dome: the ask met in full.",
         source=f"judgment; {SRC['gd_price']}",
     ),
@@ -174,8 +190,6 @@ SHIFTS = [
         NE,
         SQA,
         0.02,
-        0.0,
-        0.04,
         "Paying the full price also improves the chance of a return to normal trade.",
     ),
     _shift(
@@ -183,8 +197,6 @@ SHIFTS = [
         R,
         NE,
         0.02,
-        0.0,
-        0.04,
         "Joint US-Canada Arctic work answers the administration's stated Arctic interest.",
         source=f"judgment; {SRC['msnbc']} ('collaborate on Arctic security')",
     ),
@@ -193,8 +205,6 @@ SHIFTS = [
         R,
         NE,
         0.02,
-        0.0,
-        0.05,
         "Border security was the stated ground of the 2025 IEEPA tariffs; an enhanced package "
         "removes the pretext.",
         source=f"judgment; {SRC['juneau']}; {SRC['border']}",
@@ -204,8 +214,6 @@ SHIFTS = [
         R,
         NE,
         0.04,
-        0.01,
-        0.07,
         "Deep integration (shared entry/exit data, joint strike force) removes it further.",
         source=f"judgment; {SRC['juneau']}",
     ),
@@ -214,8 +222,6 @@ SHIFTS = [
         NE,
         SQA,
         0.02,
-        0.0,
-        0.04,
         "The donut strategy (Congress, governors, business) builds allies for the July 2026 "
         "CUSMA review.",
         source=f"judgment; {SRC['juneau']}; {SRC['donut']}",
@@ -225,10 +231,8 @@ SHIFTS = [
         NE,
         R,
         0.005,
-        0.0,
-        0.015,
         "Backfire: Ontario's Reagan ad led Trump to terminate talks and add 10% (Oct 2025).",
-        credible=False,
+        own=(0.001, 0.015),
         source=f"judgment; {SRC['donut']}",
     ),
     _shift(
@@ -236,10 +240,8 @@ SHIFTS = [
         NE,
         R,
         0.005,
-        0.0,
-        0.015,
         "EU defence-industrial integration is a US irritant (slight).",
-        credible=False,
+        own=(0.001, 0.015),
         source=f"judgment; {SRC['facts']} B1 D10c (US value -2)",
     ),
 ]
