@@ -8,7 +8,10 @@ Checks recompute what they need from the problem file itself (its TOML, read her
 from __future__ import annotations
 
 import itertools
+import json
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -78,8 +81,8 @@ def induced(chosen: dict) -> dict:
     for sh in DOC["shifts"]:
         cid, _, oid = sh["when"].partition(".")
         if cid in chosen and (not oid or chosen[cid].option == oid):
-            p[sh["from"]] -= sh["amount"]
-            p[sh["to"]] += sh["amount"]
+            p[sh["from"]] -= point(sh["amount"])
+            p[sh["to"]] += point(sh["amount"])
     return p
 
 
@@ -88,7 +91,7 @@ def test_every_input_is_sourced_and_every_judgment_has_a_range(spec):
     assert spec.years == (2026, 2035) and [s.id for s in spec.scenarios] == list(SCENARIOS)
     for c, o in options():
         assert c.get("source") and (o is c or o.get("source")), (c["id"], o.get("id"))
-    for key in ("scenarios", "resources", "relations", "shifts", "responses", "parameters"):
+    for key in ("scenarios", "resources", "relations", "shifts"):
         for x in DOC[key]:
             assert x.get("source"), (key, x.get("id", x.get("when")))
     # judgment numbers are distributions: every option value entry, probability, political
@@ -108,14 +111,15 @@ def test_every_input_is_sourced_and_every_judgment_has_a_range(spec):
                 assert isinstance(x, dict) or x == 0, (c["id"], o.get("id"), res)
     for s in DOC["scenarios"]:
         assert s["probability"]["dist"] == "triangular"
+        assert s["baseline"]["dist"] == "triangular"
         assert re.search(r"range -?\d+ to -?\d+", s["description"]), s["id"]  # baseline range
     for r in DOC["resources"]:
         if r["id"].startswith("pc_"):
             assert isinstance(r["capacity"], dict) and "dist" in r["capacity"]
     for sh in DOC["shifts"]:
-        assert "judgment" in sh["source"] and re.search(
-            r"amount range [\d.]+-[\d.]+", sh["description"]
-        )
+        assert "judgment" in sh["source"] and sh["amount"]["dist"] == "triangular"
+        m = re.search(r"amount range ([\d.]+)-([\d.]+)", sh["description"])
+        assert (float(m[1]), float(m[2])) == (sh["amount"]["low"], sh["amount"]["high"])
     assert len(spec.uncertain) > 100
 
 
@@ -124,8 +128,8 @@ def test_trust_in_a_us_promise_is_explicit_in_every_shift():
     for sh in DOC["shifts"]:
         m = re.search(r"Amount = ([\d.]+) x ([\d.]+) credibility", sh["description"])
         if m:
-            assert float(m[1]) * float(m[2]) == pytest.approx(sh["amount"])
-            assert float(m[2]) == 0.5
+            assert float(m[1]) * float(m[2]) == pytest.approx(point(sh["amount"]))
+            assert float(m[2]) == 0.35 and sh["amount"]["group"] == "credibility_odds"
         else:
             assert "Canada's own risk" in sh["description"], sh["when"]
 
@@ -181,8 +185,6 @@ def test_every_stated_constraint_holds_in_the_optimum(spec, best):
     assert not (p["golden_dome"].option == "full" and p["border"].option == "deep_integration")
     if "ratchet_offer" in p:
         assert p["defence_path"].option == "hague_linear"
-        paid = best.responses["ratchet_paid"]
-        assert paid["status_quo_ante"] == paid["new_equilibrium"] == 1
     # resources recomputed from the file's point values
     for res in DOC["resources"]:
         use = [0.0] * len(YEARS)
@@ -293,3 +295,59 @@ def test_the_file_is_what_the_builder_writes():
     from problems.canada_us_2025_build import emit
 
     assert emit() == (ROOT / "canada_us_2025.toml").read_text()
+
+
+# ---- robustness: Monte Carlo and the tornado run on the bundled file ----------------------------
+def test_no_draw_can_move_a_probability_out_of_0_1():
+    """The shifts are absolute: in every Monte Carlo draw (probabilities at their range ends,
+    renormalised; amounts at the top of their ranges) every package keeps every probability in
+    [0, 1]. Per commitment the worst option counts, relations ignored, as the engine's check."""
+    lo = {s["id"]: s["probability"]["low"] for s in DOC["scenarios"]}
+    hi = {s["id"]: s["probability"]["high"] for s in DOC["scenarios"]}
+    for sid in SCENARIOS:
+        floor = lo[sid] / (lo[sid] + sum(hi[o] for o in SCENARIOS if o != sid))
+        ceiling = hi[sid] / (hi[sid] + sum(lo[o] for o in SCENARIOS if o != sid))
+        out_by: dict[str, dict[str, float]] = {}
+        in_by: dict[str, dict[str, float]] = {}
+        for sh in DOC["shifts"]:
+            cid, _, oid = sh["when"].partition(".")
+            if sh["from"] == sid:
+                d = out_by.setdefault(cid, {})
+                d[oid] = d.get(oid, 0.0) + sh["amount"]["high"]
+            if sh["to"] == sid:
+                d = in_by.setdefault(cid, {})
+                d[oid] = d.get(oid, 0.0) + sh["amount"]["high"]
+        assert floor - sum(max(d.values()) for d in out_by.values()) >= 0, sid
+        assert ceiling + sum(max(d.values()) for d in in_by.values()) <= 1, sid
+
+
+def test_montecarlo_runs_on_the_bundled_file():
+    cmd = ["montecarlo", NAME, "-n", "4", "--seed", "1", "--format", "json"]
+    out = subprocess.run(
+        [sys.executable, "-m", "optimizer", *cmd],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr
+    d = json.loads(out.stdout)
+    assert d["draws_done"] == 4 and d["verification"]["every_draw_rechecked"]
+    paths = {i["path"] for i in d["inputs"]}
+    assert {"scenarios[2].baseline", "shifts[0].amount"} <= paths  # sampled, not fixed
+    core = {(c["commitment"], c["option"]): c["core_index"] for c in d["core_index"]}
+    assert core[("defence_path", "hague_linear")] == 1.0  # the Hague floor: some path always
+    assert "induced by each package" in d["probabilities"]
+
+
+def test_sensitivity_tornado_on_shifts_and_baselines_runs(spec, best):
+    from optimizer.analysis.sensitivity import sensitivity
+
+    rep = sensitivity(spec, kinds=("shift", "baseline"), sections=("tornado",))
+    rows = {r.input: r for r in rep.tornado if r.kind in ("shift", "baseline")}
+    assert any(r.startswith("shift ") for r in rows) and any("baseline" in r for r in rows)
+    assert len([r for r in rows if r.startswith("shift ")]) == len(DOC["shifts"])
+    for r in rows.values():  # the point value lies between the two ends' optima (maximize)
+        assert max(r.value_low, r.value_high) >= best.expected - 1e-6 * abs(best.expected)
+    # the new equilibrium's tariff loss swings the expected value most (it carries p ~ 0.83)
+    top = max(rows.values(), key=lambda r: r.swing)
+    assert "new_equilibrium" in top.input and top.kind == "baseline"
