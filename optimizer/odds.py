@@ -30,6 +30,9 @@ from .errors import InputError
 from .model import MatrixModel
 from .spec.model import ProblemSpec
 
+# members x decision columns up to which each product gets its own column (see apply_shifts)
+PRODUCT_LIMIT = 1_000
+
 
 def baselines(spec: ProblemSpec) -> np.ndarray:
     return np.array([float(s.baseline) for s in spec.scenarios], dtype=float)
@@ -42,7 +45,7 @@ def shift_matrix(spec: ProblemSpec) -> tuple[list[str], np.ndarray]:
     rows: list[tuple[int, int, int, float]] = []
     for sh in spec.shifts:  # one entry per shift (a handful), not per nonzero
         m = members.setdefault(str(sh.when), len(members))
-        rows.append((m, sids[sh.from_], sids[sh.to], sh.amount))
+        rows.append((m, sids[sh.from_], sids[sh.to], sh.moved))
     delta = np.zeros((len(members), len(sids)))
     if rows:
         m, f, t, a = (np.array(x) for x in zip(*rows, strict=True))
@@ -80,8 +83,13 @@ def _ranges(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return expand_ranges(lo, hi)
 
 
-def apply_shifts(model: MatrixModel, spec: ProblemSpec) -> MatrixModel:
-    """``model`` (as compiled, expected value) with baselines and the shifts' products."""
+def apply_shifts(model: MatrixModel, spec: ProblemSpec, formulation: str = "auto") -> MatrixModel:
+    """``model`` (as compiled, expected value) with baselines and the shifts' products.
+
+    ``formulation``: ``"products"`` (one column per product, the tighter LP bound),
+    ``"aggregate"`` (one column per member, ``optimizer.odds_aggregate``) or ``"auto"``:
+    products while members x decision columns is at most ``PRODUCT_LIMIT``.
+    """
     b = baselines(spec)
     if not spec.shifts:
         if not b.any():
@@ -98,6 +106,16 @@ def apply_shifts(model: MatrixModel, spec: ProblemSpec) -> MatrixModel:
     # linear part: (delta_m . b) on every column of member m
     cols, owner = _ranges(lo, hi)
     c += np.bincount(cols, weights=(delta @ b)[owner], minlength=n)
+    if formulation == "auto":
+        formulation = "products" if len(members) * nd <= PRODUCT_LIMIT else "aggregate"
+    if formulation == "aggregate":
+        from .odds_aggregate import aggregate
+
+        # m's own columns: y_m x_j = x_j
+        g_in = np.einsum("ij,ij->i", model.C[cols], delta[owner])
+        c += np.bincount(cols, weights=g_in, minlength=n)
+        out, c = aggregate(model, c, members, delta, mc, lo, hi)
+        return _finish(out, c, b, members, delta, 0, "aggregate")
     # products: g[j, m] y_m x_j over decision columns with g != 0
     G = model.C[:nd] @ delta.T
     # a value the same in both scenarios of a shift cancels; drop its rounding residue
@@ -123,7 +141,7 @@ def apply_shifts(model: MatrixModel, spec: ProblemSpec) -> MatrixModel:
             path="shifts",
         )
     if P == 0:
-        return _finish(model, c, b, members, delta, P)
+        return _finish(model, c, b, members, delta, P, "products")
     return _with_products(model, c, b, members, delta, j, m, g, lo, hi, L, U)
 
 
@@ -200,13 +218,18 @@ def _with_products(model, c, b, members, delta, j, m, g, lo, hi, L, U) -> Matrix
         aux_names=tuple(model.aux_names) + tuple(wnames),
         **extra,
     )
-    return _finish(out, np.concatenate([c, g]), b, members, delta, P)
+    return _finish(out, np.concatenate([c, g]), b, members, delta, P, "products")
 
 
-def _finish(model, c, b, members, delta, n_products) -> MatrixModel:
+def _finish(model, c, b, members, delta, n_products, formulation) -> MatrixModel:
     meta = {
         **model.meta,
-        "shifts": {"members": members, "delta": delta, "products": int(n_products)},
+        "shifts": {
+            "members": members,
+            "delta": delta,
+            "products": int(n_products),
+            "formulation": formulation,
+        },
     }
     return replace(
         model,

@@ -5,7 +5,9 @@ scenarios. Each commitment has 1-3 options; each option has a start window of 1-
 yearly use of two per-year resources (``budget`` and ``staff``; a number drawn every year from
 the start, or a short build-up profile), and a value in each scenario (a one-off amount at the
 start, or a stream every year from the start). Relations: ``requires`` (some with a lag),
-``excludes`` pairs and ``at_most`` groups. Capacities are a fraction (``tightness``) of the
+``excludes`` pairs and ``at_most`` groups. With ``shifts`` > 0, that fraction of the options
+moves probability between a random pair of scenarios when chosen (``[[shifts]]``), and every
+scenario gets a baseline. Capacities are a fraction (``tightness``) of the
 yearly use if every commitment started its cheapest option at its earliest year, so the
 budgets bind.
 
@@ -59,6 +61,7 @@ def generate(
     max_window: int = 5,
     tightness: float = 0.35,
     relations: float = 0.15,
+    shifts: float = 0.0,
     validate: bool = False,
 ) -> ProblemSpec:
     """A random portfolio problem with ``n`` commitments.
@@ -73,6 +76,8 @@ def generate(
     max_window : each option's start window has 1..max_window years.
     tightness : capacity as a fraction of the yearly use of the cheapest options.
     relations : about ``relations * n`` relations in all (requires, excludes, at_most).
+    shifts : the fraction of options that move the odds (``with_shifts``); 0 gives none, and
+        the rest of the problem is the same whatever ``shifts`` is.
     validate : pass the result through ``check_spec`` (slower; the result is already normal).
     """
     if n < 1:
@@ -176,6 +181,8 @@ def generate(
         value_unit="M$",
         source="problems.generate",
     )
+    if shifts > 0:
+        spec = with_shifts(spec, shifts, seed=seed)
     if validate:
         from optimizer.spec.validate import check_spec
 
@@ -225,6 +232,50 @@ def _relations(
             Relation("at_most", members=tuple(member(int(m), False) for m in np.sort(ms)), count=2)
         )
     return tuple(out)
+
+
+def with_shifts(spec: ProblemSpec, fraction: float, *, seed: int = 0) -> ProblemSpec:
+    """``spec`` with scenario baselines and one shift on ``fraction`` of its options.
+
+    Each shift moves probability from a random scenario to another when its option is chosen.
+    A scenario's outgoing shifts move half its probability in all, split evenly, so no package
+    can move a probability out of [0, 1] (inflows add at most half of the rest). Drawn from
+    their own generator: the commitments, values and relations are those of ``spec``.
+    """
+    from dataclasses import replace
+
+    from optimizer.spec.shifts import Shift
+
+    rng = np.random.default_rng([seed, 16])
+    scen = spec.scenarios
+    S = len(scen)
+    if S < 2 or fraction <= 0:
+        return spec
+    members = [f"{c.id}.{o.id}" for c in spec.commitments for o in c.options]
+    k = max(1, round(fraction * len(members)))
+    picked = np.sort(rng.choice(len(members), size=min(k, len(members)), replace=False))
+    src = rng.integers(0, S, size=picked.shape[0])
+    dst = (src + rng.integers(1, S, size=picked.shape[0])) % S  # never the source
+    out = np.bincount(src, minlength=S)
+    prob = np.array([s.probability for s in scen])
+    scale = float(
+        np.mean(
+            [abs(v) for c in spec.commitments[:50] for o in c.options for v in o.value.values()]
+        )
+    )
+    base = np.round(rng.uniform(-2.0, 1.0, size=S) * scale * 0.1 * len(spec.commitments), 3)
+    shifts = tuple(
+        Shift(
+            when=members[m],
+            from_=scen[f].id,
+            to=scen[t].id,
+            amount=round(0.5 * prob[f] / out[f], 9),
+        )
+        for m, f, t in zip(picked.tolist(), src.tolist(), dst.tolist(), strict=True)
+        if prob[f] > 0
+    )
+    scenarios = tuple(replace(s, baseline=float(b)) for s, b in zip(scen, base, strict=True))
+    return replace(spec, scenarios=scenarios, shifts=shifts)
 
 
 def n_columns(spec: ProblemSpec) -> int:

@@ -183,8 +183,9 @@ def induced_probabilities(doc: dict, package: dict[str, Pick]) -> dict[str, floa
     probs = {s["id"]: s["probability"] for s in scenarios}
     for sh in doc.get("shifts", []):
         if _has(package, sh["when"]):
-            probs[sh["from"]] -= sh["amount"]
-            probs[sh["to"]] += sh["amount"]
+            moved = sh["amount"] * sh.get("credibility", 1.0)
+            probs[sh["from"]] -= moved
+            probs[sh["to"]] += moved
     return probs
 
 
@@ -383,4 +384,7 @@ def problems_with_shifts(draw) -> dict:
         for m, f, t, frac in raw
         if prob[f] > 0
     ]
+    for sh in doc["shifts"]:  # the counterpart may not believe the offer (moves less)
+        if draw(st.booleans()):
+            sh["credibility"] = draw(st.sampled_from([0.25, 0.5, 1.0]))
     return doc

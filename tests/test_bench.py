@@ -311,3 +311,26 @@ def test_montecarlo_and_startup_benchmarks_run_at_smoke_size(tmp_path, capsys):
     assert bench_startup.main(["--repeats", "1", "--output", str(out_md)]) == 0
     text = out_md.read_text()
     assert "| imports |" in text and "| solve -m |" in text
+
+
+def test_shifts_benchmark_runs_at_smoke_size(tmp_path, capsys):
+    """bench_shifts.py keeps working: both formulations, alternating order, the first round's
+    packages checked (no timings asserted)."""
+    (bench_shifts,) = _bench_scripts("bench_shifts")
+    out = tmp_path / "shifts"
+    argv = ["--sizes", "20", "--scenarios", "3", "--rounds", "2", "--time-limit", "2"]
+    argv += ["--formulations", "products,aggregate", "--output", str(out)]
+    assert bench_shifts.main(argv) == 0
+    doc = json.loads((out / "shifts.json").read_text())
+    assert [r["used"] for r in doc["rows"]] == ["products", "aggregate"]
+    for row in doc["rows"]:
+        assert row["shifts"] >= 1 and row["with_model"]["cols"] > row["without_model"]["cols"]
+        first, second = row["rounds"]
+        assert first["order"] == ["without", "with"] and second["order"] == ["with", "without"]
+        for r in (first, second):
+            assert len(r["load"]) == 3
+            for side in ("with", "without"):
+                assert r[side]["status"] in ("optimal", "time_limit")
+        assert first["with"].get("verified") in (True, None)
+    assert "| 20 | 3 |" in (out / "shifts.md").read_text()
+    capsys.readouterr()

@@ -61,8 +61,9 @@ def test_bad_arguments():
         generate(10, years=0)
 
 
-def _brute_force(spec):
-    """Best expected value over every package, each checked by ``evaluate``."""
+def _brute_force(spec, floor=0.0):
+    """Best expected value over every package, each checked by ``evaluate`` (``floor``: at
+    least what nothing chosen is worth)."""
     choices = []
     for c in spec.commitments:
         opts = [None]
@@ -70,7 +71,7 @@ def _brute_force(spec):
             for year in range(o.start[0], o.start[1] + 1):
                 opts.append(Choice(c.id, o.id, year))
         choices.append(opts)
-    best = 0.0
+    best = floor
     for combo in itertools.product(*choices):
         ev = evaluate(spec, [ch for ch in combo if ch is not None])
         if ev.feasible and ev.expected > best:
@@ -103,3 +104,50 @@ def test_engine_and_idiomatic_pulp_model_reach_the_brute_force_optimum(seed):
     prob.solve(pulp.PULP_CBC_CMD(msg=False))
     assert pulp.LpStatus[prob.status] == "Optimal"
     assert pulp.value(prob.objective) == pytest.approx(best, rel=1e-9, abs=1e-9)
+
+
+def test_shifts_option_adds_valid_shifts_and_leaves_the_rest_unchanged():
+    plain = generate(300, seed=4, scenarios=5)
+    spec = generate(300, seed=4, scenarios=5, shifts=0.1)
+    assert spec.commitments == plain.commitments and spec.relations == plain.relations
+    assert spec.resources == plain.resources
+    n_options = sum(len(c.options) for c in spec.commitments)
+    assert len(spec.shifts) == round(0.1 * n_options)
+    assert len({str(s.when) for s in spec.shifts}) == len(spec.shifts)  # distinct options
+    assert all(s.from_ != s.to and 0 < s.amount <= 1 for s in spec.shifts)
+    assert any(s.baseline for s in spec.scenarios)
+    assert check_spec(spec) == spec  # no package can move a probability out of [0, 1]
+    assert generate(300, seed=4, scenarios=5, shifts=0.1) == spec  # deterministic
+
+
+@pytest.mark.parametrize("formulation", ["products", "aggregate", "aggregate-choice-bounds"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_generated_problems_with_shifts_reach_the_brute_force_optimum(seed, formulation):
+    from unittest import mock
+
+    import optimizer
+    from optimizer import odds, odds_aggregate
+    from optimizer.compile import compile_spec
+
+    spec = generate(
+        5,
+        seed=seed,
+        years=4,
+        max_options=2,
+        max_window=2,
+        tightness=0.5,
+        relations=0.8,
+        shifts=0.4,
+    )
+    assert spec.shifts
+    best = _brute_force(spec, floor=-float("inf"))
+    limit = 10**9 if formulation == "products" else -1
+    lp_max = 0 if formulation == "aggregate-choice-bounds" else odds_aggregate.LP_BOUNDS_MAX
+    with (
+        mock.patch.object(odds, "PRODUCT_LIMIT", limit),
+        mock.patch.object(odds_aggregate, "LP_BOUNDS_MAX", lp_max),
+    ):
+        sol = optimizer.solve(spec, solver="highs")
+        used = compile_spec(spec).meta["shifts"]["formulation"]
+    assert used == formulation.split("-")[0]
+    assert sol.expected == pytest.approx(best, rel=1e-9, abs=1e-9)

@@ -8,6 +8,8 @@ values) and the verifier's ``p(x)`` are both checked against it.
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from bruteforce import Pick, evaluate, induced_probabilities, optimum, problems_with_shifts
 from conftest import available_solvers
@@ -29,6 +31,24 @@ SOLVERS = available_solvers()
 @given(doc=problems_with_shifts())
 def test_random_problems_with_shifts_match_enumeration(solver: str, doc: dict) -> None:
     check_against_bruteforce(doc, solver)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@settings(
+    max_examples=80,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(doc=problems_with_shifts())
+def test_aggregated_products_match_enumeration(solver: str, doc: dict) -> None:
+    # one column per member (optimizer/odds_aggregate.py), as large problems get
+    from unittest import mock
+
+    from optimizer import odds
+
+    with mock.patch.object(odds, "PRODUCT_LIMIT", -1):
+        check_against_bruteforce(doc, solver)
 
 
 TOY = {
@@ -103,3 +123,77 @@ def test_the_bundled_example_matches_enumeration(solver: str) -> None:
     assert optimum(doc).value == pytest.approx(-59.2)
     fixed = {k: v for k, v in doc.items() if k != "shifts"}
     assert optimum(fixed).value == pytest.approx(-63.0)  # fixed odds: concede nothing
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_aggregated_form_with_a_member_whose_shifts_cancel(solver: str) -> None:
+    # border moves 0.03 out of rupture and 0.03 back: its delta is zero (no direction to
+    # scale by in odds_aggregate.bounds), so it changes nothing
+    from unittest import mock
+
+    from optimizer import odds
+
+    doc = {
+        **TOY,
+        "shifts": [
+            TOY["shifts"][0],
+            TOY["shifts"][1],
+            {"when": "border", "from": "normal", "to": "rupture", "amount": 0.03},
+        ],
+    }
+    with mock.patch.object(odds, "PRODUCT_LIMIT", -1):
+        check_against_bruteforce(doc, solver)
+    # border no longer pays for itself: defence.by_2027 alone, 0.07 * -165 + 0.93 * -3
+    assert optimum(doc).value == pytest.approx(-14.34)
+
+
+# A member always chosen whose product ranges over one point: with the LP bounds padded by 1e-6
+# HiGHS' presolve called the aggregated model infeasible (found by Hypothesis 6.90's draws).
+POINT_RANGE = {
+    "problem": {"name": "random", "sense": "minimize"},
+    "resources": [{"id": "r0", "capacity": 4}, {"id": "r1", "kind": "total", "capacity": 7}],
+    "commitments": [
+        {
+            "id": "c0",
+            "required": True,
+            "options": [
+                {"id": "o0", "value": 0},
+                {"id": "o1", "use": {"r0": 1}},
+                {"id": "o2", "use": {"r0": 0, "r1": 0}, "value": {"s0": -1, "s1": 0}},
+            ],
+        },
+        {
+            "id": "c1",
+            "options": [{"id": "o0"}, {"id": "o1", "value": 1}, {"id": "o2", "use": {"r0": 0}}],
+        },
+        {
+            "id": "c2",
+            "options": [{"id": "o0", "use": {"r0": 0, "r1": 0}, "value": {"s0": 1, "s1": 0}}],
+        },
+        {
+            "id": "c3",
+            "required": True,
+            "options": [{"id": "o0", "use": {"r0": 0, "r1": 2}, "value": 0}],
+        },
+        {"id": "c4", "required": True, "use": {"r0": 0}, "value": 0},
+        {"id": "c5", "value": -1},
+    ],
+    "relations": [
+        {"type": "forbid", "members": ["c0.o0", "c0.o1", "c0.o0"]},
+        {"type": "requires", "a": "c0.o0", "b": "c0"},
+        {"type": "both_or_neither", "members": ["c0", "c0"]},
+        {"type": "requires", "a": "c2", "b": "c0.o0"},
+    ],
+    "scenarios": [{"id": "s0", "probability": 0.5}, {"id": "s1", "probability": 0.5}],
+    "shifts": [{"when": "c0", "from": "s0", "to": "s1", "amount": 0.125}],
+}
+
+
+@pytest.mark.parametrize("solver", [s for s in ("highs", "cbc") if s in available_solvers()])
+def test_aggregated_form_with_a_product_whose_range_is_a_point(solver: str) -> None:
+    from unittest import mock
+
+    from optimizer import odds
+
+    with mock.patch.object(odds, "PRODUCT_LIMIT", -1):
+        check_against_bruteforce(copy.deepcopy(POINT_RANGE), solver)

@@ -51,6 +51,7 @@ class Odds:
         from ..odds import baselines, member_columns
 
         self.spec = spec
+        self._relaxed = None  # the relations' packages, for ``valid`` (built when needed)
         plain = replace(
             spec, shifts=(), scenarios=tuple(replace(s, baseline=0.0) for s in spec.scenarios)
         )
@@ -61,6 +62,7 @@ class Odds:
         self.shift_member = np.array([self.members.index(str(sh.when)) for sh in spec.shifts])
         self.frm = np.array([sid[sh.from_] for sh in spec.shifts], dtype=np.int64)
         self.to = np.array([sid[sh.to] for sh in spec.shifts], dtype=np.int64)
+        self.credibility = np.array([float(sh.credibility) for sh in spec.shifts])
         self.Y = np.zeros((nd, len(self.members)))
         if self.members:
             _, lo, hi = member_columns(m0, self.members)
@@ -87,9 +89,12 @@ class Odds:
         )
 
     def delta(self, a: np.ndarray) -> np.ndarray:
+        """Members x scenarios: the probability each member moves, at amounts ``a`` (each
+        shift moves its amount times its credibility)."""
+        moved = a * self.credibility
         d = np.zeros((len(self.members), self.base.p.size))
-        np.add.at(d, (self.shift_member, self.to), a)
-        np.add.at(d, (self.shift_member, self.frm), -a)
+        np.add.at(d, (self.shift_member, self.to), moved)
+        np.add.at(d, (self.shift_member, self.frm), -moved)
         return d
 
     def induced(self, x: np.ndarray, st: State) -> np.ndarray:
@@ -99,8 +104,9 @@ class Odds:
         return float(self.induced(x, st) @ (st.b + x @ st.C))
 
     def valid(self, st: State) -> bool:
-        """No package can move a probability out of [0, 1] (the load-time rule: for each
-        commitment the worst of its options, relations ignored)."""
+        """No package can move a probability out of [0, 1] (the load-time rule,
+        ``optimizer.spec.shifts``: for each commitment the worst of its options, relations
+        ignored; where that bound fails, exactly over the packages the relations allow)."""
         tol = PROBABILITY_TOLERANCE
         if np.any(st.p < -tol) or np.any(st.p > 1 + tol) or np.any(st.a < -tol):
             return False
@@ -112,7 +118,15 @@ class Odds:
         hi = np.zeros((n_c, d.shape[1]))
         np.minimum.at(lo, self.owner, d)
         np.maximum.at(hi, self.owner, d)
-        return bool(np.all(st.p + lo.sum(0) >= -tol) and np.all(st.p + hi.sum(0) <= 1 + tol))
+        if np.all(st.p + lo.sum(0) >= -tol) and np.all(st.p + hi.sum(0) <= 1 + tol):
+            return True
+        from ..spec.model import Member
+        from ..spec.shift_bounds import relaxation, within
+
+        if self._relaxed is None:
+            self._relaxed = relaxation(self.spec)
+        members = [Member.parse(m) for m in self.members]
+        return within(self._relaxed, members, st.p, self.delta(st.a), tol)
 
     def model_at(self, st: State):
         """The exact MILP (``optimizer.odds``) with the inputs of ``st``."""

@@ -51,7 +51,6 @@ import numpy as np
 
 from solvers.resolve import (
     Key,
-    Packages,
     Runner,
     bisect_edge,
     envelope_walk,
@@ -145,7 +144,11 @@ class Session:
         self.model = compile_spec(spec) if model is None else model
         self.options = options or SolveOptions()
         self.lm = load(self.model, solver, self.options)
-        self.pk = Packages(self.model) if packages is None else packages
+        if packages is None:  # under [[shifts]]: each package valued at the odds it induces
+            from .odds_packages import packages_for
+
+            packages = packages_for(self.model)
+        self.pk = packages
         self.run = Runner(self.lm, self.pk)
         key0 = self.run()
         if key0 is None:

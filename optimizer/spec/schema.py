@@ -177,6 +177,13 @@ SCHEMA: dict[str, Any] = {
                     "amount": {
                         "oneOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": 1}, _DIST]
                     },
+                    "credibility": {
+                        "type": "number",
+                        "exclusiveMinimum": 0,
+                        "maximum": 1,
+                        "description": "the probability the counterpart believes the offer; "
+                        "the shift moves amount x credibility (default 1)",
+                    },
                     "description": _TEXT,
                     "source": _TEXT,
                 },

@@ -1,7 +1,7 @@
 """Decision-dependent probabilities: the ``[[shifts]]`` of a problem and scenario baselines.
 
-A shift moves ``amount`` of probability from scenario ``from`` to scenario ``to`` when its
-member (``"commitment"``: any option, or ``"commitment.option"``) is chosen, at any start year.
+A shift moves ``amount`` (times its ``credibility``, default 1) of probability from scenario
+``from`` to scenario ``to`` when its member (``"commitment"``: any option, or ``"commitment.option"``) is chosen, at any start year.
 With ``y_k`` = 1 when shift ``k``'s member is chosen::
 
     p_s(x) = probability_s + sum_k amount_k * y_k * ([to_k = s] - [from_k = s])
@@ -18,17 +18,20 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
 from ..errors import InputError, did_you_mean
 from .model import Member, ProblemSpec
 
-SHIFT_KEYS = ("when", "from", "to", "amount", "description", "source")
+SHIFT_KEYS = ("when", "from", "to", "amount", "credibility", "description", "source")
 PROBABILITY_TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
 class Shift:
     """``amount`` of probability moved from scenario ``from_`` to ``to`` when ``when`` is
-    chosen (``when``: a commitment, any option, or one option of it)."""
+    chosen (``when``: a commitment, any option, or one option of it), discounted by the
+    ``credibility`` of the offer on the counterpart's side: ``moved = amount * credibility``."""
 
     when: Member
     from_: str
@@ -36,13 +39,19 @@ class Shift:
     amount: float
     description: str = ""
     source: str = ""
+    credibility: float = 1.0
+
+    @property
+    def moved(self) -> float:
+        """The probability the shift moves: ``amount`` times ``credibility``."""
+        return self.amount * self.credibility
 
     def __post_init__(self) -> None:
         if isinstance(self.when, str):
             object.__setattr__(self, "when", Member.parse(self.when))
 
     def label(self) -> str:
-        return f"{self.when}: {self.from_} -> {self.to} {self.amount:g}"
+        return f"{self.when}: {self.from_} -> {self.to} {self.moved:g}"
 
 
 def read_baseline(reader, t: Mapping, path: str) -> float:
@@ -62,12 +71,19 @@ def read_shifts(reader, raw: Any) -> tuple[Shift, ...]:
         for key in ("when", "from", "to", "amount"):
             if key not in t:
                 raise InputError(f"missing key '{key}'", path=path)
+        if "credibility" in t and isinstance(t["credibility"], Mapping):
+            raise InputError("cannot be a distribution; give a number", path=f"{path}.credibility")
         out.append(
             Shift(
                 when=reader.member(t["when"], f"{path}.when"),
                 from_=reader.ident(t["from"], f"{path}.from"),
                 to=reader.ident(t["to"], f"{path}.to"),
                 amount=reader.number(t["amount"], f"{path}.amount"),
+                credibility=(
+                    reader.number(t["credibility"], f"{path}.credibility")
+                    if "credibility" in t
+                    else 1.0
+                ),
                 description=reader.text(t, "description", path),
                 source=reader.text(t, "source", path),
             )
@@ -91,10 +107,11 @@ def check_shifts(spec: ProblemSpec) -> ProblemSpec:
     """Validate baselines and shifts; return ``spec`` with them normalised.
 
     Rejects unknown members and scenarios, ``from == to``, amounts outside (0, 1], and any
-    package that could move a probability below 0 or above 1. The bound takes, for each
-    commitment, the worst of its options (it chooses at most one) and ignores relations, so
-    it is conservative: a problem is accepted only if every package is safe. An amount given
-    as a distribution counts with every number it can take (its range, ``Distribution.support``).
+    package that could move a probability below 0 or above 1. A first bound takes, for each
+    commitment, the worst of its options (it chooses at most one) and ignores relations; when
+    it fails, the packages the relations allow are searched exactly (``shift_bounds``: budgets
+    and constraints are not counted, so the rule stays a safe bound). An amount given as a
+    distribution counts with every number it can take (its range, ``Distribution.support``).
     """
     scen = [s.id for s in spec.scenarios]
     scenarios = tuple(
@@ -132,8 +149,13 @@ def check_shifts(spec: ProblemSpec) -> ProblemSpec:
         a = _number(sh.amount, f"{path}.amount")
         if not 0.0 < a <= 1.0:
             raise InputError(f"an amount must be in (0, 1], got {a!r}", path=f"{path}.amount")
-        shifts.append(replace(sh, when=m, amount=a))
-    _check_bounds(scenarios, shifts, options, _amount_ranges(spec, shifts))
+        cred = _number(sh.credibility, f"{path}.credibility")
+        if not 0.0 < cred <= 1.0:
+            raise InputError(
+                f"a credibility must be in (0, 1], got {cred!r}", path=f"{path}.credibility"
+            )
+        shifts.append(replace(sh, when=m, amount=a, credibility=cred))
+    _check_bounds(scenarios, shifts, options, _amount_ranges(spec, shifts), spec)
     return replace(spec, scenarios=scenarios, shifts=tuple(shifts))
 
 
@@ -152,47 +174,69 @@ def _check_bounds(
     shifts: list[Shift],
     options: Mapping[str, list[str]],
     ranges: list[tuple[float, float]],
+    spec: ProblemSpec,
 ) -> None:
-    """Every package keeps every probability in [0, 1] (worst case over each commitment, and
-    over each amount's range: into ``s`` at its largest and out of it at its smallest for the
-    upper bound, the other way round for the lower)."""
+    """Every package the relations allow keeps every probability in [0, 1], each amount at the
+    end of its range that moves the probability most (into ``s`` at its largest and out of it
+    at its smallest for the upper bound, the other way round for the lower)."""
     by_commitment: dict[str, list[int]] = {}
     for k, sh in enumerate(shifts):
         by_commitment.setdefault(sh.when.commitment, []).append(k)
+    relaxed = None
     for s in scenarios:
-        lo = hi = s.probability
-        lo_shifts: list[int] = []
-        hi_shifts: list[int] = []
-        for cid, ks in by_commitment.items():
-            # the change each option makes to p_s, and the shifts that make it
-            best = (0.0, [])
-            worst = (0.0, [])
-            for oid in options[cid]:
-                on = [k for k in ks if shifts[k].when.option in (None, oid)]
-                down = sum(_delta(shifts[k], s.id, ranges[k], -1) for k in on)
-                up = sum(_delta(shifts[k], s.id, ranges[k], 1) for k in on)
-                if down < worst[0]:
-                    worst = (down, [k for k in on if shifts[k].from_ == s.id])
-                if up > best[0]:
-                    best = (up, [k for k in on if shifts[k].to == s.id])
-            lo += worst[0]
-            hi += best[0]
-            lo_shifts += worst[1]
-            hi_shifts += best[1]
-        if lo < -PROBABILITY_TOLERANCE:
-            raise InputError(
-                f"scenario '{s.id}' (probability {s.probability:g}) could fall to "
-                f"{lo:.6g} below 0 if {_names(lo_shifts, shifts)} are all chosen"
-                + _at_range_ends(lo_shifts, ranges),
-                path=f"shifts[{min(lo_shifts)}]",
-            )
-        if hi > 1.0 + PROBABILITY_TOLERANCE:
-            raise InputError(
-                f"scenario '{s.id}' (probability {s.probability:g}) could rise to "
-                f"{hi:.6g} above 1 if {_names(hi_shifts, shifts)} are all chosen"
-                + _at_range_ends(hi_shifts, ranges),
-                path=f"shifts[{min(hi_shifts)}]",
-            )
+        for side in (-1, 1):
+            # the fast bound: each commitment's worst option, relations ignored
+            bound = s.probability
+            for cid, ks in by_commitment.items():
+                moves = [0.0]
+                for oid in options[cid]:
+                    on = [k for k in ks if shifts[k].when.option in (None, oid)]
+                    moves.append(sum(_delta(shifts[k], s.id, ranges[k], side) for k in on))
+                bound += min(moves) if side < 0 else max(moves)
+            if -PROBABILITY_TOLERANCE <= bound <= 1.0 + PROBABILITY_TOLERANCE:
+                continue
+            if relaxed is None:
+                from .shift_bounds import relaxation
+
+                relaxed = relaxation(spec)
+            _exact_bound(s, side, shifts, ranges, relaxed)
+
+
+def _exact_bound(s, side: int, shifts: list[Shift], ranges, relaxed) -> None:
+    """The exact search over the packages the relations allow (``shift_bounds.extreme``); a
+    refusal names the package's shifts that move ``p_s``."""
+    from .shift_bounds import extreme
+
+    weights = np.array([_delta(sh, s.id, ranges[k], side) for k, sh in enumerate(shifts)])
+    members = [sh.when for sh in shifts]
+    try:
+        found = extreme(relaxed, members, weights, side)
+    except TimeoutError:
+        found = None
+        timed_out = True
+    else:
+        timed_out = False
+        if found is None:  # no package satisfies the relations: none can move the odds
+            return
+        value, chosen = found
+        level = s.probability + value
+        if -PROBABILITY_TOLERANCE <= level <= 1.0 + PROBABILITY_TOLERANCE:
+            return
+    if timed_out:  # keep the fast bound's verdict, and say that it is one
+        chosen = [k for k, w in enumerate(weights) if w * side > 0]
+        level = s.probability + sum(w for w in weights if w * side > 0)
+    moving = [k for k in chosen if weights[k] != 0]
+    verb, limit = ("fall to", "below 0") if side < 0 else ("rise to", "above 1")
+    allowed = (
+        " (the exact search over the relations did not finish)"
+        if timed_out
+        else " (a package the relations allow)"
+    )
+    raise InputError(
+        f"scenario '{s.id}' (probability {s.probability:g}) could {verb} {level:.6g} {limit} "
+        f"if {_names(moving, shifts)} are all chosen{allowed}" + _at_range_ends(moving, ranges),
+        path=f"shifts[{min(moving)}]",
+    )
 
 
 def _at_range_ends(ks: list[int], ranges: list[tuple[float, float]]) -> str:
@@ -207,8 +251,8 @@ def _names(ks: list[int], shifts: list[Shift]) -> str:
 
 def _delta(sh: Shift, sid: str, rng: tuple[float, float], side: int) -> float:
     """The change shift ``sh`` makes to ``p_sid``: the most negative (``side`` -1) or the most
-    positive (+1) over its amount's range."""
-    lo, hi = rng
+    positive (+1) over its amount's range, times its credibility."""
+    lo, hi = rng[0] * sh.credibility, rng[1] * sh.credibility
     into = (hi if side > 0 else lo) if sh.to == sid else 0.0
     out = (lo if side > 0 else hi) if sh.from_ == sid else 0.0
     return into - out
@@ -219,6 +263,6 @@ def induced(spec: ProblemSpec, has: Callable[[Member], bool]) -> dict[str, float
     p = {s.id: s.probability for s in spec.scenarios}
     for sh in spec.shifts:
         if has(sh.when):
-            p[sh.from_] -= sh.amount
-            p[sh.to] += sh.amount
+            p[sh.from_] -= sh.moved
+            p[sh.to] += sh.moved
     return p
