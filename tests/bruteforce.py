@@ -178,12 +178,16 @@ def evaluate(doc: dict, package: dict[str, Pick]) -> tuple[bool, dict[str, float
 
 def induced_probabilities(doc: dict, package: dict[str, Pick]) -> dict[str, float]:
     """Each scenario's probability once ``package`` is chosen: a shift whose member is chosen
-    (at any start year) moves its amount from ``from`` to ``to``."""
+    (at any start year) moves its amount (or its share of the base probability of ``from``)
+    from ``from`` to ``to``."""
     scenarios = doc.get("scenarios") or [{"id": "base", "probability": 1.0}]
     probs = {s["id"]: s["probability"] for s in scenarios}
+    base = dict(probs)
     for sh in doc.get("shifts", []):
         if _has(package, sh["when"]):
-            moved = sh["amount"] * sh.get("credibility", 1.0)
+            # a proportional shift moves its share of the base probability of 'from'
+            amount = sh["amount"] if "amount" in sh else sh["share"] * base[sh["from"]]
+            moved = amount * sh.get("credibility", 1.0)
             probs[sh["from"]] -= moved
             probs[sh["to"]] += moved
     return probs

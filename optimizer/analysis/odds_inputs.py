@@ -63,6 +63,7 @@ class Odds:
         self.frm = np.array([sid[sh.from_] for sh in spec.shifts], dtype=np.int64)
         self.to = np.array([sid[sh.to] for sh in spec.shifts], dtype=np.int64)
         self.credibility = np.array([float(sh.credibility) for sh in spec.shifts])
+        self.is_share = np.array([sh.share is not None for sh in spec.shifts], dtype=bool)
         self.Y = np.zeros((nd, len(self.members)))
         if self.members:
             _, lo, hi = member_columns(m0, self.members)
@@ -85,20 +86,25 @@ class Odds:
             p=np.asarray(m0.p, dtype=float).copy(),
             C=np.asarray(m0.C[:nd], dtype=float).copy(),
             b=baselines(spec),
-            a=np.array([float(sh.amount) for sh in spec.shifts]),
+            a=np.array([float(sh.amount if sh.share is None else sh.share) for sh in spec.shifts]),
         )
 
-    def delta(self, a: np.ndarray) -> np.ndarray:
-        """Members x scenarios: the probability each member moves, at amounts ``a`` (each
-        shift moves its amount times its credibility)."""
-        moved = a * self.credibility
+    def moved(self, st: State) -> np.ndarray:
+        """The probability each shift moves: its amount (or its share of the base probability
+        of ``from``) times its credibility."""
+        a = np.where(self.is_share, st.a * st.p[self.frm], st.a)
+        return a * self.credibility
+
+    def delta(self, st: State) -> np.ndarray:
+        """Members x scenarios: the probability each member moves (``moved``)."""
+        moved = self.moved(st)
         d = np.zeros((len(self.members), self.base.p.size))
         np.add.at(d, (self.shift_member, self.to), moved)
         np.add.at(d, (self.shift_member, self.frm), -moved)
         return d
 
     def induced(self, x: np.ndarray, st: State) -> np.ndarray:
-        return st.p + (x @ self.Y) @ self.delta(st.a)
+        return st.p + (x @ self.Y) @ self.delta(st)
 
     def expected(self, x: np.ndarray, st: State) -> float:
         return float(self.induced(x, st) @ (st.b + x @ st.C))
@@ -112,7 +118,7 @@ class Odds:
             return False
         if not self.members:
             return True
-        d = self.Q @ self.delta(st.a)  # options x scenarios
+        d = self.Q @ self.delta(st)  # options x scenarios
         n_c = len(self.spec.commitments)
         lo = np.zeros((n_c, d.shape[1]))
         hi = np.zeros((n_c, d.shape[1]))
@@ -126,7 +132,7 @@ class Odds:
         if self._relaxed is None:
             self._relaxed = relaxation(self.spec)
         members = [Member.parse(m) for m in self.members]
-        return within(self._relaxed, members, st.p, self.delta(st.a), tol)
+        return within(self._relaxed, members, st.p, self.delta(st), tol)
 
     def model_at(self, st: State):
         """The exact MILP (``optimizer.odds``) with the inputs of ``st``."""
@@ -142,7 +148,10 @@ class Odds:
                 for i, s in enumerate(self.spec.scenarios)
             ),
             shifts=tuple(
-                replace(sh, amount=float(st.a[k])) for k, sh in enumerate(self.spec.shifts)
+                replace(sh, amount=float(a), share=None if sh.share is None else float(st.a[k]))
+                for k, (sh, a) in enumerate(
+                    zip(self.spec.shifts, self.moved(st) / self.credibility, strict=True)
+                )
             ),
         )
         return apply_shifts(replace(m0, p=st.p.copy(), C=C, c=C @ st.p), spec)
@@ -233,7 +242,7 @@ def _wide(odds: Odds, slope_unit: float) -> float:
 
 
 def _smallest_probability(odds: Odds, s: int) -> float:
-    vals = [odds.base.p[s], *np.abs(odds.delta(odds.base.a)[:, s])]
+    vals = [odds.base.p[s], *np.abs(odds.delta(odds.base)[:, s])]
     pos = [v for v in vals if v > 1e-12]
     return min(pos, default=1.0)
 
@@ -265,7 +274,8 @@ def baseline_params(odds: Odds) -> list[OddsParam]:
 
 
 def amount_params(odds: Odds) -> list[OddsParam]:
-    """Each shift's amount, over [0, 1] narrowed to where every package stays valid."""
+    """Each shift's amount (or share), over [0, 1] narrowed to where every package stays
+    valid."""
     out = []
     for k, sh in enumerate(odds.spec.shifts):
 
@@ -278,7 +288,8 @@ def amount_params(odds: Odds) -> list[OddsParam]:
         lo, hi = _domain(odds, move, a, 0.0, 1.0)
         out.append(
             OddsParam(
-                f"shift {sh.when}: {sh.from_} -> {sh.to}",
+                f"shift {sh.when}: {sh.from_} -> {sh.to}"
+                + ("" if sh.share is None else f" (share of P({sh.from_}))"),
                 "shift",
                 f"shifts[{k}]",
                 "",

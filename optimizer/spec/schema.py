@@ -165,17 +165,25 @@ SCHEMA: dict[str, Any] = {
         "shifts": {
             "type": "array",
             "description": "decision-dependent probabilities: choosing 'when' moves 'amount' "
-            "of probability from scenario 'from' to scenario 'to'",
+            "of probability (or 'share' of the base probability of 'from') from scenario "
+            "'from' to scenario 'to'",
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["when", "from", "to", "amount"],
+                "required": ["when", "from", "to"],
+                "oneOf": [{"required": ["amount"]}, {"required": ["share"]}],
                 "properties": {
                     "when": {**_MEMBER, "description": "'commitment' or 'commitment.option'"},
                     "from": _ID,
                     "to": _ID,
                     "amount": {
                         "oneOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": 1}, _DIST]
+                    },
+                    "share": {
+                        "oneOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": 1}, _DIST],
+                        "description": "instead of 'amount': the fraction of the base "
+                        "probability of 'from' that the shift moves (amount = share x "
+                        "probability of 'from')",
                     },
                     "credibility": {
                         "type": "number",

@@ -23,7 +23,7 @@ import numpy as np
 from ..errors import InputError, did_you_mean
 from .model import Member, ProblemSpec
 
-SHIFT_KEYS = ("when", "from", "to", "amount", "credibility", "description", "source")
+SHIFT_KEYS = ("when", "from", "to", "amount", "share", "credibility", "description", "source")
 PROBABILITY_TOLERANCE = 1e-9
 
 
@@ -31,7 +31,10 @@ PROBABILITY_TOLERANCE = 1e-9
 class Shift:
     """``amount`` of probability moved from scenario ``from_`` to ``to`` when ``when`` is
     chosen (``when``: a commitment, any option, or one option of it), discounted by the
-    ``credibility`` of the offer on the counterpart's side: ``moved = amount * credibility``."""
+    ``credibility`` of the offer on the counterpart's side: ``moved = amount * credibility``.
+    A proportional shift gives ``share`` instead: ``amount = share * probability(from)``, set
+    by ``check_shifts`` from the spec's probabilities each time the spec is checked (a Monte
+    Carlo draw of the probabilities moves it with them)."""
 
     when: Member
     from_: str
@@ -40,6 +43,7 @@ class Shift:
     description: str = ""
     source: str = ""
     credibility: float = 1.0
+    share: float | None = None
 
     @property
     def moved(self) -> float:
@@ -68,9 +72,15 @@ def read_shifts(reader, raw: Any) -> tuple[Shift, ...]:
     for k, t in enumerate(reader.list_of_tables(raw, "shifts")):
         path = f"shifts[{k}]"
         reader.keys(t, SHIFT_KEYS, path)
-        for key in ("when", "from", "to", "amount"):
+        for key in ("when", "from", "to"):
             if key not in t:
                 raise InputError(f"missing key '{key}'", path=path)
+        if ("amount" in t) == ("share" in t):
+            raise InputError(
+                "give 'amount' (probability moved) or 'share' (of the base probability of "
+                "'from'), " + ("not both" if "amount" in t else "one of them"),
+                path=path,
+            )
         if "credibility" in t and isinstance(t["credibility"], Mapping):
             raise InputError("cannot be a distribution; give a number", path=f"{path}.credibility")
         out.append(
@@ -78,7 +88,8 @@ def read_shifts(reader, raw: Any) -> tuple[Shift, ...]:
                 when=reader.member(t["when"], f"{path}.when"),
                 from_=reader.ident(t["from"], f"{path}.from"),
                 to=reader.ident(t["to"], f"{path}.to"),
-                amount=reader.number(t["amount"], f"{path}.amount"),
+                amount=reader.number(t["amount"], f"{path}.amount") if "amount" in t else 0.0,
+                share=reader.number(t["share"], f"{path}.share") if "share" in t else None,
                 credibility=(
                     reader.number(t["credibility"], f"{path}.credibility")
                     if "credibility" in t
@@ -146,15 +157,22 @@ def check_shifts(spec: ProblemSpec) -> ProblemSpec:
                 )
         if sh.from_ == sh.to:
             raise InputError(f"'from' and 'to' are both '{sh.to}'", path=f"{path}.to")
-        a = _number(sh.amount, f"{path}.amount")
-        if not 0.0 < a <= 1.0:
-            raise InputError(f"an amount must be in (0, 1], got {a!r}", path=f"{path}.amount")
+        share = None
+        if sh.share is not None:
+            share = _number(sh.share, f"{path}.share")
+            if not 0.0 < share <= 1.0:
+                raise InputError(f"a share must be in (0, 1], got {share!r}", path=f"{path}.share")
+            a = share * float(scenarios[scen.index(sh.from_)].probability)
+        else:
+            a = _number(sh.amount, f"{path}.amount")
+            if not 0.0 < a <= 1.0:
+                raise InputError(f"an amount must be in (0, 1], got {a!r}", path=f"{path}.amount")
         cred = _number(sh.credibility, f"{path}.credibility")
         if not 0.0 < cred <= 1.0:
             raise InputError(
                 f"a credibility must be in (0, 1], got {cred!r}", path=f"{path}.credibility"
             )
-        shifts.append(replace(sh, when=m, amount=a, credibility=cred))
+        shifts.append(replace(sh, when=m, amount=a, share=share, credibility=cred))
     _check_bounds(scenarios, shifts, options, _amount_ranges(spec, shifts), spec)
     return replace(spec, scenarios=scenarios, shifts=tuple(shifts))
 
@@ -164,8 +182,14 @@ def _amount_ranges(spec: ProblemSpec, shifts: list[Shift]) -> list[tuple[float, 
     out = [(sh.amount, sh.amount) for sh in shifts]
     for u in spec.uncertain:
         for t in u.targets:
-            if t.startswith("shifts[") and t.endswith("].amount"):
-                out[int(t[len("shifts[") : -len("].amount")])] = u.dist.support
+            for key in ("amount", "share"):
+                if t.startswith("shifts[") and t.endswith(f"].{key}"):
+                    k = int(t[len("shifts[") : -len(f"].{key}")])
+                    lo, hi = u.dist.support
+                    if key == "share":  # the share of the probability of 'from' it moves
+                        p = shifts[k].amount / shifts[k].share
+                        lo, hi = lo * p, hi * p
+                    out[k] = (lo, hi)
     return out
 
 

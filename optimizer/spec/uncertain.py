@@ -387,7 +387,7 @@ class Uncertain:
     @property
     def is_odds(self) -> bool:
         """A scenario's baseline or a shift's amount (they enter only the objective)."""
-        return all(t.endswith((".baseline", ".amount")) for t in self.targets)
+        return all(t.endswith((".baseline", ".amount", ".share")) for t in self.targets)
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "dist": self.dist.to_dict(), "targets": list(self.targets)}
@@ -408,7 +408,7 @@ _DOC_PATTERNS = [
     ("response_bound", re.compile(rf"^responses{_I}\.(lower|upper)$")),
     ("parameter_all", re.compile(rf"^parameters{_I}\.value$")),
     ("parameter", re.compile(rf"^parameters{_I}\.value\.{_ID}$")),
-    ("odds", re.compile(rf"^(?:scenarios{_I}\.baseline|shifts{_I}\.amount)$")),
+    ("odds", re.compile(rf"^(?:scenarios{_I}\.baseline|shifts{_I}\.(?:amount|share))$")),
 ]
 
 
@@ -484,7 +484,8 @@ def attach(spec, records: list[tuple[str, Distribution]]):
         lo, hi = dist.support
         if path.startswith("shifts[") and not 0 < lo <= hi <= 1:
             raise InputError(
-                f"an amount's distribution must stay within (0, 1], got the range "
+                f"{'a share' if path.endswith('.share') else 'an amount'}'s distribution "
+                f"must stay within (0, 1], got the range "
                 f"[{_fmt(lo)}, {_fmt(hi)}] (give a bounded distribution: uniform, "
                 "triangular, pert, or a normal with low > 0 and high <= 1)",
                 path=path,
@@ -503,7 +504,7 @@ def attach(spec, records: list[tuple[str, Distribution]]):
 
 _LOC = re.compile(
     r"^(?:scenarios\[(?P<s>\d+)\]\.probability"
-    r"|scenarios\[(?P<sb>\d+)\]\.baseline|shifts\[(?P<h>\d+)\]\.amount"
+    r"|scenarios\[(?P<sb>\d+)\]\.baseline|shifts\[(?P<h>\d+)\]\.(?P<hf>amount|share)"
     r"|resources\[(?P<r>\d+)\]\.capacity\[(?P<t>\d+)\]"
     r"|commitments\[(?P<c>\d+)\]\.options\[(?P<o>\d+)\]\.(?P<field>use|value)\.(?P<key>[^.\[\]]+)"
     r"(?:\[(?P<k>\d+)\])?"
@@ -532,7 +533,8 @@ def value_at(spec, loc: str) -> float:
         if m["sb"] is not None:
             return float(spec.scenarios[int(m["sb"])].baseline)
         if m["h"] is not None:
-            return float(spec.shifts[int(m["h"])].amount)
+            sh = spec.shifts[int(m["h"])]
+            return float(sh.share if m["hf"] == "share" else sh.amount)
         if m["r"] is not None:
             return float(spec.resources[int(m["r"])].capacity[int(m["t"])])
         if m["c"] is not None:
@@ -567,15 +569,17 @@ def with_values(spec, values: Mapping[str, float]):
     probs: dict[int, float] = {}
     resp: dict[int, dict[str, Any]] = {}
     params: dict[int, dict[str, float]] = {}
-    odds: dict[tuple[str, int], float] = {}  # ("sb", scenario) baseline, ("h", shift) amount
+    odds: dict[tuple[str, int], float] = {}  # baseline ("sb"), shift amount/share
     for loc, v in values.items():
         value_at(spec, loc)  # exists, and is the right shape
         x = float(v)
         m = _parse_location(loc)
         if m["s"] is not None:
             probs[int(m["s"])] = x
-        elif m["sb"] is not None or m["h"] is not None:
-            odds["sb" if m["sb"] is not None else "h", int(m["sb"] or m["h"])] = x
+        elif m["sb"] is not None:
+            odds["sb", int(m["sb"])] = x
+        elif m["h"] is not None:
+            odds["hs" if m["hf"] == "share" else "h", int(m["h"])] = x
         elif m["r"] is not None:
             ri = int(m["r"])
             caps.setdefault(ri, list(spec.resources[ri].capacity))[int(m["t"])] = x
@@ -622,9 +626,11 @@ def with_values(spec, values: Mapping[str, float]):
             )
             for i, s in enumerate(spec.scenarios)
         )
-    if any(k == "h" for k, _ in odds):
+    if any(k in ("h", "hs") for k, _ in odds):
         changes["shifts"] = tuple(
-            dataclasses.replace(sh, amount=odds.get(("h", k), sh.amount))
+            dataclasses.replace(
+                sh, amount=odds.get(("h", k), sh.amount), share=odds.get(("hs", k), sh.share)
+            )
             for k, sh in enumerate(spec.shifts)
         )
     if resp:
