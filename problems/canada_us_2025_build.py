@@ -51,6 +51,7 @@ ORDER = (
     "from",
     "to",
     "amount",
+    "share",
     "probability",
     "baseline",
     "unit",
@@ -87,7 +88,7 @@ HEADER = f"""# Canada's package of commitments to the United States, decided in 
 # Zero point: late 2025 (2% of GDP reached in FY2025-26, Budget 2025 plans, Hague endorsement,
 # DST rescinded, most counter-tariffs lifted, C-202 in force); every cost is incremental to it.
 # Ledgers (each mechanism counted once):
-#   odds     [[shifts]]: US value enters ONLY here (credibility {CRED_ODDS}, one shared draw, inside each amount)
+#   odds     [[shifts]]: US value enters ONLY here (shares of P(from); credibility {CRED_ODDS}, one shared draw, inside each share)
 #   trade    sectoral relief inside a scenario under a signed deal (credibility {CRED_DEAL})
 #   own      -(1 - theta(s)) x defence cost; capability margins; border/intel/diversification
 # GDP (C$B) {", ".join(f"{t}: {GDP[t]}" for t in YEARS)}; NPV at {RATE:.1%} = {GDP_NPV:,.0f}

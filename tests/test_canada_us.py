@@ -78,11 +78,13 @@ def picked(sol):
 def induced(chosen: dict) -> dict:
     """p(x) from the file's base probabilities and [[shifts]], by hand."""
     p = {s["id"]: point(s["probability"]) for s in DOC["scenarios"]}
+    base = dict(p)
     for sh in DOC["shifts"]:
         cid, _, oid = sh["when"].partition(".")
         if cid in chosen and (not oid or chosen[cid].option == oid):
-            p[sh["from"]] -= point(sh["amount"])
-            p[sh["to"]] += point(sh["amount"])
+            moved = point(sh["share"]) * base[sh["from"]]  # a share of the base P(from)
+            p[sh["from"]] -= moved
+            p[sh["to"]] += moved
     return p
 
 
@@ -117,19 +119,26 @@ def test_every_input_is_sourced_and_every_judgment_has_a_range(spec):
         if r["id"].startswith("pc_"):
             assert isinstance(r["capacity"], dict) and "dist" in r["capacity"]
     for sh in DOC["shifts"]:
-        assert "judgment" in sh["source"] and sh["amount"]["dist"] == "triangular"
-        m = re.search(r"amount range ([\d.]+)-([\d.]+)", sh["description"])
-        assert (float(m[1]), float(m[2])) == (sh["amount"]["low"], sh["amount"]["high"])
+        assert "judgment" in sh["source"] and sh["share"]["dist"] == "triangular"
+        m = re.search(r"share range ([\d.]+)-([\d.]+)", sh["description"])
+        assert (float(m[1]), float(m[2])) == (sh["share"]["low"], sh["share"]["high"])
     assert len(spec.uncertain) > 100
 
 
 def test_trust_in_a_us_promise_is_explicit_in_every_shift():
-    """Each amount is 'raw x credibility' (or Canada's own risk), and says so in numbers."""
+    """Each share is 'raw points / P(from) x credibility' (or Canada's own risk), and says so in
+    numbers."""
+    base = {s["id"]: point(s["probability"]) for s in DOC["scenarios"]}
     for sh in DOC["shifts"]:
-        m = re.search(r"Amount = ([\d.]+) x ([\d.]+) credibility", sh["description"])
+        m = re.search(
+            r"moved = ([\d.]+) points / P\(\w+\) ([\d.]+) x ([\d.]+) credibility",
+            sh["description"],
+        )
         if m:
-            assert float(m[1]) * float(m[2]) == pytest.approx(point(sh["amount"]))
-            assert float(m[2]) == 0.35 and sh["amount"]["group"] == "credibility_odds"
+            raw, p, cred = float(m[1]), float(m[2]), float(m[3])
+            assert p == base[sh["from"]]
+            assert raw / p * cred == pytest.approx(point(sh["share"]), abs=1e-4)
+            assert cred == 0.5 and sh["share"]["group"] == "credibility_odds"
         else:
             assert "Canada's own risk" in sh["description"], sh["when"]
 
@@ -299,26 +308,55 @@ def test_the_file_is_what_the_builder_writes():
 
 # ---- robustness: Monte Carlo and the tornado run on the bundled file ----------------------------
 def test_no_draw_can_move_a_probability_out_of_0_1():
-    """The shifts are absolute: in every Monte Carlo draw (probabilities at their range ends,
-    renormalised; amounts at the top of their ranges) every package keeps every probability in
-    [0, 1]. Per commitment the worst option counts, relations ignored, as the engine's check."""
-    lo = {s["id"]: s["probability"]["low"] for s in DOC["scenarios"]}
-    hi = {s["id"]: s["probability"]["high"] for s in DOC["scenarios"]}
-    for sid in SCENARIOS:
-        floor = lo[sid] / (lo[sid] + sum(hi[o] for o in SCENARIOS if o != sid))
-        ceiling = hi[sid] / (hi[sid] + sum(lo[o] for o in SCENARIOS if o != sid))
-        out_by: dict[str, dict[str, float]] = {}
-        in_by: dict[str, dict[str, float]] = {}
+    """The shifts are shares of P(from): a draw scales what they move with the probability it
+    draws, so every draw keeps every probability in [0, 1] when, for each scenario, the shares
+    out of it (at the top of their ranges) sum to at most 1 in every package. Checked by
+    enumerating the options of the commitments that carry shifts under the relations among them
+    alone (a superset of the packages the whole problem allows)."""
+    import itertools
+
+    cids = list(dict.fromkeys(sh["when"].partition(".")[0] for sh in DOC["shifts"]))
+    opts = {c["id"]: [o["id"] for o in c.get("options", [c])] for c in DOC["commitments"]}
+    rels = [
+        r
+        for r in DOC["relations"]
+        if all(
+            m.partition(".")[0] in cids
+            for m in r.get("members", []) + [r.get("a"), r.get("b")]
+            if m
+        )
+    ]
+    assert any(r["type"] == "excludes" for r in rels)  # the relations do narrow the packages
+
+    def has(pkg, m):
+        c, _, o = m.partition(".")
+        return pkg.get(c) is not None and (not o or pkg[c] == o)
+
+    def allowed(pkg):
+        for r in rels:
+            k = sum(has(pkg, m) for m in r.get("members", []))
+            if r["type"] == "requires" and has(pkg, r["a"]) and not has(pkg, r["b"]):
+                return False
+            if r["type"] == "excludes" and k > 1:
+                return False
+            if r["type"] == "at_least" and k < r["count"]:
+                return False
+            if r["type"] == "at_most" and k > r["count"]:
+                return False
+        return True
+
+    worst = dict.fromkeys(SCENARIOS, 0.0)
+    for combo in itertools.product(*[[None, *opts[c]] for c in cids]):
+        pkg = dict(zip(cids, combo, strict=True))
+        if not allowed(pkg):
+            continue
+        out = dict.fromkeys(SCENARIOS, 0.0)
         for sh in DOC["shifts"]:
-            cid, _, oid = sh["when"].partition(".")
-            if sh["from"] == sid:
-                d = out_by.setdefault(cid, {})
-                d[oid] = d.get(oid, 0.0) + sh["amount"]["high"]
-            if sh["to"] == sid:
-                d = in_by.setdefault(cid, {})
-                d[oid] = d.get(oid, 0.0) + sh["amount"]["high"]
-        assert floor - sum(max(d.values()) for d in out_by.values()) >= 0, sid
-        assert ceiling + sum(max(d.values()) for d in in_by.values()) <= 1, sid
+            if has(pkg, sh["when"]):
+                out[sh["from"]] += sh["share"]["high"]
+        worst = {s: max(worst[s], out[s]) for s in SCENARIOS}
+    assert all(v <= 1.0 for v in worst.values()), worst
+    assert worst["coercive_rupture"] > 0.9  # the credibility's top end is where it binds
 
 
 def test_montecarlo_runs_on_the_bundled_file():
@@ -333,7 +371,7 @@ def test_montecarlo_runs_on_the_bundled_file():
     d = json.loads(out.stdout)
     assert d["draws_done"] == 4 and d["verification"]["every_draw_rechecked"]
     paths = {i["path"] for i in d["inputs"]}
-    assert {"scenarios[2].baseline", "shifts[0].amount"} <= paths  # sampled, not fixed
+    assert {"scenarios[2].baseline", "shifts[0].share"} <= paths  # sampled, not fixed
     core = {(c["commitment"], c["option"]): c["core_index"] for c in d["core_index"]}
     assert core[("defence_path", "hague_linear")] == 1.0  # the Hague floor: some path always
     assert "induced by each package" in d["probabilities"]

@@ -14,15 +14,16 @@ GDP_NPV = sum(GDP[t] * DISC[t] for t in YEARS)
 SCEN = ("status_quo_ante", "new_equilibrium", "coercive_rupture")
 SHORT = {"status_quo_ante": "SQA", "new_equilibrium": "NE", "coercive_rupture": "R"}
 
-# How far a US promise can be trusted (judgment; the engine has no credibility factor yet):
-# the share of the response the administration's word would deliver that is expected to hold.
-# For the package's effect on the odds (a general "win"): 0.35, range 0.2-0.37, one draw shared
-# by every credited shift. The top end is bounded by the model, not only by judgment: shifts are
-# absolute points of probability, and the largest outflow from the rupture any package could
-# make (0.22 raw, relations ignored) times the top end must fit inside the lowest rupture
-# probability a Monte Carlo draw can give (0.10 / (0.10 + 0.90 + 0.20) = 0.083); see odds.py.
-CRED_ODDS = 0.35
-CRED_ODDS_RANGE = (0.2, 0.37)
+# How far a US promise can be trusted (judgment): the share of the response the administration's
+# word would deliver that is expected to hold. For the package's effect on the odds (a general
+# "win"): 0.5 (a coin flip: the 2025 record has as many reversals as kept undertakings), range
+# 0.3-0.65, one triangular draw shared by every credited shift. The top end is where the
+# largest package the relations allow (0.18 raw points out of a 0.12 rupture, i.e. 1.5 times
+# the rupture probability) would remove all of it: shifts are shares of the rupture's
+# probability (proportional, as the brief's B3 logit rule), so no draw can remove more than
+# there is.
+CRED_ODDS = 0.5
+CRED_ODDS_RANGE = (0.3, 0.65)
 CRED_DEAL = 0.7  # for a signed sectoral deal (quota, managed trade); range 0.4-0.9
 
 SRC = {

@@ -3,7 +3,7 @@ the package's effect on their odds (``[[shifts]]``): the one ledger where US val
 
 from __future__ import annotations
 
-from .common import CRED_ODDS, CRED_ODDS_RANGE, GDP_NPV, SRC, r, tri
+from .common import CRED_ODDS, CRED_ODDS_RANGE, GDP_NPV, SHORT, SRC, r, tri
 
 # Tariff loss of each scenario, share of GDP each year 2026-2035 vs a no-tariff path [S ranges]
 LOSS = {"status_quo_ante": 0.0025, "new_equilibrium": 0.015, "coercive_rupture": 0.035}
@@ -16,24 +16,8 @@ P = {"status_quo_ante": 0.08, "new_equilibrium": 0.80, "coercive_rupture": 0.12}
 P_RANGE = {
     "status_quo_ante": (0.03, 0.20),
     "new_equilibrium": (0.60, 0.90),
-    "coercive_rupture": (0.10, 0.25),
+    "coercive_rupture": (0.05, 0.25),
 }
-# Why the rupture's range starts at 0.10 (the brief's B2 says 0.05): the shifts are absolute
-# points of probability. The largest outflow from the rupture any package could make (relations
-# ignored, as the engine's check does) is 0.22 raw x the credibility's top end 0.37 = 0.081; a
-# draw renormalises the three probabilities, so the lowest rupture probability a draw can give is
-# 0.10 / (0.10 + 0.90 + 0.20) = 0.083, just above it. Below that a package could remove more
-# rupture probability than exists. The brief's own rule (B3) is a logit shift, proportional to
-# the odds; absolute shifts cannot follow a rupture probability down to 0.05.
-R_LOW_WHY = (
-    "Probability range 0.10-0.25 (the brief's B2 says 0.05-0.25): the low end is raised to 0.10 "
-    "because the package's shifts are absolute points of probability, and the largest outflow "
-    "from the rupture any package could make (0.22 raw x the credibility's top end 0.37 = 0.081) "
-    "must fit inside the lowest rupture probability a Monte Carlo draw can give after "
-    "renormalisation (0.10 / (0.10 + 0.90 + 0.20) = 0.083); below it a package could remove more "
-    "rupture probability than exists (a limit of absolute shifts; the brief's B3 rule is "
-    "proportional). "
-)
 
 
 def baseline(s: str) -> float:
@@ -76,7 +60,8 @@ SCENARIOS = [
         id="coercive_rupture",
         name="Coercive rupture",
         description="CUSMA withdrawal or 25-35% broad tariffs, security ties weaponized, "
-        "annexation rhetoric backed by economic force. " + R_LOW_WHY + _blurb("coercive_rupture"),
+        "annexation rhetoric backed by economic force. Probability range 0.05-0.25 (canada_us_facts.md "
+        "B2). " + _blurb("coercive_rupture"),
         source=f"Juneau: 'low-probability, high-impact' ({SRC['juneau']}); {SRC['tombe']}; "
         f"{SRC['bmo']}; BoC: growth 2.5 pp lower in year 1 ({SRC['boc']}); probability and the "
         "central 3.5% are judgment (canada_us_facts.md B2)",
@@ -92,32 +77,46 @@ CRED_TEXT = (
     f"x {CRED_ODDS} credibility (judgment: the share of what the administration's word would "
     "deliver that is expected to hold; one triangular draw "
     f"{CRED_ODDS_RANGE[0]}-{CRED_ODDS}-{CRED_ODDS_RANGE[1]} shared by every credited shift, "
-    "group credibility_odds; the top end is bounded by the model: see coercive_rupture)"
+    "group credibility_odds)"
 )
 CRED_LO, CRED_HI = CRED_ODDS_RANGE
 
 
 def _shift(when, frm, to, raw, why, *, own=None, source="judgment"):
-    """A shift; ``own=(low, high)`` marks Canada's own risk (no credibility discount)."""
+    """A shift of ``raw`` points of probability at the base odds, written as a share of the
+    probability of ``frm`` (proportional: a draw that lowers P(frm) lowers what the offer can
+    move with it); ``own=(low, high)`` marks Canada's own risk (no credibility discount)."""
+    base = P[frm]
     if own is None:
-        amount = {
+        share = {
             "dist": "triangular",
-            "low": r(raw * CRED_LO, 4),
-            "mode": r(raw * CRED_ODDS, 4),
-            "high": r(raw * CRED_HI, 4),
+            "low": r(raw / base * CRED_LO, 4),
+            "mode": r(raw / base * CRED_ODDS, 4),
+            "high": r(raw / base * CRED_HI, 4),
             "group": "credibility_odds",
         }
-        how = f"{raw} {CRED_TEXT}"
+        how = f"{raw} points / P({SHORT[frm]}) {base} {CRED_TEXT}"
     else:
-        amount = tri(raw, *own)
-        how = f"{raw} (Canada's own risk: no credibility discount)"
-    rng = f"amount range {amount['low']}-{amount['high']}"
-    desc = f"{why} Amount = {how} = {amount['mode']}; {rng} (judgment)."
+        share = {
+            "dist": "triangular",
+            "low": r(own[0] / base, 4),
+            "mode": r(raw / base, 4),
+            "high": r(own[1] / base, 4),
+        }
+        how = (
+            f"{raw} points (range {own[0]}-{own[1]}) / P({SHORT[frm]}) {base} (Canada's own "
+            "risk: no credibility discount)"
+        )
+    rng = f"share range {share['low']}-{share['high']}"
+    desc = (
+        f"{why} Share of P({SHORT[frm]}) moved = {how} = {share['mode']} (at the base odds "
+        f"{r(share['mode'] * base, 4)} points); {rng} (judgment)."
+    )
     return {
         "when": when,
         "from": frm,
         "to": to,
-        "amount": amount,
+        "share": share,
         "description": desc,
         "source": source,
     }
