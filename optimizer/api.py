@@ -90,7 +90,9 @@ def solve(
     backend = solvers.get(solver)
     if model is None:
         model = compile(problem, objective, solver=backend, options=opts)
-    res = backend.solve(model, opts)
+    from . import odds_start
+
+    res = odds_start.solve(backend, model, opts)  # from a start when the shifts move the odds
     sol = finish(problem, model, res, backend, opts)
     from .numerics import scaling_warnings
     from .spec.horizon import chosen_cuts

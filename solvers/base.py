@@ -35,6 +35,7 @@ class Feature(enum.StrEnum):
     TIME_LIMIT = "time_limit"
     MIP_GAP = "mip_gap"
     WARM_RESOLVE = "warm_resolve"  # keeps a model loaded and changes costs/bounds in place
+    START = "start"  # starts a MIP from a feasible point (``model.meta["start"]``)
 
 
 DEFAULT_MIP_GAP = 1e-6  # relative; tighter than HiGHS' 1e-4 so "optimal" means proven to 6 digits

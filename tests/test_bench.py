@@ -334,3 +334,15 @@ def test_shifts_benchmark_runs_at_smoke_size(tmp_path, capsys):
         assert first["with"].get("verified") in (True, None)
     assert "| 20 | 3 |" in (out / "shifts.md").read_text()
     capsys.readouterr()
+
+
+def test_resolve_benchmark_runs_at_smoke_size(tmp_path, capsys):
+    """bench_resolve.py keeps working: fresh runs, a sensitivity run's own clock, the report
+    (no timings asserted)."""
+    (bench_resolve,) = _bench_scripts("bench_resolve")
+    out = tmp_path / "resolve.md"
+    argv = ["--problem", "small-example", "--rounds", "2", "--fresh", "2", "--no-cli"]
+    assert bench_resolve.main([*argv, "--output", str(out)]) == 0
+    text = out.read_text()
+    assert "re-solve / fresh h.run(): median" in text and "| 2 |" in text
+    capsys.readouterr()

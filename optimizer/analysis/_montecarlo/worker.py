@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from solvers.highs import change_rows_bounds
+from solvers.highs import change_rows_bounds, tune_for_resolves
 
 from ...errors import SolverError
 from .linear import TOL, DrawData, Drawn, LinearModel, _tol
@@ -74,21 +74,10 @@ class Context:
 
 
 def _tune(h, ctx: Context) -> None:
-    """Options for many small solves that start from a good incumbent: one thread, no
-    primal heuristics (the pool's package is the start), no restarts, no symmetry detection,
-    and pseudocosts trusted at once (strong branching costs more than the few nodes)."""
-    h.setOptionValue("threads", 1)
+    """Options for many small solves that start from a good incumbent (the pool's package):
+    ``solvers.highs.RESOLVE_OPTIONS``, one thread, and the analysis' gap."""
+    tune_for_resolves(h)
     h.setOptionValue("mip_rel_gap", ctx.mip_gap)
-    h.setOptionValue("mip_allow_restart", False)
-    h.setOptionValue("mip_detect_symmetry", False)
-    h.setOptionValue("mip_pscost_minreliable", 0)
-    for name in (
-        "mip_heuristic_run_feasibility_jump",
-        "mip_heuristic_run_rins",
-        "mip_heuristic_run_rens",
-        "mip_heuristic_run_root_reduced_cost",
-    ):
-        h.setOptionValue(name, False)
 
 
 class _Loaded:

@@ -1,0 +1,118 @@
+"""The MIP start of problems with shifts (``optimizer/odds_start.py``) against enumeration.
+
+The start must be a complete feasible point of the exact model whose objective is the
+expected value enumeration gives its package (so the products' columns are ``y_m x_j``), and
+solving from it must still give enumeration's optimum (checked for every random problem
+with shifts by ``test_odds_bruteforce``, which solves through ``optimizer.solve``; here
+again with the start forced on and off).
+"""
+
+from __future__ import annotations
+
+from unittest import mock
+
+import numpy as np
+import pytest
+from bruteforce import Pick, evaluate, optimum, problems_with_shifts
+from hypothesis import HealthCheck, given, settings
+
+from optimizer import odds, odds_start
+from optimizer.compile import compile_spec
+from optimizer.errors import InputError
+from optimizer.solution import decode
+from optimizer.spec import load_document
+from solvers import SolveOptions, get
+
+TOL = 1e-6
+
+
+def _model(doc: dict, formulation: str):
+    try:
+        spec = load_document(doc)
+    except InputError:
+        return None  # refusals are checked against enumeration in test_bruteforce
+    limit = {"products": 10**18, "aggregate": -1}[formulation]
+    with mock.patch.object(odds, "PRODUCT_LIMIT", limit):
+        return compile_spec(spec)
+
+
+def _tol(v: float) -> float:
+    return TOL * max(1.0, abs(v))
+
+
+@pytest.mark.parametrize("formulation", ["products", "aggregate"])
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(doc=problems_with_shifts())
+def test_the_start_is_a_feasible_point_worth_its_package(formulation: str, doc: dict) -> None:
+    model = _model(doc, formulation)
+    if model is None or "shifts" not in model.meta:
+        return
+    ref = optimum(doc)
+    x = odds_start.find_start(model, SolveOptions())
+    if ref.value is None:
+        assert x is None
+        return
+    assert x is not None and x.shape == (model.n,)
+    # feasible for every row and bound of the exact model
+    act = model.A @ x
+    assert np.all(act >= model.row_lower - 1e-7) and np.all(act <= model.row_upper + 1e-7)
+    assert np.all(x >= model.col_lower - 1e-7) and np.all(x <= model.col_upper + 1e-7)
+    package = {c.commitment: Pick(c.commitment, c.option, c.start) for c in decode(model, x)}
+    ok, _, expected = evaluate(doc, package)
+    assert ok, package
+    # the exact model's objective at the start is the package's expected value
+    assert abs(model.c @ x + model.objective_offset - expected) <= _tol(expected)
+    assert expected <= ref.value + _tol(ref.value)
+
+
+@pytest.mark.parametrize("started", [True, False])
+@settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(doc=problems_with_shifts())
+def test_the_optimum_is_the_same_from_a_start_or_not(started: bool, doc: dict) -> None:
+    model = _model(doc, "aggregate")
+    if model is None:
+        return
+    ref = optimum(doc)
+    backend = get("highs")
+    with mock.patch.object(odds_start, "wants_start", lambda m, b: started and "shifts" in m.meta):
+        res = odds_start.solve(backend, model, SolveOptions())
+    if ref.value is None:
+        assert res.x is None
+        return
+    assert res.status == "optimal"
+    assert abs(res.objective - ref.value) <= _tol(ref.value)
+    if "shifts" in model.meta:
+        assert res.extra.get("started", False) is started
+
+
+def test_a_start_is_used_on_the_bundled_example() -> None:
+    from optimizer.spec.load import load
+
+    spec = load("moving-odds")
+    model = compile_spec(spec)
+    backend = get("highs")
+    assert odds_start.wants_start(model, backend)
+    res = odds_start.solve(backend, model, SolveOptions())
+    assert res.extra["started"] and res.extra["start_s"] <= res.time_s
+    assert res.objective == pytest.approx(-59.2)  # enumeration: test_odds_bruteforce
+
+
+def test_no_start_without_shifts_or_for_other_objectives() -> None:
+    from optimizer.spec.load import load
+
+    backend = get("highs")
+    plain = compile_spec(load("capital-budgeting"))
+    assert not odds_start.wants_start(plain, backend)
+    moving = compile_spec(load("moving-odds"))
+    assert not odds_start.wants_start(moving.with_objective(moving.c, "worst_case"), backend)
+    assert not odds_start.wants_start(moving, get("cbc"))  # no Feature.START
