@@ -322,7 +322,7 @@ def test_no_draw_can_move_a_probability_out_of_0_1():
         for r in DOC["relations"]
         if all(
             m.partition(".")[0] in cids
-            for m in r.get("members", []) + [r.get("a"), r.get("b")]
+            for m in [*r.get("members", []), r.get("a"), r.get("b")]
             if m
         )
     ]
