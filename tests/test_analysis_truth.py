@@ -90,7 +90,7 @@ def number(cell: str) -> float:
 def test_report_accepts_a_dirichlet_override_like_the_other_commands(tmp_path) -> None:
     out = tmp_path / "r.html"
     r = run(
-        "report", "canada-us-2025", "-o", str(out), "--set", DIRICHLET,
+        "report", "small-example", "-o", str(out), "--set", DIRICHLET,
         "--montecarlo", "20", "--sections", "montecarlo,inputs",
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
@@ -103,10 +103,10 @@ def test_report_accepts_a_dirichlet_override_like_the_other_commands(tmp_path) -
     assert "could not be computed" not in text
     # ... and the other sections use the point values (the stated probabilities), as solve does
     sol = tmp_path / "s.json"
-    s = run("solve", "canada-us-2025", "--set", DIRICHLET, "--format", "json", "-o", str(sol))
+    s = run("solve", "small-example", "--set", DIRICHLET, "--format", "json", "-o", str(sol))
     assert s.returncode == 0, s.stderr
     expected = json.loads(sol.read_text())["objective"]["expected"]
-    plain = optimizer.solve(optimizer.load("canada-us-2025")).expected
+    plain = optimizer.solve(optimizer.load("small-example")).expected
     assert expected == pytest.approx(plain)
     m = re.search(r"has an expected value of ([-0-9.,]+)", text)
     assert m and number(m.group(1).rstrip(".")) == pytest.approx(expected, rel=1e-3)
@@ -115,7 +115,7 @@ def test_report_accepts_a_dirichlet_override_like_the_other_commands(tmp_path) -
 def test_report_inputs_list_a_dirichlet_without_a_point_number() -> None:
     from optimizer.report.inputs import uncertain_inputs
 
-    spec = optimizer.load("canada-us-2025", overrides=[DIRICHLET])
+    spec = optimizer.load("small-example", overrides=[DIRICHLET])
     (u,) = uncertain_inputs(spec)
     assert (u.path, u.distribution, u.point) == (
         "uncertainty.probabilities",

@@ -37,7 +37,7 @@ ANALYSES = {
         ["table", "json"],
     ),
     "montecarlo": (
-        ["montecarlo", "canada-us-2025", "-n", "20", "--seed", "3", "--set", DIRICHLET],
+        ["montecarlo", "small-example", "-n", "20", "--seed", "3", "--set", DIRICHLET],
         ["table", "json"],
     ),
     "solvers": (["solvers"], ["table", "json"]),

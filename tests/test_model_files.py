@@ -41,9 +41,10 @@ def test_problem_options_are_refused_for_model_files():
 def test_auto_picks_cbc_for_small_pure_binary_models_and_highs_otherwise():
     if "cbc" not in solvers.available():
         pytest.skip("CBC is not available on this machine")
-    canada = build_model(optimizer.load("canada-us-2025"))  # 0-1 only
+    # capital-budgeting is 0-1 only (the flagship is not: its [[shifts]] add continuous columns)
+    binary = build_model(optimizer.load("capital-budgeting"))
     farmer = build_model(optimizer.load("farmer"))  # continuous
-    assert solvers.choose(canada) == "cbc"
+    assert solvers.choose(binary) == "cbc"
     assert solvers.choose(farmer) == "highs"
     flugpl = data_file("miplib", "flugpl.mps")  # general integers
     from optimizer.mpsio import read_model

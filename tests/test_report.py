@@ -180,11 +180,16 @@ def test_frontier_breakpoints_against_enumeration(small_report) -> None:
 
 
 def numbers(value) -> list[float]:
-    """Every number in a document value (booleans are not numbers)."""
+    """Every number in a document value (booleans are not numbers; a distribution counts as its
+    point value, which is what the inputs section lists)."""
     if isinstance(value, bool | str):
         return []
     if isinstance(value, int | float):
         return [float(value)]
+    if isinstance(value, dict) and isinstance(value.get("dist"), str):
+        return [
+            float(value.get("point", value.get("mode", value.get("median", value.get("mean")))))
+        ]
     if isinstance(value, dict):
         return [x for v in value.values() for x in numbers(v)]
     if isinstance(value, list):

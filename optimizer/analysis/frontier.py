@@ -36,7 +36,7 @@ import numpy as np
 from solvers.resolve import MAX_STEPS, Change, Key, Packages, Runner, bisect_edge
 
 from ..errors import InputError, OptimizerError, SolverError, UsageError
-from .odds_packages import OddsPackages, adopt, packages_for
+from .odds_packages import OddsPackages, packages_for
 from .sensitivity import (
     FEASIBILITY_STEP,
     Session,
@@ -297,8 +297,11 @@ def capacity_frontier(
     if steps < 1:
         raise InputError("steps must be at least 1", where="--steps")
     t0 = time.perf_counter()
-    ses = Session(spec, solver, options)
-    adopt(ses)  # under [[shifts]]: each package valued at the odds it induces
+    from ..compile import compile_spec
+
+    model = compile_spec(spec)
+    # under [[shifts]]: each package valued at the odds it induces, from the first solve on
+    ses = Session(spec, solver, options, model=model, packages=packages_for(model))
     param = scale_param(spec, ses.model, resource)
     if param is None:
         raise InputError(

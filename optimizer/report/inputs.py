@@ -167,7 +167,8 @@ def input_groups(spec) -> list[InputGroup]:
                 src,
                 frm,
                 tag_of(src),
-                (InputItem("probability", number(s.probability)),),
+                (InputItem("probability", number(s.probability)),)
+                + ((InputItem("baseline", number(s.baseline), vu),) if s.baseline else ()),
             )
         )
     for i, r in enumerate(spec.resources):
