@@ -132,9 +132,9 @@ def choice_label(commitment: str, option: str, start: int | None) -> str:
 
 
 def change_text(change) -> str:
-    """A package change (``enter``/``leave`` column names ``c.o@year``) in words, one
-    commitment at a time: ``defence_2pct: by_2025 -> by_2032``, ``golden_dome: start 2026 ->
-    2028``, ``+humint.establish@2027``, ``-c202.amend@2026``."""
+    """A package change (``enter``/``leave`` column names ``c.o@year``) in plain words, one
+    commitment at a time: ``defence_2pct: by_2032 instead of by_2025``, ``golden_dome: starts
+    2028 instead of 2026``, ``adds humint.establish (from 2027)``, ``drops c202.amend``."""
     if change is None:
         return "-"
 
@@ -151,15 +151,18 @@ def change_text(change) -> str:
         if c in enter and c in leave:
             (o1, y1), (o2, y2) = leave[c], enter[c]
             if o1 == o2:
-                parts.append(f"{c}: start {y1} -> {y2}")
+                parts.append(f"{c}: starts {y2} instead of {y1}")
             elif y1 == y2:
-                parts.append(f"{c}: {o1} -> {o2}")
+                parts.append(f"{c}: {o2} instead of {o1}")
             else:
-                parts.append(f"{c}: {o1}@{y1} -> {o2}@{y2}")
-        else:
-            sign, (o, y) = ("+", enter[c]) if c in enter else ("-", leave[c])
+                parts.append(f"{c}: {o2} from {y2} instead of {o1} from {y1}")
+        elif c in enter:
+            o, y = enter[c]
             name = c if o in ("", "yes") else f"{c}.{o}"
-            parts.append(f"{sign}{name}" + (f"@{y}" if y else ""))
+            parts.append(f"adds {name}" + (f" (from {y})" if y else ""))
+        else:
+            o, _ = leave[c]
+            parts.append(f"drops {c if o in ('', 'yes') else f'{c}.{o}'}")
     return "; ".join(parts) if parts else "(same package)"
 
 
