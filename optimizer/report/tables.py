@@ -90,6 +90,14 @@ def fmt(x: Any, digits: int = 4) -> str:
     return str(x)
 
 
+def prob(p: Any) -> Any:
+    """A probability, in a sentence or a table cell: three decimals (``0.845``, ``0.080``), so
+    a probability reads the same wherever the report shows it. ``None`` as ``fmt`` shows it."""
+    if p is None or not isinstance(p, (int, float)) or not math.isfinite(p):
+        return fmt(p)
+    return _fixed(float(p), 3)
+
+
 def format_column(values: Sequence[Any], digits: int = 4) -> list[str]:
     """Format a column: every float with the same number of decimals, chosen so the column's
     numbers keep ``digits - 2`` significant digits (numbers below 1e-4 of the column's largest
@@ -573,7 +581,7 @@ def _scenario_table(spec, sol, unit: str) -> list:
     out = [table(f"Value by scenario{unit}", head, rows, right=tuple(range(1, len(head))))]
     if odds:
         moves = [
-            f"the package moves P({s}) from {odds['base'][s]:.4g} to {p:.4g}"
+            f"the package moves P({s}) from {prob(odds['base'][s])} to {prob(p)}"
             for s, p in odds["induced"].items()
             if abs(p - odds["base"][s]) > 1e-12
         ]
