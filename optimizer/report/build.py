@@ -540,6 +540,15 @@ def _num_text(x: float) -> str:
     return fmt(x)
 
 
+def _exact_text(x: float) -> str:
+    """A number where two close values must stay apart (a disagreement between analyses, in
+    no table): up to twelve significant digits (``1``, ``-575.446``)."""
+    x = float(x)
+    if not math.isfinite(x):
+        return "-inf" if x < 0 else "inf"
+    return f"{x:,.12g}"
+
+
 def _unit_text(unit: str) -> str:
     return f" {unit}" if unit else ""
 
@@ -624,8 +633,8 @@ def _disagrees(sec: Section, what: str, value: float | None, reference: float) -
     sec.blocks.append(
         Note(
             f"{what} is left out: it puts the value of the recommended package at "
-            f"{_num_text(value) if value is not None else 'infeasible'}, but the verified "
-            f"solution's is {_num_text(reference)}.",
+            f"{_exact_text(value) if value is not None else 'infeasible'}, but the verified "
+            f"solution's is {_exact_text(reference)}.",
             "warning",
         )
     )
