@@ -581,7 +581,7 @@ def _scenario_table(spec, sol, unit: str) -> list:
     out = [table(f"Value by scenario{unit}", head, rows, right=tuple(range(1, len(head))))]
     if odds:
         moves = [
-            f"the package moves P({s}) from {prob(odds['base'][s])} to {prob(p)}"
+            f"the package moves P({s}) from {odds['base'][s]:.4g} to {p:.4g}"
             for s, p in odds["induced"].items()
             if abs(p - odds["base"][s]) > 1e-12
         ]
