@@ -243,8 +243,9 @@ def test_report_under_shifts_shows_the_induced_odds(tmp_path) -> None:
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
     # value by scenario: p(x*) beside the base probabilities, and the decomposition
     assert "base probability with the package" in text
-    assert "P(rupture) from 0.2 to 0.1" in text
-    assert "-79 B$ at the base odds + 19.8 B$ from moving the odds" in text
+    # rounded as the tables round them: probabilities 3 decimals, values 2
+    assert "P(rupture) from 0.200 to 0.100" in text
+    assert "-79.00 B$ at the base odds + 19.80 B$ from moving the odds" in text
     # value of information, risk attitudes and frontier say what they compute
     for anchor in ('id="voi-odds"', 'id="risk-odds"', 'id="frontier-political_capital"'):
         assert anchor in page

@@ -384,6 +384,7 @@ class Session:
                     vh,
                     None if kl == self.key0 else self.pk.change(self.key0, kl),
                     None if kh == self.key0 else self.pk.change(self.key0, kh),
+                    getattr(param, "unit", ""),
                 )
             )
 

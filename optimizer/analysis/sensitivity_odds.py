@@ -87,6 +87,7 @@ def baseline_rows(spec, v0: float, rel: float) -> list[TornadoRow]:
                 v0 + s.probability * (hi - s.baseline),
                 None,
                 None,
+                spec.value_unit,
             )
         )
     return out
@@ -158,7 +159,7 @@ class OddsSession(Session):
             vl, kl = value_at(p, lo)
             vh, kh = value_at(p, hi)
             ch = [None if k == self.key0 else self.pk.change(self.key0, k) for k in (kl, kh)]
-            rows.append(TornadoRow(name, kind, lo, hi, vl, vh, *ch))
+            rows.append(TornadoRow(name, kind, lo, hi, vl, vh, *ch, getattr(p, "unit", "")))
 
         def clamp(p, x: float) -> float:
             return min(max(x, p.lo), p.hi)

@@ -104,6 +104,14 @@ class TornadoRow:
     value_high: float
     changes_low: Change | None
     changes_high: Change | None
+    # "x": low and high are factors on the input's base (option values, capacities);
+    # otherwise the input's own unit ("" for probabilities)
+    unit: str = ""
+
+    @property
+    def factor(self) -> bool:
+        """Whether low and high are multipliers of the base ("0.8 x base")."""
+        return self.unit == "x"
 
     @property
     def swing(self) -> float:
@@ -122,6 +130,7 @@ class TornadoRow:
             "package_changes_high": (
                 None if self.changes_high is None else self.changes_high.to_dict()
             ),
+            "unit": self.unit,
         }
 
 

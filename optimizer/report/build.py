@@ -31,6 +31,7 @@ from typing import Any
 from ..errors import InputError, OptimizerError
 from . import plots
 from .inputs import InputGroup, UncertainInput, input_groups, tag_counts, uncertain_inputs
+from .tables import fmt, prob
 
 log = logging.getLogger(__name__)
 
@@ -288,10 +289,10 @@ def _scenario_values(spec, sol) -> Section:
     probs = [s.probability for s in spec.scenarios]
     vals = [float(sol.by_scenario[s]) for s in ids]
     rows = [
-        [s.id, float(s.probability), float(sol.by_scenario[s.id]), s.description]
+        [s.id, prob(s.probability), float(sol.by_scenario[s.id]), s.description]
         for s in spec.scenarios
     ]
-    rows.append(["expected", 1.0, float(sol.expected), "probability-weighted"])
+    rows.append(["expected", prob(1.0), float(sol.expected), "probability-weighted"])
     sec.blocks.append(
         Table(
             ["scenario", "probability", f"value{_unit(unit)}", "description"],
@@ -373,7 +374,7 @@ def _resources(spec, sol) -> Section | None:
             "Resource use against capacity, per year",
             lambda: plots.resource_chart(series),
             "Bars: what the package uses each year (orange where the limit binds, red if "
-            "exceeded); black line: the capacity.",
+            "exceeded); black line: the capacity." + _negative_use_text(series),
         )
     )
     sec.blocks.append(
@@ -387,6 +388,32 @@ def _resources(spec, sol) -> Section | None:
         )
     )
     return sec
+
+
+def _negative_use_text(series) -> str:
+    """The caption's words for resources whose use goes below zero: some options create room
+    in them (negative use) that others spend, so a bar below zero is room left, not a use."""
+    neg = [
+        s
+        for s in series
+        if any(u < -1e-9 * max(1.0, abs(c)) for u, c in zip(s.used, s.capacity, strict=True))
+    ]
+    if not neg:
+        return ""
+    out = []
+    for s in neg:
+        room = (
+            "with a capacity of 0, what the package spends there must fit inside the room "
+            "its own choices create"
+            if all(c == 0 for c in s.capacity)
+            else "what the package spends there must fit inside the capacity plus the room "
+            "its own choices create"
+        )
+        out.append(
+            f" {s.id}: below zero: room left. Some chosen options create room in {s.id} "
+            f"(shown as negative use) and others spend it; {room}."
+        )
+    return "".join(out)
 
 
 # ---- sections from the analyses -----------------------------------------------------------
@@ -444,8 +471,8 @@ def _voi(spec, opts: dict) -> Section:
         for rid in sorted(set(base) | set(w.responses)):
             a, b = base.get(rid, 0.0), w.responses.get(rid, 0.0)
             if abs(a - b) > 1e-9 * max(1.0, abs(a)):
-                d.append(f"{rid}: {a:.6g} -> {b:.6g}")
-        ws_rows.append([s, float(p), float(v.best[s]), "; ".join(d) or "same as the recommended"])
+                d.append(f"{rid}: {fmt(a)} -> {fmt(b)}")
+        ws_rows.append([s, prob(p), float(v.best[s]), "; ".join(d) or "same as the recommended"])
     sec.blocks.append(
         Table(
             ["scenario", "probability", f"best{unit}", "its best package differs by"],
@@ -504,13 +531,22 @@ def _voi(spec, opts: dict) -> Section:
 
 
 def _num_text(x: float) -> str:
-    """A number in a sentence: six significant digits (``75.9852``, ``-108,390``)."""
+    """A number in a sentence, rounded as the report's tables round it (``tables.fmt``: two
+    decimals from 0.1 up, ``75.99``, ``-108,390.00``; two significant digits below), so a
+    number shown in a sentence and in a table is the same string."""
     x = float(x)
     if not math.isfinite(x):
         return "-inf" if x < 0 else "inf"
-    if x == 0:
-        return "0"
-    return f"{x:,.6g}"
+    return fmt(x)
+
+
+def _exact_text(x: float) -> str:
+    """A number where two close values must stay apart (a disagreement between analyses, in
+    no table): up to twelve significant digits (``1``, ``-575.446``)."""
+    x = float(x)
+    if not math.isfinite(x):
+        return "-inf" if x < 0 else "inf"
+    return f"{x:,.12g}"
 
 
 def _unit_text(unit: str) -> str:
@@ -597,8 +633,8 @@ def _disagrees(sec: Section, what: str, value: float | None, reference: float) -
     sec.blocks.append(
         Note(
             f"{what} is left out: it puts the value of the recommended package at "
-            f"{_num_text(value) if value is not None else 'infeasible'}, but the verified "
-            f"solution's is {_num_text(reference)}.",
+            f"{_exact_text(value) if value is not None else 'infeasible'}, but the verified "
+            f"solution's is {_exact_text(reference)}.",
             "warning",
         )
     )
@@ -653,8 +689,7 @@ def _sensitivity(spec, fn, solver: str, options, reference: float) -> Section:
             rows.append(
                 [
                     r.input,
-                    float(r.low),
-                    float(r.high),
+                    *(_setting(x, r) for x in (r.low, r.high)),
                     float(r.value_low),
                     float(r.value_high),
                     float(r.swing),
@@ -674,7 +709,11 @@ def _sensitivity(spec, fn, solver: str, options, reference: float) -> Section:
                 ],
                 rows,
                 right=(1, 2, 3, 4, 5),
-                caption=f"Tornado{_unit(unit)}: the {len(rows)} widest swings",
+                caption=(
+                    f"Tornado{_unit(unit)}: the {len(rows)} widest swings; low and high are "
+                    "the input's settings (option values and capacities: a factor on the base, "
+                    "'0.80 × base'; probabilities and amounts: the number itself)"
+                ),
                 id="tornado",
             )
         )
@@ -695,9 +734,10 @@ def _sensitivity(spec, fn, solver: str, options, reference: float) -> Section:
         rows.append(
             [
                 name,
-                float(t.base),
-                _end(t.lower),
-                _end(t.upper),
+                *(
+                    x if isinstance(x, str) else _setting(x, t)
+                    for x in (float(t.base), _end(t.lower), _end(t.upper))
+                ),
                 "infeasible" if t.below_infeasible else change_text(t.below),
                 change_text(t.above),
             ]
@@ -753,6 +793,14 @@ def _sensitivity(spec, fn, solver: str, options, reference: float) -> Section:
     for w in getattr(rep, "warnings", ()):
         sec.blocks.append(Note(w, "warning"))
     return sec
+
+
+def _setting(x: float, row) -> Any:
+    """A tornado row's low or high setting (or a tipping point's base and ends): a factor on
+    the base as "0.80 × base" (option values, capacities), any other input as its number."""
+    if getattr(row, "unit", "") == "x":
+        return f"{fmt(float(x))} × base"
+    return float(x)
 
 
 def _frontier_resources(spec, sol, wanted: Sequence[str] | None) -> list[str]:
@@ -816,7 +864,7 @@ def _frontier(
             cap: Any = (
                 float(caps[0])
                 if len(set(caps)) == 1
-                else ", ".join(f"{y}: {c:.6g}" for y, c in b.capacity[:3])
+                else ", ".join(f"{y}: {fmt(float(c))}" for y, c in b.capacity[:3])
                 + (" ..." if len(caps) > 3 else "")
             )
             rows.append(
@@ -834,7 +882,7 @@ def _frontier(
                 Table(
                     [
                         "#",
-                        "scale",
+                        "scale (× base)",
                         f"capacity{_unit(fr.unit)}",
                         "value below",
                         "value above",

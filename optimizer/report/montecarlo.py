@@ -11,7 +11,17 @@ import math
 from typing import Any
 
 from . import plots
-from .build import Figure, Note, Paragraph, Section, Table, _failed, _unit, change_text
+from .build import (
+    Figure,
+    Note,
+    Paragraph,
+    Section,
+    Table,
+    _failed,
+    _num_text,
+    _unit,
+    change_text,
+)
 
 _STATS = ("mean", "p5", "p50", "p95", "min", "max")
 MAX_BREAKS = 10
@@ -33,7 +43,7 @@ def infeasibility_text(base) -> str:
         b = base.breaks[0]
         text += (
             f"; most often the limit '{b.limit}' (in {b.draws} draws), by "
-            f"{b.excess.p50:.4g} at the median and {b.excess.max:.4g} at most"
+            f"{_num_text(b.excess.p50)} at the median and {_num_text(b.excess.max)} at most"
         )
     elif not base.breaks_known:
         text += " (the limits are not identified: the responses are re-optimised per draw)"

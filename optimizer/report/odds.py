@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .tables import prob
+
 
 def _b():
     from . import build
@@ -40,10 +42,10 @@ def scenario_values(spec, sol):
     head += [f"value{b._unit(unit)}", "description"]
     rows: list[list[Any]] = []
     for s in spec.scenarios:
-        row: list[Any] = [s.id, float(s.probability), float(odds["induced"][s.id])]
+        row: list[Any] = [s.id, prob(s.probability), prob(odds["induced"][s.id])]
         row += [float(s.baseline)] if has_base else []
         rows.append([*row, float(sol.by_scenario[s.id]), s.description])
-    total: list[Any] = ["expected", 1.0, 1.0] + (["-"] if has_base else [])
+    total: list[Any] = ["expected", prob(1.0), prob(1.0)] + (["-"] if has_base else [])
     rows.append([*total, float(sol.expected), "at the probabilities the package induces"])
     sec.blocks.append(
         b.Table(
@@ -57,7 +59,7 @@ def scenario_values(spec, sol):
         )
     )
     moves = [
-        f"P({s}) from {odds['base'][s]:.4g} to {p:.4g}"
+        f"P({s}) from {prob(odds['base'][s])} to {prob(p)}"
         for s, p in odds["induced"].items()
         if abs(p - odds["base"][s]) > 1e-12
     ]
@@ -94,7 +96,7 @@ def voi_blocks(v) -> list:
     """What WS, EVPI, EEV and the regret table mean when the package moves the odds."""
     b = _b()
     rows = [
-        [s, float(p), float(q)]
+        [s, prob(p), prob(q)]
         for s, p, q in zip(v.scenarios, v.probabilities, v.induced, strict=True)
     ]
     return [
@@ -120,7 +122,7 @@ def risk_blocks(c) -> list:
     """The probabilities each risk attitude's package induces."""
     b = _b()
     names = [a.objective for a in c.attitudes]
-    rows = [[f"P({s})", *[float(a.probabilities[s]) for a in c.attitudes]] for s in c.scenarios]
+    rows = [[f"P({s})", *[prob(a.probabilities[s]) for a in c.attitudes]] for s in c.scenarios]
     return [
         b.Paragraph(
             "The package moves the odds: each package's expected value and CVaR are at the "

@@ -152,10 +152,18 @@ def resource_chart(series: Sequence[ResourceSeries]):
         ]
         colors = [RED if o else (ORANGE if t else BLUE) for o, t in zip(over, tight, strict=True)]
         ax.bar(x, s.used, color=colors, width=0.6, label="used")
-        if len(x) == 1:
-            ax.hlines(cap, -0.45, 0.45, color="black", linewidth=2, label="capacity")
-        else:
-            ax.step(x, cap, where="mid", color="black", linewidth=1.5, label="capacity")
+        # the capacity line spans the whole x range: from the left edge of the first year's
+        # slot to the right edge of the last (each year's level over its own slot)
+        edges = [i - 0.5 for i in range(len(x) + 1)]
+        ax.step(
+            edges,
+            [*cap, cap[-1]] if cap else [],
+            where="post",
+            color="black",
+            linewidth=1.5 if len(x) > 1 else 2,
+            label="capacity",
+        )
+        ax.set_xlim(edges[0], edges[-1])
         ax.axhline(0, color=GREY, linewidth=0.6)
         step = max(1, len(x) // 10)
         ax.set_xticks(x[::step], list(s.years)[::step])

@@ -90,6 +90,14 @@ def fmt(x: Any, digits: int = 4) -> str:
     return str(x)
 
 
+def prob(p: Any) -> Any:
+    """A probability, in a sentence or a table cell: three decimals (``0.845``, ``0.080``), so
+    a probability reads the same wherever the report shows it. ``None`` as ``fmt`` shows it."""
+    if p is None or not isinstance(p, (int, float)) or not math.isfinite(p):
+        return fmt(p)
+    return _fixed(float(p), 3)
+
+
 def format_column(values: Sequence[Any], digits: int = 4) -> list[str]:
     """Format a column: every float with the same number of decimals, chosen so the column's
     numbers keep ``digits - 2`` significant digits (numbers below 1e-4 of the column's largest
