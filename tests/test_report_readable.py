@@ -174,3 +174,46 @@ def test_tipping_factor_rows_say_times_base(flagship) -> None:
     for r in scaled:
         assert r[1] == "1.00 × base", r
         assert all(c.endswith(" × base") or c == "no limit" for c in r[2:4]), r
+
+
+def test_the_terminal_tornado_says_x_base_on_multipliers_only():
+    """``optimizer sensitivity`` as the user runs it: a value or capacity row reads
+    "0.80 × base", a probability row its own number."""
+    import subprocess
+    import sys
+
+    args = ["sensitivity", "small-example", "--sections", "tornado", "--range", "20%"]
+    out = subprocess.run(
+        [sys.executable, "-m", "optimizer", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = {line.split()[0]: line for line in out.splitlines() if line[:1].strip()}
+    assert re.search(r"budget capacity\s+0\.80 × base\s+1\.20 × base", out)
+    assert re.search(r"b\.yes value\s+0\.80 × base\s+1\.20 × base", out)
+    assert "P(good)" in rows and "× base" not in rows["P(good)"]
+    assert "x factor" not in out
+
+
+def test_the_terminal_tornado_says_infeasible_where_no_package_fits(tmp_path):
+    """A capacity cut until the required commitment no longer fits reads "infeasible" in the
+    terminal, not "n/a"; the other rows keep their numbers."""
+    import subprocess
+    import sys
+
+    f = tmp_path / "must.toml"
+    f.write_text(
+        '[problem]\nname = "must"\n'
+        '[[scenarios]]\nid = "s"\nprobability = 1\n'
+        '[[resources]]\nid = "budget"\ncapacity = 10\n'
+        '[[commitments]]\nid = "a"\nrequired = true\nuse = { budget = 9 }\nvalue = 5\n'
+        '[[commitments]]\nid = "b"\nuse = { budget = 1 }\nvalue = 1\n'
+    )
+    args = ["sensitivity", str(f), "--sections", "tornado", "--range", "20%"]
+    out = subprocess.run(
+        [sys.executable, "-m", "optimizer", *args], capture_output=True, text=True, check=True
+    ).stdout
+    assert re.search(r"budget capacity\s+0\.80 × base\s+1\.20 × base\s+infeasible\s+6\b", out)
+    assert re.search(r"b\.yes value\s+0\.80 × base\s+1\.20 × base\s+5\.80\s+6\.20", out)
+    assert "n/a" not in out

@@ -141,11 +141,17 @@ def sensitivity_tables(rep) -> list:
             changed = ", ".join(
                 s for s, c in (("low", r.changes_low), ("high", r.changes_high)) if c is not None
             )
-            rows.append([r.input, lo, hi, r.value_low, r.value_high, r.swing, changed or "-"])
+            if r.factor:  # a multiplier of the input's base, said so in the cell
+                lo, hi = f"{lo:.2f} × base", f"{hi:.2f} × base"
+            vl, vh, sw = r.value_low, r.value_high, r.swing
+            if math.isnan(vl) or math.isnan(vh):  # no package fits at that setting
+                vl, vh = ("infeasible" if math.isnan(v) else v for v in (vl, vh))
+                sw = "-"
+            rows.append([r.input, lo, hi, vl, vh, sw, changed or "-"])
         out.append(
             table(
                 f"Tornado: optimal expected value{vu} with each input at -/+{rep.tornado_range:.0%} "
-                "(re-optimised; probabilities: others rescaled; values and capacities: x factor)",
+                "(re-optimised; probabilities: others rescaled; values and capacities: × base)",
                 [
                     "input",
                     "low",
