@@ -151,7 +151,6 @@ def test_a_shift_cannot_hang_on_a_tranche():
         ("alternatives",),
         ("scenarios",),
         ("sensitivity",),
-        ("montecarlo", "-n", "10"),
         ("frontier", "--resource", "political_capital"),
         ("report", "-o", "never.html"),
     ],
