@@ -57,8 +57,6 @@ def exclude_offers(model, keys) -> object:
     """``model`` with a no-good cut per offer in ``keys`` (on the offer columns only: an offer
     differing only in its tranches is the same offer): sum over the offer's columns of
     (1 - x) plus the other offer columns' x is at least 1."""
-    from scipy import sparse
-
     keys = list(keys)
     if not keys:
         return model
@@ -69,6 +67,14 @@ def exclude_offers(model, keys) -> object:
         coef[list(key)] = -1.0
         rows.append(coef)
         lower.append(1.0 - len(key))
+    labels = [f"another offer {i + 1}" for i in range(len(rows))]
+    return add_rows(model, rows, lower, labels)
+
+
+def add_rows(model, rows, lower, labels):
+    """``model`` with the rows ``coef @ x >= lower`` added (kind ``user``)."""
+    from scipy import sparse
+
     k = len(rows)
     return replace(
         model,
@@ -76,9 +82,7 @@ def exclude_offers(model, keys) -> object:
         row_lower=np.concatenate([model.row_lower, lower]),
         row_upper=np.concatenate([model.row_upper, np.full(k, np.inf)]),
         row_kind=np.concatenate([model.row_kind, np.full(k, "user", dtype=object)]),
-        row_label=np.concatenate(
-            [model.row_label, np.array([f"another offer {i + 1}" for i in range(k)], object)]
-        ),
+        row_label=np.concatenate([model.row_label, np.array(labels, dtype=object)]),
     )
 
 

@@ -150,7 +150,6 @@ def test_a_shift_cannot_hang_on_a_tranche():
     [
         ("alternatives",),
         ("scenarios",),
-        ("sensitivity",),
         ("frontier", "--resource", "political_capital"),
         ("report", "-o", "never.html"),
     ],

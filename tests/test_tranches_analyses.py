@@ -99,3 +99,89 @@ def test_uncertain_problem_solves_at_point_values(solver):
     spec = uncertain_problem(feasible_seeds(1)[0])
     sol = optimizer.solve(spec, solver=solver)
     assert sol.expected == pytest.approx(max(v[0] for v in offers(spec).values()), abs=1e-6)
+
+
+# ---- sensitivity -----------------------------------------------------------------------------
+
+
+def with_value(spec, target: str, fn):
+    """``spec`` with option ``c.o``'s values replaced by ``fn(values)`` (the test's own edit)."""
+    import dataclasses
+
+    cid, oid = target.split(".")
+    cs = []
+    for c in spec.commitments:
+        if c.id == cid:
+            opts = tuple(
+                dataclasses.replace(o, value=fn(dict(o.value))) if o.id == oid else o
+                for o in c.options
+            )
+            c = dataclasses.replace(c, options=opts)
+        cs.append(c)
+    return spec.replace(commitments=tuple(cs))
+
+
+def best_offers(spec):
+    found = offers(spec)
+    top = max(v[0] for v in found.values())
+    return top, {k for k, v in found.items() if v[0] >= top - 1e-6}, found
+
+
+def applied(base: frozenset, change) -> frozenset:
+    return (base | set(change["enter"])) - set(change["leave"])
+
+
+@pytest.mark.parametrize("solver", MIP_SOLVERS)
+@pytest.mark.parametrize("seed", feasible_seeds(2, shifts=True) + feasible_seeds(1, shifts=False))
+def test_sensitivity_matches_enumeration(seed, solver):
+    from optimizer.analysis.sensitivity import sensitivity
+
+    spec = random_problem(seed)
+    rep = sensitivity(
+        spec, solver=solver, kinds=("value",), sections=("tipping", "thresholds", "tornado")
+    ).to_dict()
+    top, tied, _ = best_offers(spec)
+    base = frozenset(rep["package"])
+    assert base in tied and rep["expected"] == pytest.approx(top, abs=1e-6)
+    checked = 0
+    for t in rep["tipping_points"]:
+        target, sid = t["target"].split(":")
+
+        def at(theta, target=target, sid=sid):
+            return with_value(spec, target, lambda vals: {**vals, sid: theta})
+
+        for end, side, sign in ((t["lower"], "below", -1), (t["upper"], "above", 1)):
+            d = 1e-3 * max(1.0, abs(end))
+            inside = end - sign * d
+            if (inside - t["base"]) * sign > 0:  # base offer still optimal just inside
+                assert base in best_offers(at(inside))[1], (t, inside)
+            if t[side] is not None:  # another offer strictly better just outside
+                v, tie, f = best_offers(at(end + sign * d))
+                assert base not in tie, (t, end)
+                assert applied(base, t[side]) in tie
+                checked += 1
+    assert checked >= 1
+    # tornado rows: the optimum and the base offer's value (tranches re-optimised) at each end
+    for r in rep["tornado"]["rows"]:
+        target = r["input"].removesuffix(" value")
+        for f, opt, mine in (
+            (r["low"], r["value_low"], r["offer_value_low"]),
+            (r["high"], r["value_high"], r["offer_value_high"]),
+        ):
+            sp = with_value(spec, target, lambda v, f=f: {k: f * x for k, x in v.items()})
+            v, _, fo = best_offers(sp)
+            assert opt == pytest.approx(v, abs=1e-6)
+            assert mine == pytest.approx(fo[base][0], abs=1e-6)
+    # what would it take: just past the change the option enters (or leaves) the optimal offer
+    sids = [s.id for s in spec.scenarios]
+    for w in rep["what_would_it_take"]:
+        if w["change"] is None:
+            continue
+        for eps, now in ((-1e-3, w["chosen"]), (1e-3, not w["chosen"])):
+            step = w["change"] * (1 + eps) if w["change"] else eps
+            sp = with_value(
+                spec, w["option"], lambda v, s=step: {k: v.get(k, 0.0) + s for k in sids}
+            )
+            _, tie, _ = best_offers(sp)
+            has = [w["option"] in o for o in tie]
+            assert any(h == now for h in has), (w, step, tie)

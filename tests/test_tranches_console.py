@@ -12,6 +12,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 EXAMPLE = "problems/conditional_tranche.toml"
 OFFER = ["defence.by_2027"]
 
@@ -47,3 +49,28 @@ def test_montecarlo_counts_offers():
     # at the point value (20 B$ instead of 24) the early target is still the offer, and no
     # draw's optimum is below the point-value offer's value in that draw
     assert d["optimal_value"]["mean"] >= d["base_package"]["value"]["mean"] - 1e-9
+
+
+def test_sensitivity_names_offers():
+    d = run_json("sensitivity", EXAMPLE)
+    assert d["package"] == OFFER
+    assert d["expected"] == pytest.approx(-70.8, abs=1e-9)
+    assert "offers" in d["method"]
+    assert d["lp_relaxation"]["shadow_prices"] == []
+    assert any("shadow prices" in n for n in d["notes"])
+    # by hand, each offer with its best tranches per scenario (new equilibrium: golden_dome.full
+    # needs defence.by_2027; partial + dairy +8 fit beside any offer but by_2027 + border):
+    # border alone: p = .30/.35/.35, levels -164/-64/-11 -> -75.45 (the second best offer);
+    # by_2030 + border: p = .26/.39/.35, levels -172/-72/-19 -> -79.45 (by_2030 alone -80.75).
+    # An option's value changed by d in every scenario moves each offer holding it by d.
+    w = {t["option"]: t for t in d["what_would_it_take"]}
+    assert w["defence.by_2027"]["chosen"] is True
+    assert w["defence.by_2027"]["change"] == pytest.approx(-(75.45 - 70.8), abs=1e-9)
+    assert w["border.yes"]["change"] == pytest.approx(75.45 - 70.8, abs=1e-9)
+    assert w["border.yes"]["package"] == {"enter": ["border.yes"], "leave": OFFER}
+    assert w["defence.by_2030"]["change"] == pytest.approx(79.45 - 70.8, abs=1e-9)
+    rows = {r["input"]: r for r in d["tornado"]["rows"]}
+    # a probability's row: the offer stays, so its value is the optimum at both ends
+    r = rows["P(rupture)"]
+    assert r["offer_value_low"] == pytest.approx(r["value_low"])
+    assert r["offer_value_high"] == pytest.approx(r["value_high"])
