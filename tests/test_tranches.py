@@ -151,7 +151,6 @@ def test_a_shift_cannot_hang_on_a_tranche():
         ("alternatives",),
         ("scenarios",),
         ("frontier", "--resource", "political_capital"),
-        ("report", "-o", "never.html"),
     ],
 )
 def test_analyses_not_defined_refuse_in_one_line(args):

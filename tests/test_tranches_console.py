@@ -74,3 +74,40 @@ def test_sensitivity_names_offers():
     r = rows["P(rupture)"]
     assert r["offer_value_low"] == pytest.approx(r["value_low"])
     assert r["offer_value_high"] == pytest.approx(r["value_high"])
+
+
+def test_report_shows_the_offer_and_its_tranches(tmp_path):
+    out = tmp_path / "r.md"
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "optimizer",
+            "report",
+            EXAMPLE,
+            "-o",
+            str(out),
+            "--montecarlo",
+            "20",
+            "--set",
+            'commitments[2].options[0].value.new_equilibrium={dist="uniform",low=10,high=38}',
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    text = out.read_text()
+    assert "could not be computed" not in text and "could not be drawn" not in text
+    # the offer, then each scenario's tranches (conditional_tranche.md)
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[2].strip()
+        for line in text.splitlines()
+        if line.startswith("| ") and line.count("|") == 4
+    }
+    assert rows["new_equilibrium"] == "golden_dome.full, dairy.yes"
+    assert rows["rupture"] == "none" and rows["tariffs_stay"] == "none"
+    assert "| defence | by_2027 |" in text
+    for title in ("## Sensitivity", "## Monte Carlo", "offer at low", "Packages are offers"):
+        assert title in text
