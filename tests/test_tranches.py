@@ -148,8 +148,6 @@ def test_a_shift_cannot_hang_on_a_tranche():
 @pytest.mark.parametrize(
     "args",
     [
-        ("alternatives",),
-        ("scenarios",),
         ("frontier", "--resource", "political_capital"),
     ],
 )
@@ -161,8 +159,10 @@ def test_analyses_not_defined_refuse_in_one_line(args):
 
 
 def test_refusal_in_process():
+    from optimizer.analysis.frontier import capacity_frontier
+
     with pytest.raises(UsageError, match="conditional tranches"):
-        optimizer.alternatives(optimizer.load(EXAMPLE))
+        capacity_frontier(optimizer.load(EXAMPLE), "political_capital")
 
 
 def test_schema_knows_the_stage_key():

@@ -185,3 +185,127 @@ def test_sensitivity_matches_enumeration(seed, solver):
             _, tie, _ = best_offers(sp)
             has = [w["option"] in o for o in tie]
             assert any(h == now for h in has), (w, step, tie)
+
+
+# ---- alternatives ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", MIP_SOLVERS)
+@pytest.mark.parametrize("seed", feasible_seeds(6))
+def test_alternatives_are_the_k_best_offers(seed, solver):
+    spec = random_problem(seed)
+    found = offers(spec)
+    ranked = sorted((v[0] for v in found.values()), reverse=True)
+    k = 4
+    alts = optimizer.alternatives(spec, k, solver=solver)
+    got = [a.expected for a in alts.alternatives]
+    assert got == pytest.approx(ranked[:k], abs=1e-6)
+    seen = set()
+    for a in alts.alternatives:
+        offer = offer_of(a.chosen)
+        assert offer not in seen  # distinct offers, never the same offer re-tranched
+        seen.add(offer)
+        assert found[offer][0] == pytest.approx(a.expected, abs=1e-6)
+        # its tranches: every scenario listed, each at the enumerated best level
+        assert set(a.tranches) == {s.id for s in spec.scenarios}
+        for sid, level in found[offer][1].items():
+            assert a.by_scenario[sid] == pytest.approx(level, abs=1e-6)
+    if len(ranked) < k:
+        assert alts.stopped == "no more packages"
+
+
+# ---- scenarios: WS, EEV, VSS, EVPI -----------------------------------------------------------
+
+
+def scenario_alone(spec, s):
+    """``s`` certain, without shifts (the enumeration reads values by scenario id)."""
+    import dataclasses
+
+    return dataclasses.replace(
+        spec, scenarios=(dataclasses.replace(s, probability=1.0),), shifts=()
+    )
+
+
+def mean_problem(spec):
+    """One scenario ``mean``: every by-scenario number replaced by its mean at the base odds."""
+    import dataclasses
+
+    p = {s.id: s.probability for s in spec.scenarios}
+
+    def mean(values):
+        return {"mean": sum(p[k] * float(v) for k, v in values.items())}
+
+    cs = tuple(
+        dataclasses.replace(
+            c, options=tuple(dataclasses.replace(o, value=mean(o.value)) for o in c.options)
+        )
+        for c in spec.commitments
+    )
+    base = sum(p[s.id] * s.baseline for s in spec.scenarios)
+    return dataclasses.replace(
+        spec,
+        scenarios=(
+            dataclasses.replace(spec.scenarios[0], id="mean", probability=1.0, baseline=base),
+        ),
+        commitments=cs,
+        responses=tuple(dataclasses.replace(r, value=mean(r.value)) for r in spec.responses),
+        shifts=(),
+    )
+
+
+def vss_seeds(k: int) -> list[int]:
+    """Seeds whose mean-scenario offers all fall short of the optimum, by enumeration alone
+    (VSS > 0: the EEV check then has something to find)."""
+    out = []
+    for seed in range(200):
+        spec = random_problem(seed)
+        found = offers(spec)
+        if not found:
+            continue
+        mean = {offer_of(pk): lv["mean"] for pk, _, lv, _ in enumerate_packages(mean_problem(spec))}
+        top = max(mean.values())
+        rp = max(x[0] for x in found.values())
+        ev = [found[o][0] if o in found else -math.inf for o, m in mean.items() if m >= top - 1e-6]
+        if rp - max(ev) > 1e-3:
+            out.append(seed)
+        if len(out) == k:
+            return out
+    return out
+
+
+VSS_SEEDS = vss_seeds(3)
+
+
+@pytest.mark.parametrize("solver", MIP_SOLVERS)
+@pytest.mark.parametrize("seed", feasible_seeds(3) + VSS_SEEDS)
+def test_value_of_information_matches_enumeration(seed, solver):
+    from optimizer.analysis.scenarios import value_of_information
+
+    spec = random_problem(seed)
+    found = offers(spec)
+    v = value_of_information(spec, solver=solver)
+    rp = max(x[0] for x in found.values())
+    assert v.rp == pytest.approx(rp, abs=1e-6)
+    x_star = offer_of(v.rp_package.chosen)
+    assert found[x_star][0] == pytest.approx(rp, abs=1e-6)
+    best = {}
+    for s in spec.scenarios:
+        levels = [lv[s.id] for _, _, lv, _ in enumerate_packages(scenario_alone(spec, s))]
+        best[s.id] = max(levels)
+        assert v.best[s.id] == pytest.approx(best[s.id], abs=1e-6)
+    p_star = found[x_star][2]
+    ws = sum(p_star[s] * best[s] for s in best)
+    assert v.ws == pytest.approx(ws, abs=1e-6)
+    # the EV offer: best in the mean scenario (ties allowed); EEV: its tranches per scenario
+    mean = {offer_of(pk): lv["mean"] for pk, _, lv, _ in enumerate_packages(mean_problem(spec))}
+    ev = offer_of(v.ev_package.chosen)
+    assert mean[ev] == pytest.approx(max(mean.values()), abs=1e-6)
+    eev = found[ev][0] if ev in found else -math.inf
+    assert v.eev == pytest.approx(eev, abs=1e-6)
+    assert v.evpi == pytest.approx(ws - rp, abs=1e-5)
+    if seed in VSS_SEEDS:
+        assert v.vss > 1e-3
+    if math.isfinite(eev):
+        assert v.vss == pytest.approx(rp - eev, abs=1e-5)
+        for s, level in found[ev][1].items():  # by scenario: the EV offer's tranches re-optimised
+            assert v.ev_package.by_scenario[s] == pytest.approx(level, abs=1e-6)

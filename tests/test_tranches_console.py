@@ -101,13 +101,57 @@ def test_report_shows_the_offer_and_its_tranches(tmp_path):
     text = out.read_text()
     assert "could not be computed" not in text and "could not be drawn" not in text
     # the offer, then each scenario's tranches (conditional_tranche.md)
-    rows = {
-        line.split("|")[1].strip(): line.split("|")[2].strip()
-        for line in text.splitlines()
-        if line.startswith("| ") and line.count("|") == 4
-    }
+    block = text.split("Conditional tranches of the recommended offer, by scenario")[1]
+    lines = block.strip().split("\n\n")[1].splitlines()[2:]  # the table's body
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in lines}
     assert rows["new_equilibrium"] == "golden_dome.full, dairy.yes"
     assert rows["rupture"] == "none" and rows["tariffs_stay"] == "none"
     assert "| defence | by_2027 |" in text
     for title in ("## Sensitivity", "## Monte Carlo", "offer at low", "Packages are offers"):
         assert title in text
+
+
+def test_alternatives_are_offers_with_their_tranches():
+    d = run_json("alternatives", EXAMPLE, "-k", "4")
+    alts = d["alternatives"]
+    # by hand (see test_sensitivity_names_offers): the next offers are border (-75.45),
+    # defence.by_2027 + border (p .20/.35/.45, levels -180/-80/-27: -76.15) and nothing
+    # (p .30/.45/.25, levels -160/-60/-7: -76.75); none of them can join Golden Dome fully
+    assert [a["expected"] for a in alts] == pytest.approx([-70.8, -75.45, -76.15, -76.75])
+    offers = [sorted(c["commitment"] + "." + c["option"] for c in a["chosen"]) for a in alts]
+    assert offers == [OFFER, ["border.yes"], ["border.yes", "defence.by_2027"], []]
+    first = {
+        s: [c["commitment"] + "." + c["option"] for c in cs]
+        for s, cs in alts[0]["tranches"].items()
+    }
+    assert first == {
+        "rupture": [],
+        "tariffs_stay": [],
+        "new_equilibrium": ["golden_dome.full", "dairy.yes"],
+    }
+    for a in alts[1:]:
+        assert sorted(
+            c["commitment"] + "." + c["option"] for c in a["tranches"]["new_equilibrium"]
+        ) == [
+            "dairy.yes",
+            "golden_dome.partial",
+        ]
+
+
+def test_scenarios_value_of_information_with_tranches():
+    d = run_json("scenarios", EXAMPLE)
+    # by hand: each scenario's best level knowing it -- rupture and tariffs_stay: offer nothing,
+    # take nothing (-160, -60); new_equilibrium: defence.by_2027 with golden_dome.full and
+    # dairy, -15 - 16 + 24 + 3 = -4. WS at the odds the RP offer induces (.20/.45/.35): -60.4.
+    # The mean scenario values full at -2.7, partial -1.6, dairy -3.75: no tranche, so its
+    # offer is nothing, worth -76.75 with its tranches re-optimised per scenario (see above).
+    best = {s["id"]: s["best"] for s in d["scenarios"]}
+    assert best == pytest.approx(
+        {"rupture": -160.0, "tariffs_stay": -60.0, "new_equilibrium": -4.0}
+    )
+    assert d["rp"] == pytest.approx(-70.8)
+    assert d["ws"] == pytest.approx(-60.4)
+    assert d["eev"] == pytest.approx(-76.75)
+    assert d["evpi"] == pytest.approx(10.4)
+    assert d["vss"] == pytest.approx(5.95)
+    assert d["ev_package"] == [] and "offers" in d["tranches"]
