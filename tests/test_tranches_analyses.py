@@ -309,3 +309,59 @@ def test_value_of_information_matches_enumeration(seed, solver):
         assert v.vss == pytest.approx(rp - eev, abs=1e-5)
         for s, level in found[ev][1].items():  # by scenario: the EV offer's tranches re-optimised
             assert v.ev_package.by_scenario[s] == pytest.approx(level, abs=1e-6)
+
+
+# ---- frontier --------------------------------------------------------------------------------
+
+
+def with_capacity(spec, rid: str, cap: float):
+    import dataclasses
+
+    rs = tuple(
+        dataclasses.replace(r, capacity=(cap,)) if r.id == rid else r for r in spec.resources
+    )
+    return dataclasses.replace(spec, resources=rs)
+
+
+def optimum(spec) -> float | None:
+    found = offers(spec)
+    return max(v[0] for v in found.values()) if found else None
+
+
+@pytest.mark.parametrize("solver", MIP_SOLVERS)
+@pytest.mark.parametrize("rid", ["cap", "own"])  # a resource tranches use, and one they do not
+@pytest.mark.parametrize("seed", feasible_seeds(4))
+def test_frontier_matches_enumeration(seed, rid, solver):
+    from optimizer.analysis.frontier import capacity_frontier
+
+    spec = random_problem(seed)
+    c0 = spec.resource(rid).capacity[0]
+    fr = capacity_frontier(spec, rid, lo=0.2, hi=2.0, steps=9, solver=solver)
+    for p in fr.points:
+        want = optimum(with_capacity(spec, rid, p.scale * c0))
+        if want is None:
+            assert p.expected is None
+        else:
+            assert p.expected == pytest.approx(want, abs=1e-6)
+            # the offer named there is an optimal offer at that capacity
+            found = offers(with_capacity(spec, rid, p.scale * c0))
+            assert found[frozenset(p.package)][0] == pytest.approx(want, abs=1e-6)
+    # uses are whole numbers, so the optimum can change only at a whole capacity: the
+    # segments must give the enumerated optimum at every one in the range
+    for cap in range(math.ceil(0.2 * c0), math.floor(2.0 * c0) + 1):
+        f = cap / c0
+        seg = [s for s in fr.segments if s.lower - 1e-9 <= f][-1]
+        want = optimum(with_capacity(spec, rid, cap))
+        assert (seg.expected is None) == (want is None)
+        if want is not None:
+            assert seg.expected == pytest.approx(want, abs=1e-6), (cap, fr.segments)
+    assert fr.breakpoints or len(fr.segments) == 1
+    for b in fr.breakpoints:  # the value steps exactly at the breakpoint
+        at = optimum(with_capacity(spec, rid, b.scale * c0))
+        below = optimum(with_capacity(spec, rid, b.scale * c0 - 1e-4))
+        assert at == pytest.approx(b.expected_above, abs=1e-6)
+        if b.expected_below is None:
+            assert below is None
+        else:
+            assert below == pytest.approx(b.expected_below, abs=1e-6)
+            assert b.expected_above > b.expected_below + 1e-9

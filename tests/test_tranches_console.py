@@ -155,3 +155,21 @@ def test_scenarios_value_of_information_with_tranches():
     assert d["evpi"] == pytest.approx(10.4)
     assert d["vss"] == pytest.approx(5.95)
     assert d["ev_package"] == [] and "offers" in d["tranches"]
+
+
+def test_frontier_walks_offers_and_tranches():
+    d = run_json("frontier", EXAMPLE, "--resource", "political_capital", "--range", "0.5,1.5")
+    # by hand, the capacity each policy needs in its most demanding scenario:
+    # 7 points: border + partial + dairy (-75.45); 10: defence.by_2027 + full (-71.85);
+    # 12: + dairy (-70.8); 13: + border, partial + dairy instead of full (-68.95);
+    # 15: by_2027 + border + full + dairy (p .20/.35/.45: -180/-80/-3 -> -67.6)
+    caps = [b["capacity"][0]["capacity"] for b in d["breakpoints"]]
+    values = [b["expected_above"] for b in d["breakpoints"]]
+    assert caps == pytest.approx([7, 10, 12, 13, 15])
+    assert values == pytest.approx([-75.45, -71.85, -70.8, -68.95, -67.6])
+    at_one = next(s for s in d["segments"] if s["lower"] <= 1.0 < s["upper"])
+    assert at_one["package"] == OFFER and at_one["expected"] == pytest.approx(-70.8)
+    # a breakpoint may change the tranches alone: the offer stays at 12 points
+    twelve = d["breakpoints"][2]
+    assert twelve["enter"] == ["dairy.yes in new_equilibrium"] and twelve["leave"] == []
+    assert d["use_front"] is None and any("Pareto" in n for n in d["notes"])

@@ -817,7 +817,8 @@ def _frontier_resources(spec, sol, wanted: Sequence[str] | None) -> list[str]:
         if not math.isfinite(u.capacity) or u.capacity <= 0:
             continue
         rel = (u.capacity - u.used) / max(abs(u.capacity), 1e-12)
-        tight[u.id] = min(tight.get(u.id, math.inf), rel)
+        rid = u.id.split("[")[0]  # a resource a tranche uses: one row per scenario, 'r[s]'
+        tight[rid] = min(tight.get(rid, math.inf), rel)
     binding = [r for r, s in tight.items() if s <= 1e-6]
     if binding:
         return binding[:MAX_FRONTIERS]
