@@ -365,3 +365,34 @@ def test_frontier_matches_enumeration(seed, rid, solver):
         else:
             assert below == pytest.approx(b.expected_below, abs=1e-6)
             assert b.expected_above > b.expected_below + 1e-9
+
+
+@pytest.mark.parametrize("seed", feasible_seeds(5))
+def test_capacity_tipping_points_match_enumeration(seed):
+    """Uses are whole numbers, so the optimal offer can change only at a whole capacity: the
+    base offer must be optimal at every whole capacity from lower up to upper (excluded when
+    another offer takes over there: the reported end is the capacity at which it fits), and
+    not just outside, where the reported offer takes over."""
+    from optimizer.analysis.sensitivity import sensitivity
+
+    spec = random_problem(seed)
+    rep = sensitivity(spec, kinds=("capacity",), sections=("tipping",)).to_dict()
+    base = frozenset(rep["package"])
+    assert {t["target"] for t in rep["tipping_points"]} == {"cap", "own"}
+    for t in rep["tipping_points"]:
+        rid = t["target"]
+        top = math.ceil(t["upper"] - 1e-6) if t["above"] else math.floor(t["upper"] + 1e-6) + 1
+        for cap in range(math.ceil(t["lower"] - 1e-6), top):
+            _, tie, _ = best_offers(with_capacity(spec, rid, cap))
+            assert base in tie, (t, cap)
+        if t["above"] is not None:
+            _, tie, _ = best_offers(with_capacity(spec, rid, math.ceil(t["upper"] - 1e-6)))
+            assert base not in tie and applied(base, t["above"]) in tie
+        if t["below"] is not None or t["below_infeasible"]:
+            below = math.ceil(t["lower"] - 1e-6) - 1
+            found = offers(with_capacity(spec, rid, below))
+            if t["below_infeasible"]:
+                assert not found
+            else:
+                _, tie, _ = best_offers(with_capacity(spec, rid, below))
+                assert base not in tie and applied(base, t["below"]) in tie

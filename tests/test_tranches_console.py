@@ -69,6 +69,13 @@ def test_sensitivity_names_offers():
     assert w["border.yes"]["change"] == pytest.approx(75.45 - 70.8, abs=1e-9)
     assert w["border.yes"]["package"] == {"enter": ["border.yes"], "leave": OFFER}
     assert w["defence.by_2030"]["change"] == pytest.approx(79.45 - 70.8, abs=1e-9)
+    # the capacity: by_2027 needs 10 points with golden_dome.full in the new equilibrium; at
+    # 9 it is worth -77.45 (partial + dairy instead), below border alone's -75.45; from 13
+    # border fits beside it (-68.95, test_frontier_walks_offers_and_tranches)
+    cap = next(t for t in d["tipping_points"] if t["kind"] == "capacity")
+    assert (cap["lower"], cap["upper"]) == pytest.approx((10.0, 13.0))
+    assert cap["below"] == {"enter": ["border.yes"], "leave": OFFER}
+    assert cap["above"] == {"enter": ["border.yes"], "leave": []}
     rows = {r["input"]: r for r in d["tornado"]["rows"]}
     # a probability's row: the offer stays, so its value is the optimum at both ends
     r = rows["P(rupture)"]

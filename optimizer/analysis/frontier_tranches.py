@@ -43,76 +43,84 @@ def _labels(sol) -> tuple[str, ...]:
     return (*map(str, sol.chosen), *tr)
 
 
+class CapacityWalk:
+    """The exact step function of the optimum (or of one offer's value, its tranches
+    re-optimised) over a factor on ``resource``'s capacities: ``frontier.threshold_walk``."""
+
+    def __init__(self, ses: OfferSolver, spec, resource: str) -> None:
+        self.ses, self.spec, self.resource = ses, spec, resource
+        self.caps = [float(c) for c in spec.resource(resource).capacity]
+        if any(c < 0 for c in self.caps):
+            raise UsageError(
+                f"resource '{resource}' has a negative capacity: its frontier is not defined "
+                "yet for problems with conditional tranches",
+                where="--resource",
+            )
+        positive = [c for c in self.caps if math.isfinite(c) and c > 0]
+        if not positive:
+            raise InputError(
+                f"resource '{resource}' has no finite capacity to scale", where="--resource"
+            )
+        self.step = FEASIBILITY_STEP / min(positive)  # past the solvers' feasibility tolerance
+
+    def spec_at(self, f: float):
+        caps, years = self.caps, self.spec.period_labels
+        if len(caps) == 1:
+            return self.spec.with_capacity(self.resource, f * caps[0])
+        return self.spec.with_capacity(
+            self.resource, {y: f * c for y, c in zip(years, caps, strict=True)}
+        )
+
+    def segments(self, lo: float, hi: float, tol: float, mode: str = "best", key=None) -> list:
+        """``[lower, upper, Found | None]`` bottom up, neighbours of equal value joined."""
+        found: dict[tuple, tuple] = {}  # key -> (Found, the factor it was solved at)
+
+        def at(f: float):
+            fd = self.ses.at(self.spec_at(f), mode, key)
+            if fd is None:
+                return None
+            k = (_labels(fd.sol), round(float(fd.sol.expected), 9))
+            found.setdefault(k, (fd, f))
+            return k
+
+        def threshold(k) -> float:
+            fd, f = found[k]
+            t = 0.0
+            for u in fd.sol.resources:
+                mine = u.id == self.resource or u.id.startswith(self.resource + "[")
+                if mine and math.isfinite(u.capacity) and u.capacity > 0:
+                    t = max(t, u.used / u.capacity * f)
+            return t
+
+        merged: list[list] = []
+        for a, b, k in threshold_walk(at, threshold, lo, hi, tol)[::-1]:
+            fd = None if k is None else found[k][0]
+            if merged and fd is not None and merged[-1][2] is not None:
+                e0, e1 = merged[-1][2].sol.expected, fd.sol.expected
+                if abs(e0 - e1) <= tie(e0, e1):  # a tie, not a step: keep the lower policy
+                    merged[-1][1] = b
+                    continue
+            merged.append([a, b, fd])
+        return merged
+
+
 def tranche_frontier(
     spec, resource: str, *, lo, hi, steps, tolerance, solver, options, **_ignored
 ) -> Frontier:
     """``frontier.capacity_frontier`` for a problem with tranches (see the module doc)."""
     t0 = time.perf_counter()
     res = spec.resource(resource)
-    caps = [float(c) for c in res.capacity]
-    if any(c < 0 for c in caps):
-        raise UsageError(
-            f"resource '{resource}' has a negative capacity: its frontier is not defined yet "
-            "for problems with conditional tranches",
-            where="--resource",
-        )
-    positive = [c for c in caps if math.isfinite(c) and c > 0]
-    if not positive:
-        raise InputError(
-            f"resource '{resource}' has no finite capacity to scale", where="--resource"
-        )
     ses = OfferSolver(spec, solver, options)
-    found: dict[tuple, object] = {}
+    cw = CapacityWalk(ses, spec, resource)
+    caps = cw.caps
+    tol = cw.step if tolerance is None else max(tolerance, cw.step)
+    merged = cw.segments(lo, hi, tol)
 
-    def spec_at(f: float):
-        if len(caps) == 1:
-            return spec.with_capacity(resource, f * caps[0])
-        return spec.with_capacity(
-            resource, {y: f * c for y, c in zip(spec.period_labels, caps, strict=True)}
-        )
+    def ev(fd):
+        return None if fd is None else float(fd.sol.expected)
 
-    def at(f: float):
-        fd = ses.at(spec_at(f))
-        if fd is None:
-            return None
-        key = (_labels(fd.sol), round(float(fd.sol.expected), 9))
-        found.setdefault(key, fd)
-        return key
-
-    def threshold(key) -> float:
-        t = 0.0
-        for u in found[key].sol.resources:
-            mine = u.id == resource or u.id.startswith(resource + "[")
-            if mine and math.isfinite(u.capacity) and u.capacity > 0:
-                t = max(t, u.used / u.capacity * factor_of[key])
-        return t
-
-    factor_of: dict[tuple, float] = {}
-
-    def at_f(f: float):
-        key = at(f)
-        if key is not None:
-            factor_of.setdefault(key, f)
-        return key
-
-    tol = FEASIBILITY_STEP / min(positive) if tolerance is None else max(tolerance, 0.0)
-    tol = max(tol, FEASIBILITY_STEP / min(positive))
-    walk = threshold_walk(at_f, threshold, lo, hi, tol)[::-1]  # bottom up
-
-    def ev(key):
-        return None if key is None else float(found[key].sol.expected)
-
-    merged: list[list] = []
-    for a, b, k in walk:  # join neighbouring segments of equal value (ties)
-        if merged and k is not None and merged[-1][2] is not None:
-            e0, e1 = ev(merged[-1][2]), ev(k)
-            if abs(e0 - e1) <= tie(e0, e1):
-                merged[-1][1] = b
-                continue
-        merged.append([a, b, k])
-
-    def offer(key):
-        return None if key is None else tuple(map(str, found[key].sol.chosen))
+    def offer(fd):
+        return None if fd is None else tuple(map(str, fd.sol.chosen))
 
     segments = []
     for i, (a, _b, k) in enumerate(merged):
@@ -125,7 +133,8 @@ def tranche_frontier(
         kb, ka = merged[i - 1][2], merged[i][2]
         if ka is None:
             continue
-        before = set(() if kb is None else kb[0])
+        now = _labels(ka.sol)
+        before = set(() if kb is None else _labels(kb.sol))
         f = merged[i][0]
         breakpoints.append(
             Breakpoint(
@@ -134,8 +143,8 @@ def tranche_frontier(
                 expected_below=ev(kb),
                 expected_above=ev(ka),
                 change=Change(
-                    tuple(x for x in ka[0] if x not in before),
-                    tuple(x for x in (kb[0] if kb else ()) if x not in set(ka[0])),
+                    tuple(x for x in now if x not in before),
+                    tuple(x for x in (_labels(kb.sol) if kb else ()) if x not in set(now)),
                 ),
                 tolerance=tol,
             )
@@ -165,4 +174,60 @@ def tranche_frontier(
         solver=ses.backend.name,
         time_s=time.perf_counter() - t0,
         notes=NOTES,
+    )
+
+
+def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
+    """The tipping point of a factor on ``resource``'s capacities (0 .. ``hi``): the interval
+    around 1 over which the base offer stays optimal. Both the optimum and the base offer's
+    value (its tranches re-optimised) are exact step functions (``CapacityWalk``); the offer
+    is optimal where they meet. Ends are exact thresholds; a step narrower than the walk's
+    tolerance (``tolerance``, in the capacity's unit) could be missed."""
+    from .sensitivity_results import TippingPoint
+
+    before = ses.solves
+    cw = CapacityWalk(ses, spec, resource)
+    best = cw.segments(0.0, hi, cw.step)
+    mine = cw.segments(0.0, hi, cw.step, "fixed", ses.key0)
+
+    def at(segs, f):
+        return [fd for a, _b, fd in segs if a <= f][-1] if segs and segs[0][0] <= f else None
+
+    def holds(f) -> bool:
+        v, m = at(best, f), at(mine, f)
+        if v is None or m is None:
+            return False  # the base offer has no feasible tranches there, or nothing has
+        return m.sol.expected >= v.sol.expected - tie(m.sol.expected, v.sol.expected)
+
+    cuts = sorted({0.0, hi, *(a for a, _b, _f in best + mine)})
+    upper, above = hi, None
+    for c in (c for c in cuts if 1.0 < c <= hi):
+        if not holds(c):
+            upper, above = c, at(best, c)
+            break
+    lower, below, infeasible = 0.0, None, False
+    for i in range(len(cuts) - 1, 0, -1):
+        c, prev = cuts[i], cuts[i - 1]
+        if c > 1.0 or holds(prev):
+            continue
+        lower, below = c, at(best, prev)
+        infeasible = below is None
+        break
+    single = len(cw.caps) == 1
+    unit = spec.resource(resource).unit if single else "x"
+    k = cw.caps[0] if single else 1.0
+    return TippingPoint(
+        parameter=f"{resource} capacity" + ("" if single else " (all years, x base)"),
+        kind="capacity" if single else "scale",
+        target=resource,
+        unit=unit,
+        base=k,
+        lower=lower * k,
+        upper=upper * k,
+        below=None if below is None else ses.change(below),
+        above=None if above is None else ses.change(above),
+        tolerance=cw.step * k,
+        solves=ses.solves - before,
+        below_infeasible=infeasible,
+        searched=(0.0, hi * k),
     )

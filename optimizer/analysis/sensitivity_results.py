@@ -20,8 +20,8 @@ def _num(x: float | None) -> float | None:
 
 TRANCHE_METHOD = (
     "conditional tranches: packages are offers, each valued with its tranches re-optimised "
-    "per scenario; every tipping point exact (envelopes of lines, line intersection); "
-    "capacities in the tornado only; no LP shadow prices"
+    "per scenario; tipping points exact (envelopes of lines for objective inputs; for "
+    "capacities, the exact step functions of the capacity walk); no LP shadow prices"
 )
 
 

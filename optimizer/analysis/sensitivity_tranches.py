@@ -21,8 +21,9 @@ recompiled at the changed input (``offer_envelope``), exact under ``[[shifts]]``
   factors, baselines, shift amounts).
 * **Shadow prices**: not given. A resource a tranche uses has one row per scenario, and the
   LP relaxation's duals price neither the offer nor the integer problem.
-* Capacities get tornado rows, not tipping points: a capacity is not an objective input, and
-  the fixed offer's value is a step function of it.
+* Capacities (a factor on all of a resource's capacities, every scenario's rows included):
+  the optimum and the base offer's value are both step functions of it, walked exactly by
+  ``frontier_tranches.CapacityWalk``; the offer is optimal where they meet.
 """
 
 from __future__ import annotations
@@ -42,7 +43,10 @@ NOTES_TRANCHES = (
     "each crossing checked by a solve of the problem rebuilt at that input)",
     "tornado: the optimal expected value ('value_low'/'value_high') and the base offer's value "
     "with its tranches re-optimised ('offer_value_low'/'offer_value_high')",
-    "capacities: tornado rows only (no tipping point searched with conditional tranches)",
+    "capacities: a factor on all of a resource's capacities (every scenario's rows), searched "
+    "from 0 to twice the base; the optimum and the base offer's value are exact step "
+    "functions (the capacity walk of the frontier), so an end is an exact threshold, and a "
+    "step narrower than the tolerance could be missed",
     "LP shadow prices: not given with conditional tranches (a resource a tranche uses has a row "
     "per scenario; the LP relaxation's duals are not prices of the offer)",
 )
@@ -69,6 +73,11 @@ def _with_option_value(spec, cid: str, oid: str, fn):
         for c in spec.commitments
     )
     return spec.replace(commitments=commitments)
+
+
+def _scalable(r) -> bool:
+    caps = [float(c) for c in r.capacity]
+    return all(c >= 0 for c in caps) and any(math.isfinite(c) and c > 0 for c in caps)
 
 
 def _width(spec) -> float:
@@ -336,6 +345,10 @@ def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kind
     ses = OfferSolver(spec, solver, options)
     ins = inputs(spec, tornado_range, kinds)
     tips = [tipping(ses, i) for i in ins if i.search is not None] if "tipping" in sections else []
+    if "tipping" in sections and ("capacity" in kinds or "scale" in kinds):
+        from .frontier_tranches import capacity_tipping
+
+        tips += [capacity_tipping(ses, spec, r.id) for r in spec.resources if _scalable(r)]
     thresholds = []
     if "thresholds" in sections:
         for c in spec.commitments:
