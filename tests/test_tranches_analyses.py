@@ -396,3 +396,58 @@ def test_capacity_tipping_points_match_enumeration(seed):
             else:
                 _, tie, _ = best_offers(with_capacity(spec, rid, below))
                 assert base not in tie and applied(base, t["below"]) in tie
+
+
+# ---- minimisation: the same problem with every value negated ---------------------------------
+
+
+def negated(spec):
+    """Every value, baseline and response value negated, minimised: the same optimal offers
+    (and tranches), every value negated."""
+    import dataclasses
+
+    def neg(values):
+        return {k: -float(v) for k, v in values.items()}
+
+    cs = tuple(
+        dataclasses.replace(
+            c, options=tuple(dataclasses.replace(o, value=neg(o.value)) for o in c.options)
+        )
+        for c in spec.commitments
+    )
+    return spec.replace(
+        sense="minimize",
+        commitments=cs,
+        scenarios=tuple(dataclasses.replace(s, baseline=-s.baseline) for s in spec.scenarios),
+        responses=tuple(dataclasses.replace(r, value=neg(r.value)) for r in spec.responses),
+    )
+
+
+@pytest.mark.parametrize("seed", feasible_seeds(2, shifts=True))
+def test_minimisation_mirrors_maximisation(seed):
+    """Checked against enumeration above for maximisation; minimising the negated problem must
+    give the mirrored figures (a value input's interval and takers flipped, capacities alike)."""
+    from optimizer.analysis.scenarios import value_of_information
+    from optimizer.analysis.sensitivity import sensitivity
+
+    spec = random_problem(seed)
+    kw = dict(kinds=("value", "capacity"), sections=("tipping", "thresholds"))
+    up, down = sensitivity(spec, **kw), sensitivity(negated(spec), **kw)
+    assert down.package == up.package and down.expected == pytest.approx(-up.expected)
+    mirror = {t.target: t for t in down.tipping}
+    for t in up.tipping:
+        m = mirror[t.target]
+        if t.kind == "value":
+            assert (m.lower, m.upper) == pytest.approx((-t.upper, -t.lower), abs=1e-6)
+            assert (m.below, m.above) == (t.above, t.below)
+        else:
+            assert (m.lower, m.upper) == pytest.approx((t.lower, t.upper), abs=1e-6)
+            assert (m.below, m.above) == (t.below, t.above)
+    changes = {w.option: w.change for w in down.thresholds}
+    for w in up.thresholds:
+        assert (changes[w.option] is None) == (w.change is None)
+        if w.change is not None:
+            assert changes[w.option] == pytest.approx(-w.change, abs=1e-6)
+    a, b = value_of_information(spec), value_of_information(negated(spec))
+    assert (b.ws, b.rp, b.eev) == pytest.approx((-a.ws, -a.rp, -a.eev), abs=1e-6)
+    assert (b.evpi, b.vss) == pytest.approx((a.evpi, a.vss), abs=1e-6)

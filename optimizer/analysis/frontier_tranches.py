@@ -186,6 +186,7 @@ def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
     from .sensitivity_results import TippingPoint
 
     before = ses.solves
+    sg = 1.0 if spec.sense == "maximize" else -1.0
     cw = CapacityWalk(ses, spec, resource)
     best = cw.segments(0.0, hi, cw.step)
     mine = cw.segments(0.0, hi, cw.step, "fixed", ses.key0)
@@ -197,7 +198,8 @@ def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
         v, m = at(best, f), at(mine, f)
         if v is None or m is None:
             return False  # the base offer has no feasible tranches there, or nothing has
-        return m.sol.expected >= v.sol.expected - tie(m.sol.expected, v.sol.expected)
+        m, v = sg * m.sol.expected, sg * v.sol.expected
+        return m >= v - tie(m, v)
 
     cuts = sorted({0.0, hi, *(a for a, _b, _f in best + mine)})
     upper, above = hi, None

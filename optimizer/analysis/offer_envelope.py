@@ -104,11 +104,12 @@ def value_at(sp, sol) -> float:
 
 
 class Line:
-    """A fixed package's value as a line in ``theta``: ``a + b * theta``."""
+    """A fixed package's value as a line in ``theta``: ``a + b * theta`` (times ``sigma``:
+    -1 for a minimisation, so that better is always higher)."""
 
-    def __init__(self, inp: Callable[[float], object], found, t0: float, t1: float) -> None:
-        v0 = value_at(inp(t0), found.sol)
-        v1 = v0 if t1 == t0 else value_at(inp(t1), found.sol)
+    def __init__(self, inp: Callable, found, t0: float, t1: float, sigma: float = 1.0) -> None:
+        v0 = sigma * value_at(inp(t0), found.sol)
+        v1 = v0 if t1 == t0 else sigma * value_at(inp(t1), found.sol)
         self.found = found
         self.b = 0.0 if t1 == t0 else (v1 - v0) / (t1 - t0)
         self.a = v0 - self.b * t0
@@ -117,15 +118,16 @@ class Line:
         return self.a + self.b * t
 
 
-def envelope(inp, lo: float, hi: float, solve: Callable) -> list[tuple[float, float, Line]]:
-    """The upper envelope over ``[lo, hi]`` of the packages ``solve(values)`` can return, as
-    pieces ``(start, end, line)``; ``[]`` when there is none. Exact for an objective input."""
+def envelope(inp, lo: float, hi: float, solve: Callable, sigma: float = 1.0) -> list:
+    """The upper envelope over ``[lo, hi]`` of the packages ``solve(values)`` can return (of
+    ``sigma`` times their values: the best), as pieces ``(start, end, line)``; ``[]`` when
+    there is none. Exact for an objective input."""
     if hi <= lo:
         found = solve(inp(lo))
-        return [] if found is None else [(lo, hi, Line(inp, found, lo, lo))]
+        return [] if found is None else [(lo, hi, Line(inp, found, lo, lo, sigma))]
 
     def line(found) -> Line:
-        return Line(inp, found, lo, hi)
+        return Line(inp, found, lo, hi, sigma)
 
     sl, sr = solve(inp(lo)), solve(inp(hi))
     if sl is None or sr is None:

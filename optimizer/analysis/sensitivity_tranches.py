@@ -224,7 +224,8 @@ def tipping(ses: OfferSolver, inp: Input) -> TippingPoint:
     ends, takers = [], []
     for end in (lo, hi):
         a, b = min(inp.base, end), max(inp.base, end)
-        F, G = envelope(inp.spec_at, a, b, fixed), envelope(inp.spec_at, a, b, other)
+        sg = 1.0 if ses.spec.sense == "maximize" else -1.0  # envelopes of the best
+        F, G = envelope(inp.spec_at, a, b, fixed, sg), envelope(inp.spec_at, a, b, other, sg)
         hit = first_crossing(F, G, inp.base, end)
         ends.append(end if hit is None else hit[0])
         takers.append(None if hit is None else ses.change(hit[1].found))
