@@ -107,6 +107,7 @@ def test_report_shows_the_offer_and_its_tranches(tmp_path):
     assert "Traceback" not in r.stderr
     text = out.read_text()
     assert "could not be computed" not in text and "could not be drawn" not in text
+    assert "not available" not in text  # every section is defined with tranches
     # the offer, then each scenario's tranches (conditional_tranche.md)
     block = text.split("Conditional tranches of the recommended offer, by scenario")[1]
     lines = block.strip().split("\n\n")[1].splitlines()[2:]  # the table's body
@@ -114,7 +115,15 @@ def test_report_shows_the_offer_and_its_tranches(tmp_path):
     assert rows["new_equilibrium"] == "golden_dome.full, dairy.yes"
     assert rows["rupture"] == "none" and rows["tariffs_stay"] == "none"
     assert "| defence | by_2027 |" in text
-    for title in ("## Sensitivity", "## Monte Carlo", "offer at low", "Packages are offers"):
+    for title in (
+        "## Sensitivity",
+        "## Monte Carlo",
+        "offer at low",
+        "Packages are offers",
+        "Each offer's best conditional tranches",
+        "## Efficient frontier",
+        "EVPI",
+    ):
         assert title in text
 
 

@@ -950,6 +950,9 @@ def _alternatives(spec, opts: dict, k: int, objective: str) -> Section:
     )
     if a.alternatives and a.alternatives[0].chosen:
         sec.blocks.append(Paragraph("Recommended: " + package_text(a.alternatives[0].chosen) + "."))
+    from .tranches import alternatives_blocks
+
+    sec.blocks += alternatives_blocks(a)  # conditional tranches: each offer's best ones
     return sec
 
 

@@ -61,3 +61,26 @@ def sensitivity_blocks(rep) -> list:
             )
         )
     return out
+
+
+def alternatives_blocks(alts) -> list:
+    """Each listed offer's best conditional tranches, one column per scenario."""
+    from ..analysis.alternatives import package_text
+
+    b = _b()
+    listed = [a for a in alts.alternatives if a.tranches]
+    if not listed:
+        return []
+    sids = list(listed[0].tranches)
+    rows = [
+        [str(a.rank), *(package_text(a.tranches[s]) if a.tranches.get(s) else "none" for s in sids)]
+        for a in listed
+    ]
+    return [
+        b.Table(
+            ["#", *sids],
+            rows,
+            caption="Each offer's best conditional tranches, by scenario",
+            id="alternatives-tranches",
+        )
+    ]
