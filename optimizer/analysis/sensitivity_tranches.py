@@ -355,8 +355,9 @@ def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kind
         for c in spec.commitments:
             if c.stage == 2:
                 continue
-            for o in c.options:
-                thresholds.append(threshold(ses, spec, c, o))
+            for o in c.options:  # a profile's change "the same in every year" is not defined
+                if not any(isinstance(v, tuple) for v in o.value.values()):
+                    thresholds.append(threshold(ses, spec, c, o))
     rows = tornado(ses, ins) if "tornado" in sections else []
     return SensitivityReport(
         problem=spec.name,
