@@ -16,7 +16,7 @@ from conftest import MIP_SOLVERS
 from test_tranches_bruteforce import random_problem
 
 import optimizer
-from optimizer.errors import InputError, UsageError
+from optimizer.errors import InputError
 from optimizer.solution import Choice, evaluate
 from optimizer.spec.model import Commitment, Option, ProblemSpec, Relation, Resource
 from optimizer.spec.shifts import Shift
@@ -143,29 +143,6 @@ def test_a_shift_cannot_hang_on_a_tranche():
     with pytest.raises(InputError, match=r"stage-2 commitment") as e:
         spec.replace(shifts=(*spec.shifts, Shift("golden_dome", "rupture", "tariffs_stay", 0.01)))
     assert "shifts[3].when" in str(e.value)
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("alternatives",),
-        ("scenarios",),
-        ("sensitivity",),
-        ("montecarlo", "-n", "10"),
-        ("frontier", "--resource", "political_capital"),
-        ("report", "-o", "never.html"),
-    ],
-)
-def test_analyses_not_defined_refuse_in_one_line(args):
-    out = _run(args[0], EXAMPLE, *args[1:])
-    assert out.returncode == 2
-    lines = out.stderr.strip().splitlines()
-    assert len(lines) == 1 and "conditional tranches" in lines[0], out.stderr
-
-
-def test_refusal_in_process():
-    with pytest.raises(UsageError, match="conditional tranches"):
-        optimizer.alternatives(optimizer.load(EXAMPLE))
 
 
 def test_schema_knows_the_stage_key():

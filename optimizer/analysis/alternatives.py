@@ -24,7 +24,10 @@ the list is exactly the k best distinct packages, and with a larger ``min_diff``
 greedily: each package is the best one far enough from all those above it.
 
 In a two-stage model packages are told apart by their commitments only; responses (the
-continuous or integer quantities) are whatever is best for each package.
+continuous or integer quantities) are whatever is best for each package. With conditional
+tranches (``stage = 2``) a package is an *offer*: the cuts name first-stage columns only, so
+an offer differing only in its tranches is the same offer, and each offer is listed with its
+best tranches in each scenario.
 
 ``within`` (a fraction, 0.02 for 2%) keeps only packages whose objective is within that
 relative gap of the optimum (relative to ``|optimum|``, or absolute when the optimum is 0).
@@ -40,7 +43,7 @@ package ends the list ("limit reached").
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -48,6 +51,15 @@ import numpy as np
 from ..solution import Choice, _r
 
 BY = ("option", "start", "commitment")
+
+
+def tranche_dict(tranches) -> dict:
+    return {s: [c.to_dict() for c in cs] for s, cs in tranches.items()}
+
+
+def tranche_rows(tranches) -> list[str]:
+    """``in s: a.x, b`` per scenario: an offer's best conditional tranches."""
+    return [f"in {s}: " + (package_text(cs) if cs else "none") for s, cs in tranches.items()]
 
 
 def choice_text(c: Choice) -> str:
@@ -107,6 +119,7 @@ class Alternative:
     changes: tuple[str, ...]  # what differs from the optimum
     status: str = "optimal"  # the solver's: "optimal" (proven) or "time_limit" (best found)
     solver_gap: float | None = 0.0  # relative gap to the solver's bound; None when unknown
+    tranches: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)  # best, by scenario
 
     @property
     def proven(self) -> bool:
@@ -132,6 +145,7 @@ class Alternative:
             "chosen": [c.to_dict() for c in self.chosen],
             "changes": list(self.changes),
             "by_scenario": {k: _r(v) for k, v in self.by_scenario.items()},
+            **({"tranches": tranche_dict(self.tranches)} if self.tranches else {}),
         }
 
 
@@ -182,8 +196,10 @@ class Alternatives:
 
 def _cut(model, cols: np.ndarray, by: str, need: int):
     """Row ``sum_c differs_c >= need`` against the package whose chosen columns are ``cols``."""
+    from ..offer import offer_mask  # the offer's columns: tranches are recourse
+
     nd = model.n_decision
-    com = model.col_commitment[:nd]
+    com = np.where(offer_mask(model)[:nd], model.col_commitment[:nd], -1)
     coef = np.zeros(model.n)
     coef[:nd][com >= 0] = 1.0  # commitments not taken: differs = sum of their columns
     taken = 0
@@ -263,9 +279,8 @@ def alternatives(
     from ..compile import compile_spec
     from ..errors import InputError
     from ..objectives import apply_objective, parse_objective
-    from ..spec.tranches import refuse_tranches
+    from ..offer import offer_key
 
-    refuse_tranches(spec, "alternatives")  # a package differing only in its tranches
     if by not in BY:
         raise InputError(f"unknown value '{by}'; allowed: {', '.join(BY)}", where="--by")
     if k < 1:
@@ -317,11 +332,10 @@ def alternatives(
                 changes=tuple(differences(best_chosen, sol.chosen, order)),
                 status=sol.status,
                 solver_gap=0.0 if sol.status == "optimal" else sol.solver.get("gap"),
+                tranches=dict(sol.tranches),
             )
         )
-        nd = base.n_decision
-        cols = np.nonzero((res.x[:nd] > 0.5) & (base.col_commitment[:nd] >= 0))[0]
-        cuts.append(_cut(base, cols, by, min_diff))
+        cuts.append(_cut(base, np.array(offer_key(base, res.x), dtype=int), by, min_diff))
         labels.append(f"differs from alternative {len(found)}")
     return Alternatives(
         problem=spec.name,
@@ -366,6 +380,9 @@ def alternatives_tables(a: Alternatives) -> list[Any]:
     cols.append(f"what differs from {best}")
     right = tuple(range(len(cols) - 2))
     out: list[Any] = [head, table(None, cols, rows, right=right)]
+    rows = [f"  #{alt.rank} {t}" for alt in a.alternatives for t in tranche_rows(alt.tranches)]
+    if rows:  # conditional tranches: each offer's best ones, by scenario
+        out.append("\n".join(["Best conditional tranches of each offer, by scenario:", *rows]))
     if a.alternatives:
         first = a.alternatives[0]
         if first.proven:

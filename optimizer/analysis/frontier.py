@@ -269,10 +269,10 @@ def capacity_frontier(
     max_points: int = DEFAULT_MAX_POINTS,
 ) -> Frontier:
     """Expected value as ``resource``'s capacities are scaled over [lo, hi] (see module doc)."""
-    from ..spec.tranches import refuse_tranches
+    from ..spec.tranches import has_tranches
 
-    refuse_tranches(spec, "frontier")
-    if spec.responses:
+    staged = has_tranches(spec)  # offers as the packages: frontier_tranches
+    if spec.responses and not staged:
         raise UsageError(
             f"{spec.name} has responses (two-stage recourse); this analysis covers packages of "
             "commitments only, use 'optimizer scenarios' for value of information",
@@ -296,6 +296,11 @@ def capacity_frontier(
         )
     if steps < 1:
         raise InputError("steps must be at least 1", where="--steps")
+    if staged:
+        from .frontier_tranches import tranche_frontier
+
+        kw = dict(lo=lo, hi=hi, steps=steps, tolerance=tolerance, solver=solver, options=options)
+        return tranche_frontier(spec, resource, **kw)
     t0 = time.perf_counter()
     from ..compile import compile_spec
 

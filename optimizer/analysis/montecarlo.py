@@ -54,7 +54,10 @@ earlier optima serve as its incumbents.
 The package moves the odds: under ``[[shifts]]`` a draw's objective
 ``sum_s p_s(x) (baseline_s + V_s(x))`` is not ``C @ p`` (its product columns and their costs
 depend on the drawn values, amounts and probabilities), so each draw is rebuilt from the spec,
-compiled and solved exactly (``_montecarlo/exact.py``), in one stage. Baselines without shifts
+compiled and solved exactly (``_montecarlo/exact.py``), in one stage. So is a draw of a problem
+with conditional tranches (``stage = 2``): the core index and the packages count *offers* (the
+first-stage columns), and the point-value offer's value in a draw is that offer with its
+tranches re-optimised in the draw (``optimizer.offer``). Baselines without shifts
 add the draw's constant ``sum_s p_s baseline_s`` to every package's value, after the run.
 
 Verification: every draw's package is re-checked in NumPy against the drawn constraint
@@ -181,10 +184,9 @@ def monte_carlo(
 
     from .. import api
     from ..compile import compile_spec
-    from ..spec.tranches import refuse_tranches
+    from ..spec.tranches import has_tranches
     from ..spec.uncertain import sample_inputs
 
-    refuse_tranches(spec, "montecarlo")
     if not spec.uncertain:
         raise InputError(
             "the problem has no uncertain inputs: give a distribution instead of a number, "
@@ -207,7 +209,8 @@ def monte_carlo(
     if executor is not None:
         for d in plan:
             fresh[d] = executor.submit(fresh_solve, spec, d, draws.locations(spec, d))
-    exact = bool(spec.shifts)  # each draw rebuilt and solved (_montecarlo/exact.py)
+    staged = has_tranches(spec)  # the offer counts; its tranches are re-optimised per draw
+    exact = bool(spec.shifts) or staged  # each draw rebuilt and solved (_montecarlo/exact.py)
     lm = None if exact else linearize(spec)
     base = compile_spec(spec) if lm is None else lm.base
     opts = SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
@@ -219,7 +222,7 @@ def monte_carlo(
     deltas = draws.values[:, list(lm.inputs)] - lm.v0 if K else np.zeros((n, 0))
     p0 = np.asarray(base.p, dtype=float)
     probs = draws.probabilities if draws.probabilities is not None else np.tile(p0, (n, 1))
-    recourse = bool(base.col_response is not None and np.any(base.col_response >= 0))
+    recourse = staged or bool(base.col_response is not None and np.any(base.col_response >= 0))
     if exact:
         nc = base.n_commitment_cols
         gap = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)

@@ -112,4 +112,13 @@ def voi_tables(v: ValueOfInformation) -> list[Any]:
             "it induces; the scenario is revealed with the odds the RP package induces, so WS "
             "and EVPI are at those odds; the EV package is the mean scenario's at the base odds.",
         )
+    if v.offers:
+        out.insert(2, OFFERS_TEXT)
     return out
+
+
+OFFERS_TEXT = (
+    "Packages are offers: each scenario's best ('WS') chooses the offer and its conditional "
+    "tranches knowing the scenario; every row below is an offer with its tranches "
+    "re-optimised in each scenario (EEV: the mean scenario's offer, so evaluated)."
+)

@@ -35,6 +35,13 @@ induces (WS depends on ``x*``; EVPI >= 0 still). The EV package is the mean scen
 base probabilities (a single scenario has no odds to move); every row of the regret table,
 EEV included, is a package's expected value at its own induced odds, so VSS counts both
 planning with the scenarios and seeing that the package moves the odds.
+
+**With conditional tranches** (``stage = 2``) a package is an *offer* and its tranches are
+recourse: ``best_s`` is the best level in ``s`` with the offer and the tranches both chosen
+knowing ``s``; every row of the regret table (EEV included) is an offer with its tranches
+re-optimised in each scenario (``fix_first_stage`` leaves them free); the EV offer is the mean
+scenario's, its tranches decided in the mean scenario only to choose it. WS, EVPI and VSS are
+then as above (at the odds the RP offer induces under shifts).
 """
 
 from __future__ import annotations
@@ -109,6 +116,7 @@ class ValueOfInformation:
     wait_and_see: tuple[PackageResult, ...]  # one per scenario, in scenario order
     solver: str
     induced: tuple[float, ...] | None = None  # p(x*) of the RP package, under shifts
+    offers: bool = False  # conditional tranches: packages are offers (tranches re-optimised)
 
     @property
     def packages(self) -> tuple[PackageResult, ...]:
@@ -147,6 +155,10 @@ class ValueOfInformation:
             "ev_package": [c.to_dict() for c in self.ev_package.chosen],
             "regret_table": [p.to_dict() for p in self.packages],
         }
+        if self.offers:
+            from .scenario_tables import OFFERS_TEXT
+
+            d["tranches"] = OFFERS_TEXT
         if self.induced is not None:
             d["probabilities"] = "induced by each package; WS at the RP package's"
             for row, q in zip(d["scenarios"], self.induced, strict=True):
@@ -167,12 +179,15 @@ def stage_one(sol) -> dict[str, float]:
 
 def fix_first_stage(model, chosen, responses: Mapping[str, float]):
     """``model`` with every first-stage column fixed: the package's commitment columns at 1,
-    the others at 0, and stage-1 responses at the given values."""
+    the others at 0, and stage-1 responses at the given values (conditional tranches are
+    recourse: left free)."""
+    from ..offer import offer_mask
+
     lo, up = model.col_lower.copy(), model.col_upper.copy()
     nd = model.n_decision
     want = {(c.commitment, c.option, c.start) for c in chosen}
     com = model.col_commitment[:nd]
-    for j in np.nonzero(com >= 0)[0]:
+    for j in np.nonzero(offer_mask(model)[:nd])[0]:
         ci = int(com[j])
         key = (
             model.commitment_ids[ci],
@@ -208,10 +223,6 @@ def value_of_information(
     import dataclasses
 
     import solvers
-
-    from ..spec.tranches import refuse_tranches
-
-    refuse_tranches(spec, "value of information")
 
     from .. import api
     from ..compile import compile_spec
@@ -306,6 +317,7 @@ def value_of_information(
         wait_and_see=ws_rows,
         solver=backend.name,
         induced=p_star if spec.shifts else None,
+        offers=any(c.stage == 2 for c in spec.commitments),
     )
 
 

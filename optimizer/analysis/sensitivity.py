@@ -459,22 +459,24 @@ def sensitivity(
     sections: Sequence[str] = ("tipping", "thresholds", "tornado", "shadow"),
 ) -> SensitivityReport:
     """Tipping points, what-would-it-take thresholds, tornado and LP shadow prices of ``spec``
-    (expected-value objective). With ``[[shifts]]``: ``sensitivity_odds``."""
-    from ..spec.tranches import refuse_tranches
+    (expected-value objective). With ``[[shifts]]``: ``sensitivity_odds``; with conditional
+    tranches: ``sensitivity_tranches``."""
+    from ..spec.tranches import has_tranches
 
-    refuse_tranches(spec, "sensitivity")
-    if spec.responses:
+    if has_tranches(spec):  # the offer is the package: sensitivity_tranches
+        from .sensitivity_tranches import tranche_sensitivity as fn
+    elif spec.responses:
         raise UsageError(
             f"{spec.name} has responses (two-stage recourse); this analysis covers packages of "
             "commitments only, use 'optimizer scenarios' for value of information",
             where="sensitivity",
         )
+    elif spec.shifts:
+        from .sensitivity_odds import odds_sensitivity as fn
     if not 0 < tolerance < 1:
         raise InputError(f"tolerance must be in (0, 1), got {tolerance}", where="--tolerance")
-    if spec.shifts:
-        from .sensitivity_odds import odds_sensitivity
-
-        return odds_sensitivity(
+    if has_tranches(spec) or spec.shifts:
+        return fn(
             spec,
             solver=solver,
             options=options,

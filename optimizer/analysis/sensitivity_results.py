@@ -18,6 +18,13 @@ def _num(x: float | None) -> float | None:
     return float(f"{x:.12g}") if x != 0 else 0.0
 
 
+TRANCHE_METHOD = (
+    "conditional tranches: packages are offers, each valued with its tranches re-optimised "
+    "per scenario; tipping points exact (envelopes of lines for objective inputs; for "
+    "capacities, the exact step functions of the capacity walk); no LP shadow prices"
+)
+
+
 # ---- results -----------------------------------------------------------------------------
 
 
@@ -107,6 +114,9 @@ class TornadoRow:
     # "x": low and high are factors on the input's base (option values, capacities);
     # otherwise the input's own unit ("" for probabilities)
     unit: str = ""
+    # with conditional tranches: the base offer's value, its tranches re-optimised at low/high
+    offer_low: float | None = None
+    offer_high: float | None = None
 
     @property
     def factor(self) -> bool:
@@ -131,6 +141,11 @@ class TornadoRow:
                 None if self.changes_high is None else self.changes_high.to_dict()
             ),
             "unit": self.unit,
+            **(
+                {"offer_value_low": _num(self.offer_low), "offer_value_high": _num(self.offer_high)}
+                if self.offer_low is not None or self.offer_high is not None
+                else {}
+            ),
         }
 
 
@@ -185,6 +200,7 @@ class SensitivityReport:
     time_s: float
     warnings: tuple[str, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = ()  # what is computed, where it differs from the plain problem
+    offers: bool = False  # conditional tranches: the package is the offer (see the notes)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -207,6 +223,7 @@ class SensitivityReport:
                     "tipping point's tolerance below it"
                 ),
                 "tolerance": self.tolerance,
+                **({"offers": TRANCHE_METHOD} if self.offers else {}),
             },
             "tipping_points": [t.to_dict() for t in self.tipping],
             "what_would_it_take": [t.to_dict() for t in self.thresholds],

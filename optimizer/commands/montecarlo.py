@@ -33,6 +33,8 @@ def montecarlo_tables(r) -> list:
     )
     if r.probabilities.startswith("induced"):
         head += f"\nprobabilities: {r.probabilities}"
+    if r.tranches:
+        head += f"\ntranches: {r.tranches}"
     if r.interrupted:
         head += f"\n[bold]interrupted[/bold]: the figures cover the {r.n_done} draws done"
     out: list = [head]

@@ -59,6 +59,12 @@ def _margin(t) -> float:
     return min(d) / max(abs(t.base), 1e-12)
 
 
+TRANCHE_HEAD = (
+    "Packages are offers: an offer's value at any inputs has its conditional tranches "
+    "re-optimised in each scenario ('offer at' columns: the optimal offer above).\n"
+)
+
+
 def sensitivity_tables(rep) -> list:
     from ..report.tables import fmt, table
 
@@ -68,7 +74,8 @@ def sensitivity_tables(rep) -> list:
         f"optimal package: {', '.join(rep.package) or '(nothing)'}\n"
         f"expected value{vu}: {fmt(rep.expected, 6)}   solver: {rep.solver}   "
         f"re-solves: {rep.solves}   time: {rep.time_s:.2f} s\n"
-        "Probabilities: breakpoints exact (line intersection, each checked by a re-solve). "
+        + (TRANCHE_HEAD if rep.offers else "")
+        + "Probabilities: breakpoints exact (line intersection, each checked by a re-solve). "
         "Values: exact (one line per class of packages; a profile's value is a multiplier, x).\n"
         "Capacities: 'from' exact (the package's own use); 'to' located to a relative "
         f"tolerance of {rep.tolerance:g} (the +/- column, in the input's unit): it is the "
@@ -147,7 +154,8 @@ def sensitivity_tables(rep) -> list:
             if math.isnan(vl) or math.isnan(vh):  # no package fits at that setting
                 vl, vh = ("infeasible" if math.isnan(v) else v for v in (vl, vh))
                 sw = "-"
-            rows.append([r.input, lo, hi, vl, vh, sw, changed or "-"])
+            offer = [r.offer_low, r.offer_high] if rep.offers else []
+            rows.append([r.input, lo, hi, vl, vh, *offer, sw, changed or "-"])
         out.append(
             table(
                 f"Tornado: optimal expected value{vu} with each input at -/+{rep.tornado_range:.0%} "
@@ -158,11 +166,12 @@ def sensitivity_tables(rep) -> list:
                     "high",
                     "value at low",
                     "value at high",
+                    *(["offer at low", "offer at high"] if rep.offers else []),
                     "swing",
                     "package changes at",
                 ],
                 rows,
-                right=(1, 2, 3, 4, 5),
+                right=tuple(range(1, 8 if rep.offers else 6)),
             )
         )
     if rep.shadow_prices:

@@ -243,7 +243,12 @@ def _recommendation(spec, sol, groups: list[InputGroup]) -> Section:
         sec.blocks.append(
             Paragraph("The problem has no commitments: its decisions are the responses below.")
         )
-    chosen = {ch.commitment for ch in sol.chosen}
+    from .tranches import recommendation_blocks
+
+    sec.blocks += recommendation_blocks(spec, sol)  # conditional tranches, by scenario
+    chosen = {ch.commitment for ch in sol.chosen} | {
+        c.commitment for v in sol.tranches.values() for c in v
+    }
     left = [c.id for c in spec.commitments if c.id not in chosen]
     if left:
         sec.blocks.append(Paragraph("Not chosen: " + ", ".join(left) + "."))
@@ -355,14 +360,12 @@ def _resources(spec, sol) -> Section | None:
     else:
         sec.blocks.append(Paragraph("No limit is binding: every resource has slack left."))
     series = []
-    for r in spec.resources:
-        mine = [u for u in uses if u.id == r.id]
-        if not mine:
-            continue
+    for rid in dict.fromkeys(u.id for u in uses):  # per scenario with tranches: 'r[s]'
+        mine = [u for u in uses if u.id == rid]
         series.append(
             plots.ResourceSeries(
-                r.id,
-                r.unit,
+                rid,
+                mine[0].unit,
                 tuple("total" if u.year is None else str(u.year) for u in mine),
                 tuple(float(u.used) for u in mine),
                 tuple(float(u.capacity) for u in mine),
@@ -664,6 +667,9 @@ def _sensitivity(spec, fn, solver: str, options, reference: float) -> Section:
             "which the recommended package stays optimal, and what replaces it beyond."
         )
     )
+    from .tranches import sensitivity_blocks
+
+    sec.blocks += sensitivity_blocks(rep)  # with conditional tranches: offers
     tor = sorted(rep.tornado, key=lambda r: -r.swing)
     tor = [r for r in tor if r.swing > 1e-9 and math.isfinite(r.swing)][:TORNADO_ROWS]
     if tor:
@@ -811,7 +817,8 @@ def _frontier_resources(spec, sol, wanted: Sequence[str] | None) -> list[str]:
         if not math.isfinite(u.capacity) or u.capacity <= 0:
             continue
         rel = (u.capacity - u.used) / max(abs(u.capacity), 1e-12)
-        tight[u.id] = min(tight.get(u.id, math.inf), rel)
+        rid = u.id.split("[")[0]  # a resource a tranche uses: one row per scenario, 'r[s]'
+        tight[rid] = min(tight.get(rid, math.inf), rel)
     binding = [r for r, s in tight.items() if s <= 1e-6]
     if binding:
         return binding[:MAX_FRONTIERS]
@@ -943,6 +950,9 @@ def _alternatives(spec, opts: dict, k: int, objective: str) -> Section:
     )
     if a.alternatives and a.alternatives[0].chosen:
         sec.blocks.append(Paragraph("Recommended: " + package_text(a.alternatives[0].chosen) + "."))
+    from .tranches import alternatives_blocks
+
+    sec.blocks += alternatives_blocks(a)  # conditional tranches: each offer's best ones
     return sec
 
 
@@ -1003,9 +1013,6 @@ def build_report(
     import solvers
 
     from .. import __version__, api
-    from ..spec.tranches import refuse_tranches
-
-    refuse_tranches(spec, "report")
 
     wanted = tuple(SECTIONS if sections is None else sections)
     for s in wanted:

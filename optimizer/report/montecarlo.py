@@ -83,6 +83,8 @@ def montecarlo_section(
             )
         )
     )
+    if getattr(mc, "tranches", ""):  # conditional tranches: the packages are offers
+        sec.blocks.append(Note(mc.tranches[0].upper() + mc.tranches[1:] + "."))
     if base.infeasible_draws:
         sec.blocks.append(Note(infeasibility_text(base), "warning"))
     o, v, r = mc.optimal, base.value, base.regret

@@ -228,6 +228,7 @@ class MonteCarloResult:
     package_index: np.ndarray = field(repr=False)  # per draw: index into package_choices, -1
     package_choices: tuple[tuple[str, ...], ...] = field(repr=False, default=())
     probabilities: str = FIXED_ODDS  # which probabilities each package is valued with
+    tranches: str = ""  # with conditional tranches: what the packages are (offers)
 
     @property
     def n_done(self) -> int:
@@ -254,6 +255,7 @@ class MonteCarloResult:
             "core_index": [c.to_dict() for c in self.core],
             "packages": [p.to_dict() for p in self.packages],
             "probabilities": self.probabilities,
+            **({"tranches": self.tranches} if self.tranches else {}),
             "base_package": self.base.to_dict(),
             "solves": self.stats.to_dict(timings),
             "verification": self.verification.to_dict(),
@@ -296,10 +298,11 @@ def build_result(
     n_ok = int(ok.sum())
     names = [tuple(_choice_text(base, j) for j in k) for k in keys]
     # core index per option (over the start years)
+    from ...offer import OFFER_NOTE, offer_mask  # the offer's options: tranches are recourse
+
     n_opt = {
-        (int(c), int(o))
-        for c, o in zip(base.col_commitment, base.col_option, strict=True)
-        if c >= 0
+        (int(base.col_commitment[j]), int(base.col_option[j]))
+        for j in np.flatnonzero(offer_mask(base))
     }
     count_opt = dict.fromkeys(n_opt, 0)
     pk_counts = np.bincount(pkg[ok], minlength=len(keys)) if n_ok else np.zeros(len(keys), int)
@@ -392,4 +395,5 @@ def build_result(
         package_index=pkg,
         package_choices=tuple(names),
         probabilities=INDUCED_ODDS if spec.shifts else FIXED_ODDS,
+        tranches=OFFER_NOTE if any(c.stage == 2 for c in spec.commitments) else "",
     )

@@ -418,10 +418,9 @@ class ChunkResult:
 
 
 def package_key(model, x: np.ndarray | None) -> tuple[int, ...]:
-    if x is None:
-        return ()
-    j = np.nonzero((x[: model.n_decision] > 0.5) & (model.col_commitment[: model.n_decision] >= 0))
-    return tuple(int(i) for i in j[0])
+    from ...offer import offer_key  # the offer: first-stage columns (tranches are recourse)
+
+    return offer_key(model, x)
 
 
 def run_chunk(

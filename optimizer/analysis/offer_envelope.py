@@ -1,0 +1,197 @@
+"""Offers along one input, for problems with conditional tranches: solves at changed inputs and
+the exact upper envelope of the packages (offer and tranches) over an input.
+
+An *input* is a function ``theta -> ProblemSpec`` (the problem with one number changed);
+every solve recompiles the problem at ``theta``, so it is exact under ``[[shifts]]`` too. With the offer and its tranches (and responses) fixed, the expected value
+is a line in an objective input (a value, a baseline, a base probability with the others
+rescaled in proportion): the optimum over the offers and their tranches is then the upper
+envelope of lines, convex and piecewise linear, and so is the value of one fixed offer (its
+tranches re-optimised), and that of the best other offer (``optimizer.offer``: the offer fixed,
+or excluded by a no-good cut on the first-stage columns). Each envelope is found exactly by
+line intersection (Eisner & Severance): a solve where two lines cross either confirms the
+crossing or finds a line above it. A package's line comes from the independent check
+(``solution.evaluate``) at two inputs, never from the solver.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from ..errors import InfeasibleError, InputError
+
+EPS = 1e-7  # relative: two values closer than this (times max(1, |value|)) are a tie
+
+
+def tie(a: float, b: float) -> float:
+    return EPS * max(1.0, abs(a), abs(b))
+
+
+@dataclass(frozen=True)
+class Found:
+    """A verified solution and its offer (the chosen first-stage columns)."""
+
+    sol: object
+    key: tuple[int, ...]
+
+
+class OfferSolver:
+    """Solves ``spec`` at changed inputs: the best package, the best with an offer fixed, and
+    the best of the other offers. Counts its solves."""
+
+    def __init__(self, spec, solver: str = "highs", options=None) -> None:
+        import solvers
+
+        self.spec = spec
+        self.backend = solvers.get(solver)
+        self.opts = options or solvers.SolveOptions()
+        self.solves = 0
+        base = self.at(spec)
+        if base is None:
+            raise InfeasibleError(f"{spec.name}: infeasible", None)
+        self.base = base
+        self.key0 = base.key
+
+    def at(self, sp, mode: str = "best", key=None) -> Found | None:
+        """The verified solution of the problem ``sp`` (``spec`` at other inputs): ``best`` over all offers, ``fixed``
+        (the offer ``key`` with its tranches re-optimised) or ``other`` (the best offer other
+        than ``key``); ``None`` where there is none."""
+        from ..compile import compile_spec
+        from ..offer import exclude_offers, fix_offer
+
+        model = compile_spec(sp)
+        if mode == "fixed":
+            model = fix_offer(model, key)
+        elif mode == "other":
+            model = exclude_offers(model, [key])
+        return self.solve_model(sp, model)
+
+    def solve_model(self, sp, model) -> Found | None:
+        """Solve a compiled ``model`` of ``sp`` (perhaps with columns fixed or rows added)."""
+        from .. import api
+        from ..offer import offer_key
+
+        self.solves += 1
+        res = self.backend.solve(model, self.opts)
+        try:
+            sol = api.finish(sp, model, res)
+        except InfeasibleError:
+            return None
+        return Found(sol, offer_key(model, res.x))
+
+    def names(self, found: Found | None) -> tuple[str, ...]:
+        return () if found is None else tuple(map(str, found.sol.chosen))
+
+    def change(self, found: Found | None):
+        """How ``found``'s offer differs from the base offer (``None``: the same, or none)."""
+        from solvers.resolve import Change
+
+        if found is None or found.key == self.key0:
+            return None
+        a, b = self.names(self.base), self.names(found)
+        return Change(tuple(x for x in b if x not in a), tuple(x for x in a if x not in b))
+
+
+def value_at(sp, sol) -> float:
+    """The expected value of ``sol``'s offer, tranches and responses in the problem ``sp``,
+    recomputed from the spec (NaN where it breaks a limit there)."""
+    from ..solution import evaluate
+
+    ev = evaluate(sp, sol.chosen, sol.responses, sol.tranches)
+    return float(ev.expected) if ev.feasible else math.nan
+
+
+class Line:
+    """A fixed package's value as a line in ``theta``: ``a + b * theta`` (times ``sigma``:
+    -1 for a minimisation, so that better is always higher)."""
+
+    def __init__(self, inp: Callable, found, t0: float, t1: float, sigma: float = 1.0) -> None:
+        v0 = sigma * value_at(inp(t0), found.sol)
+        v1 = v0 if t1 == t0 else sigma * value_at(inp(t1), found.sol)
+        self.found = found
+        self.b = 0.0 if t1 == t0 else (v1 - v0) / (t1 - t0)
+        self.a = v0 - self.b * t0
+
+    def __call__(self, t: float) -> float:
+        return self.a + self.b * t
+
+
+def envelope(inp, lo: float, hi: float, solve: Callable, sigma: float = 1.0) -> list:
+    """The upper envelope over ``[lo, hi]`` of the packages ``solve(values)`` can return (of
+    ``sigma`` times their values: the best), as pieces ``(start, end, line)``; ``[]`` when
+    there is none. Exact for an objective input."""
+    if hi <= lo:
+        found = solve(inp(lo))
+        return [] if found is None else [(lo, hi, Line(inp, found, lo, lo, sigma))]
+
+    def line(found) -> Line:
+        return Line(inp, found, lo, hi, sigma)
+
+    sl, sr = solve(inp(lo)), solve(inp(hi))
+    if sl is None or sr is None:
+        return []
+
+    def rec(a: float, b: float, la: Line, lb: Line, depth: int) -> list:
+        if la(b) >= lb(b) - tie(la(b), lb(b)):
+            return [(a, b, la)]
+        if lb(a) >= la(a) - tie(la(a), lb(a)):
+            return [(a, b, lb)]
+        t = (lb.a - la.a) / (la.b - lb.b)  # la is above at a, lb at b: their slopes differ
+        st = solve(inp(t))
+        lt = line(st)
+        if depth > 60 or lt(t) <= la(t) + tie(lt(t), la(t)):
+            return [(a, t, la), (t, b, lb)]
+        return rec(a, t, la, lt, depth + 1) + rec(t, b, lt, lb, depth + 1)
+
+    return rec(lo, hi, line(sl), line(sr), 0)
+
+
+def piece_at(pieces: list, t: float) -> Line | None:
+    for a, b, ln in pieces:
+        if a <= t <= b:
+            return ln
+    return None
+
+
+def first_crossing(F: list, G: list, start: float, end: float) -> tuple[float, Line] | None:
+    """The first ``theta`` from ``start`` towards ``end`` past which the envelope ``G`` rises
+    above ``F`` (both continuous, piecewise linear), and ``G``'s line just past it."""
+    if not G or not F:
+        return None
+    cuts = sorted({start, end, *(p[0] for p in F + G), *(p[1] for p in F + G)})
+    lo_, hi_ = min(start, end), max(start, end)
+    cuts = [c for c in cuts if lo_ <= c <= hi_]
+    if end < start:
+        cuts = cuts[::-1]
+    for u, v in pairwise(cuts):
+        mid = (u + v) / 2
+        f, g = piece_at(F, mid), piece_at(G, mid)
+        if f is None or g is None:
+            continue
+        du, dv = g(u) - f(u), g(v) - f(v)
+        if dv > tie(g(v), f(v)):
+            t = u if du >= 0 else u + (v - u) * (-du) / (dv - du)
+            return t, g
+    return None
+
+
+def valid_end(inp, base: float, end: float, steps: int = 40) -> float:
+    """The far end of ``[base, end]`` up to which the problem stays valid (a probability
+    searched where no offer moves one out of [0, 1]): ``end`` itself, or found by bisection."""
+
+    def ok(t: float) -> bool:
+        try:
+            inp(t)
+        except InputError:
+            return False
+        return True
+
+    if ok(end):
+        return end
+    good, bad = base, end
+    for _ in range(steps):
+        mid = (good + bad) / 2
+        good, bad = (mid, bad) if ok(mid) else (good, mid)
+    return good

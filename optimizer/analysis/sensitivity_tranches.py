@@ -1,0 +1,380 @@
+"""Sensitivity of a problem with conditional tranches (``stage = 2``): the offer is the package.
+
+An offer's value at any inputs is its value with its tranches re-optimised in each scenario at
+those inputs (``optimizer.offer``); every figure is a solve of the problem rebuilt and
+recompiled at the changed input (``offer_envelope``), exact under ``[[shifts]]`` too.
+
+* **Tipping points** (a base probability with the others rescaled in proportion, an option's
+  value in one scenario -- first-stage options and tranches --, a baseline, a shift's
+  amount): the interval around the base over which the optimal *offer* stays the same. A
+  change of tranches alone inside it is not a tipping point. For a fixed offer and fixed
+  tranches the expected value is a line in such an input, so the base offer's value (its
+  tranches re-optimised) and the best other offer's value are upper envelopes of lines; both
+  are found exactly by line intersection, and the end is where the second rises above the
+  first (exact, no tolerance). An end equal to the searched end means no change within it.
+* **What would it take**: the change of a first-stage option's value, the same in every
+  scenario, that brings it into the optimal offer or drops it. The offers choosing a given
+  column of the option all move by the same amount (the probabilities they induce sum to 1,
+  whatever the tranches), so the best offer of each class is one line: exact.
+* **Tornado**: the optimal expected value and the base offer's value (its tranches
+  re-optimised) at each input's low and high (probabilities, option values and capacities as
+  factors, baselines, shift amounts).
+* **Shadow prices**: not given. A resource a tranche uses has one row per scenario, and the
+  LP relaxation's duals price neither the offer nor the integer problem.
+* Capacities (a factor on all of a resource's capacities, every scenario's rows included):
+  the optimum and the base offer's value are both step functions of it, walked exactly by
+  ``frontier_tranches.CapacityWalk``; the offer is optimal where they meet.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+
+from .offer_envelope import OfferSolver, envelope, first_crossing, valid_end
+from .sensitivity_results import SensitivityReport, Threshold, TippingPoint, TornadoRow, by_swing
+
+NOTES_TRANCHES = (
+    "packages are offers (first-stage choices); an offer's value at any inputs is its value with "
+    "its conditional tranches re-optimised in each scenario at those inputs",
+    "tipping points: where the optimal offer changes (a change of tranches alone is not one); "
+    "exact for probabilities, values, baselines and shift amounts (upper envelopes of lines, "
+    "each crossing checked by a solve of the problem rebuilt at that input)",
+    "tornado: the optimal expected value ('value_low'/'value_high') and the base offer's value "
+    "with its tranches re-optimised ('offer_value_low'/'offer_value_high')",
+    "capacities: a factor on all of a resource's capacities (every scenario's rows), searched "
+    "from 0 to twice the base; the optimum and the base offer's value are exact step "
+    "functions (the capacity walk of the frontier), so an end is an exact threshold, and a "
+    "step narrower than the tolerance could be missed",
+    "LP shadow prices: not given with conditional tranches (a resource a tranche uses has a row "
+    "per scenario; the LP relaxation's duals are not prices of the offer)",
+)
+
+
+class Input:
+    """One number of the problem as a function of ``theta``: ``spec_at(theta)``."""
+
+    def __init__(self, name, kind, target, unit, base, spec_at, search=None, swing=None):
+        self.name, self.kind, self.target, self.unit = name, kind, target, unit
+        self.base, self.spec_at, self.search, self.swing = base, spec_at, search, swing
+
+
+def _with_option_value(spec, cid: str, oid: str, fn):
+    commitments = tuple(
+        c
+        if c.id != cid
+        else replace(
+            c,
+            options=tuple(
+                o if o.id != oid else replace(o, value=fn(dict(o.value))) for o in c.options
+            ),
+        )
+        for c in spec.commitments
+    )
+    return spec.replace(commitments=commitments)
+
+
+def _scalable(r) -> bool:
+    caps = [float(c) for c in r.capacity]
+    return all(c >= 0 for c in caps) and any(math.isfinite(c) and c > 0 for c in caps)
+
+
+def _width(spec) -> float:
+    """A wide search range for a value or a baseline: all the problem's values at stake."""
+    total = sum(abs(float(s.baseline)) for s in spec.scenarios)
+    for c in spec.commitments:
+        for o in c.options:
+            for v in o.value.values():
+                total += sum(map(abs, v)) if isinstance(v, tuple) else abs(float(v))
+    return max(1.0, total * max(1, spec.n_periods))
+
+
+def inputs(spec, rel: float, kinds) -> list[Input]:
+    """The inputs searched and swung, each with its search range and its tornado ends."""
+    out: list[Input] = []
+    W = _width(spec)
+    P = [float(s.probability) for s in spec.scenarios]
+    if "probability" in kinds and len(P) > 1:
+        for i, s in enumerate(spec.scenarios):
+            if not 0 < P[i] < 1:
+                continue
+
+            def at(t, i=i):
+                f = (1 - t) / (1 - P[i])
+                locs = {f"scenarios[{j}].probability": P[j] * f for j in range(len(P))}
+                return spec.with_values({**locs, f"scenarios[{i}].probability": t})
+
+            lo, hi = valid_end(at, P[i], 0.0), valid_end(at, P[i], 1.0)
+            sw = (max(lo, P[i] * (1 - rel)), min(hi, P[i] * (1 + rel)))
+            out.append(Input(f"P({s.id})", "probability", s.id, "", P[i], at, (lo, hi), sw))
+    if "value" in kinds:
+        for c in spec.commitments:
+            for o in c.options:
+                nums = {k: float(v) for k, v in o.value.items() if not isinstance(v, tuple)}
+                for k, s in enumerate(spec.scenarios):
+                    if k >= len(P) or P[k] <= 0 or s.id not in nums:
+                        continue
+
+                    def at(t, c=c, o=o, sid=s.id):
+                        return _with_option_value(
+                            spec, c.id, o.id, lambda vals, sid=sid, t=t: {**vals, sid: t}
+                        )
+
+                    b = nums[s.id]
+                    name = f"{c.id}.{o.id} value in {s.id}"
+                    unit = spec.value_unit
+                    out.append(
+                        Input(name, "value", f"{c.id}.{o.id}:{s.id}", unit, b, at, (b - W, b + W))
+                    )
+                if any(nums.values()):
+
+                    def scaled(f, c=c, o=o, nums=nums):
+                        return _with_option_value(
+                            spec,
+                            c.id,
+                            o.id,
+                            lambda vals, f=f, nums=nums: {
+                                **vals,
+                                **{k: f * x for k, x in nums.items()},
+                            },
+                        )
+
+                    name = f"{c.id}.{o.id} value"
+                    out.append(
+                        Input(
+                            name,
+                            "value",
+                            f"{c.id}.{o.id}",
+                            "x",
+                            1.0,
+                            scaled,
+                            None,
+                            (1 - rel, 1 + rel),
+                        )
+                    )
+    if "baseline" in kinds:
+        for i, s in enumerate(spec.scenarios):
+            b = float(s.baseline)
+            if P[i] <= 0 or (b == 0 and not spec.shifts):
+                continue
+
+            def at(t, i=i):
+                return spec.with_values({f"scenarios[{i}].baseline": t})
+
+            sw = (b * (1 - rel), b * (1 + rel)) if b else None
+            out.append(
+                Input(
+                    f"{s.id} baseline", "baseline", s.id, spec.value_unit, b, at, (b - W, b + W), sw
+                )
+            )
+    if "shift" in kinds:
+        for k, sh in enumerate(spec.shifts):
+            if sh.amount is None:
+                continue
+            a = float(sh.amount)
+
+            def at(t, k=k):
+                return spec.with_values({f"shifts[{k}].amount": t})
+
+            lo, hi = valid_end(at, a, 1e-9), valid_end(at, a, 1.0)
+            sw = (max(lo, a * (1 - rel)), min(hi, a * (1 + rel)))
+            out.append(
+                Input(
+                    f"shifts[{k}] amount ({sh.when})",
+                    "shift",
+                    f"shifts[{k}]",
+                    "",
+                    a,
+                    at,
+                    (lo, hi),
+                    sw,
+                )
+            )
+    if "capacity" in kinds or "scale" in kinds:
+        for r in spec.resources:
+            caps = list(r.capacity)
+
+            def at(f, r=r, caps=caps):
+                years = spec.period_labels
+                new = (
+                    {y: f * x for y, x in zip(years, caps, strict=True)}
+                    if len(caps) > 1
+                    else f * caps[0]
+                )
+                return spec.with_capacity(r.id, new)
+
+            out.append(
+                Input(f"{r.id} capacity", "capacity", r.id, "x", 1.0, at, None, (1 - rel, 1 + rel))
+            )
+    return out
+
+
+def tipping(ses: OfferSolver, inp: Input) -> TippingPoint:
+    before = ses.solves
+    lo, hi = inp.search
+    k0 = ses.key0
+
+    def fixed(sp):
+        return ses.at(sp, "fixed", k0)
+
+    def other(sp):
+        return ses.at(sp, "other", k0)
+
+    ends, takers = [], []
+    for end in (lo, hi):
+        a, b = min(inp.base, end), max(inp.base, end)
+        sg = 1.0 if ses.spec.sense == "maximize" else -1.0  # envelopes of the best
+        F, G = envelope(inp.spec_at, a, b, fixed, sg), envelope(inp.spec_at, a, b, other, sg)
+        hit = first_crossing(F, G, inp.base, end)
+        ends.append(end if hit is None else hit[0])
+        takers.append(None if hit is None else ses.change(hit[1].found))
+    return TippingPoint(
+        parameter=inp.name,
+        kind=inp.kind,
+        target=inp.target,
+        unit=inp.unit,
+        base=inp.base,
+        lower=ends[0],
+        upper=ends[1],
+        below=takers[0],
+        above=takers[1],
+        tolerance=0.0,
+        solves=ses.solves - before,
+        searched=(lo, hi),
+    )
+
+
+def threshold(ses: OfferSolver, spec, c, o) -> Threshold:
+    """What would it take for a first-stage option (see the module docstring)."""
+    from ..compile import compile_spec
+    from ..offer import offer_mask
+
+    before = ses.solves
+    model = compile_spec(spec)
+    ci = list(model.commitment_ids).index(c.id)
+    oi = [x.id for x in c.options].index(o.id)
+    cols = [
+        int(j)
+        for j in (
+            offer_mask(model) & (model.col_commitment == ci) & (model.col_option == oi)
+        ).nonzero()[0]
+        if model.col_option[j] == oi
+    ]
+    chosen = any(j in ses.key0 for j in cols)
+    sigma = 1.0 if spec.sense == "maximize" else -1.0
+
+    def solve_with(lo_cols, up_cols):
+        m = compile_spec(spec)
+        lo, up = m.col_lower.copy(), m.col_upper.copy()
+        lo[lo_cols], up[up_cols] = 1.0, 0.0
+        return ses.solve_model(spec, m.with_bounds(col_lower=lo, col_upper=up))
+
+    without = solve_with([], cols)
+
+    def moved(d):
+        return _with_option_value(
+            spec,
+            c.id,
+            o.id,
+            lambda v: {**v, **{s.id: float(v.get(s.id, 0.0)) + d for s in spec.scenarios}},
+        )
+
+    from .offer_envelope import Line
+
+    best, taker = math.inf, None
+    if without is not None:
+        U = without.sol.expected
+        for j in cols:
+            w = solve_with([j], [])
+            if w is None:
+                continue
+            line = Line(moved, w, 0.0, 1.0)
+            if line.b == 0:
+                continue
+            d = sigma * (U - line.a) / line.b
+            if d < best:
+                best, taker = d, (without if chosen else w)
+    return Threshold(
+        option=f"{c.id}.{o.id}",
+        chosen=chosen,
+        change=None if taker is None else sigma * best,
+        unit=spec.value_unit,
+        basis="per year" if o.value_per_year else ("one-off" if spec.years else ""),
+        package=None if taker is None else ses.change(taker),
+        solves=ses.solves - before,
+    )
+
+
+def tornado(ses: OfferSolver, ins: list[Input]) -> list[TornadoRow]:
+    rows = []
+    for inp in ins:
+        if inp.swing is None:
+            continue
+        vals = []
+        for t in inp.swing:
+            sp = inp.spec_at(t)
+            best, mine = ses.at(sp), ses.at(sp, "fixed", ses.key0)
+            vals.append(
+                (
+                    math.nan if best is None else best.sol.expected,
+                    ses.change(best),
+                    math.nan if mine is None else mine.sol.expected,
+                )
+            )
+        (vl, cl, ol), (vh, ch, oh) = vals
+        rows.append(
+            TornadoRow(
+                inp.name,
+                inp.kind,
+                *inp.swing,
+                vl,
+                vh,
+                cl,
+                ch,
+                inp.unit,
+                offer_low=ol,
+                offer_high=oh,
+            )
+        )
+    return by_swing(rows)
+
+
+def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kinds, sections):
+    """``optimizer.analysis.sensitivity.sensitivity`` for a problem with tranches."""
+    t0 = time.perf_counter()
+    ses = OfferSolver(spec, solver, options)
+    ins = inputs(spec, tornado_range, kinds)
+    tips = [tipping(ses, i) for i in ins if i.search is not None] if "tipping" in sections else []
+    if "tipping" in sections and ("capacity" in kinds or "scale" in kinds):
+        from .frontier_tranches import capacity_tipping
+
+        tips += [capacity_tipping(ses, spec, r.id) for r in spec.resources if _scalable(r)]
+    thresholds = []
+    if "thresholds" in sections:
+        for c in spec.commitments:
+            if c.stage == 2:
+                continue
+            for o in c.options:  # a profile's change "the same in every year" is not defined
+                if not any(isinstance(v, tuple) for v in o.value.values()):
+                    thresholds.append(threshold(ses, spec, c, o))
+    rows = tornado(ses, ins) if "tornado" in sections else []
+    return SensitivityReport(
+        problem=spec.name,
+        sense=spec.sense,
+        value_unit=spec.value_unit,
+        package=ses.names(ses.base),
+        expected=float(ses.base.sol.expected),
+        tolerance=tolerance,
+        tipping=tuple(tips),
+        thresholds=tuple(thresholds),
+        tornado=tuple(rows),
+        tornado_range=tornado_range,
+        shadow_prices=(),
+        lp_objective=None,
+        solves=ses.solves,
+        solver=ses.backend.name,
+        time_s=time.perf_counter() - t0,
+        notes=NOTES_TRANCHES,
+        offers=True,
+    )
