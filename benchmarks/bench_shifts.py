@@ -12,7 +12,8 @@ alike. The load average (``os.getloadavg``) is recorded at the start of each rou
 
 Both are solved as ``optimizer.solve`` solves them (``optimizer.odds_start.solve``): the
 problem with shifts from a MIP start found first, whose time is part of its solve time (and
-reported apart as ``start_s`` in the JSON). A solve that proves its optimum (HiGHS' default relative gap) within ``--time-limit`` gives
+reported apart as ``start_s`` in the JSON, with the narrowing of the
+products' ranges from the start, ``optimizer/odds_tighten.py``). A solve that proves its optimum (HiGHS' default relative gap) within ``--time-limit`` gives
 a time; one that does not gives its remaining gap, never a time. The ratio "with / without"
 is taken within each round where both proved their optimum; the figures are the median and
 the range over the rounds. The first round's packages pass the engine's independent check

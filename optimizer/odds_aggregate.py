@@ -142,39 +142,29 @@ def _lp_bounds(model: MatrixModel, dirs: np.ndarray) -> tuple[np.ndarray, np.nda
     return up, lo
 
 
-def aggregate(model: MatrixModel, c: np.ndarray, members, delta, mc, lo, hi):
-    """``(model with the w and v columns and rows, objective c)``; see the module docstring."""
+def mccormick(model, delta, mc, lo, hi, L, U, ncols, v, w):
+    """``(rows, row lower, row upper)``: the ``4 M`` McCormick rows of ``w_m = y_m r_m`` with
+    ``r_m`` in ``[L_m, U_m]`` (``v``, ``w``: the columns of ``v_s`` and ``w_m``)::
+
+        (1) w - U y <= 0   (2) w - L y >= 0
+        (3) w - sum delta v + sum own g x - L y <= -L   (4) the same with U, >= -U
+    """
     from scipy import sparse
 
     from .compile import expand_ranges
 
-    n, nd, M = model.n, model.n_decision, len(members)
-    used = np.flatnonzero(np.abs(delta).sum(axis=0) > 0)  # scenarios some shift touches
-    K = used.shape[0]
-    L, U = bounds(model, delta, mc, members)
+    M = delta.shape[0]
+    used = np.flatnonzero(np.abs(delta).sum(axis=0) > 0)
     # own-commitment terms of r_m: + g[j, m] x_j for every column j of m's commitment
     cs, ce = _commitment_ranges(model)
     oj, om = expand_ranges(cs[mc], ce[mc])
     og = np.einsum("ij,ij->i", model.C[oj], delta[om])
-    # member-column (y) entries: (column, member)
-    yj, ym = expand_ranges(lo, hi)
-    v = n + np.arange(K)  # v_s columns
-    w = n + K + np.arange(M)  # w_m columns
-    rows, cols, vals = [], [], []
-    # (0) v_s - C[:, s] . x = 0
-    Cs = sparse.csc_matrix(model.C[:nd][:, used])
-    Cs.eliminate_zeros()
-    coo = Cs.tocoo()
-    rows += [coo.col, np.arange(K)]
-    cols += [coo.row, v]
-    vals += [-coo.data, np.ones(K)]
-    r0 = K
-    # (1) w - U y <= 0   (2) w - L y >= 0
-    # (3) w - sum delta v + sum own g x - L y <= -L   (4) same with U, >= -U
+    yj, ym = expand_ranges(lo, hi)  # member-column (y) entries: (column, member)
     du = delta[:, used]
     dm, dk = np.nonzero(du)
+    rows, cols, vals = [], [], []
     for k, ycoef in enumerate((-U, -L, -L, -U)):
-        base = r0 + k * M
+        base = k * M
         rows += [base + np.arange(M), base + ym]
         cols += [w, yj]
         vals += [np.ones(M), ycoef[ym]]
@@ -182,17 +172,113 @@ def aggregate(model: MatrixModel, c: np.ndarray, members, delta, mc, lo, hi):
             rows += [base + dm, base + om]
             cols += [v[dk], oj]
             vals += [-du[dm, dk], og]
-    nrow = r0 + 4 * M
     block = sparse.csr_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-        shape=(nrow, n + K + M),
+        shape=(4 * M, ncols),
     )
     block.eliminate_zeros()
     inf = np.full(M, np.inf)
-    r_lo = [np.zeros(K), -inf, np.zeros(M), -inf, -U]
-    r_up = [np.zeros(K), np.zeros(M), inf, -L, inf]
-    mnames = np.array(members, dtype=object)
+    return (
+        block,
+        np.concatenate([-inf, np.zeros(M), -inf, -U]),
+        np.concatenate([np.zeros(M), inf, -L, inf]),
+    )
+
+
+def with_bounds(model: MatrixModel, L: np.ndarray, U: np.ndarray) -> MatrixModel:
+    """``model`` (compiled in this form) with the McCormick rows and ``w`` bounds rewritten
+    for ``r_m`` in ``[L_m, U_m]`` (narrower ranges that hold at every package to be kept)."""
+    from scipy import sparse
+
+    from .odds import member_columns
+
+    at = model.meta["odds_rows"]
+    meta = model.meta["shifts"]
+    members, delta = list(meta["members"]), np.asarray(meta["delta"], dtype=float)
+    M, r0, w0 = len(members), at["row"], at["w"]
+    mc, lo, hi = member_columns(model, members)
+    used = np.flatnonzero(np.abs(delta).sum(axis=0) > 0)
+    v, w = at["v"] + np.arange(used.shape[0]), w0 + np.arange(M)
+    block, rl, ru = mccormick(model, delta, mc, lo, hi, L, U, model.n, v, w)
+    A = model.A.tocsr()
+    A = sparse.vstack([A[:r0], block, A[r0 + 4 * M :]]).tocsr()
+    col_lower, col_upper = model.col_lower.copy(), model.col_upper.copy()
+    col_lower[w], col_upper[w] = np.minimum(L, 0.0), np.maximum(U, 0.0)
+    row_lower, row_upper = model.row_lower.copy(), model.row_upper.copy()
+    row_lower[r0 : r0 + 4 * M], row_upper[r0 : r0 + 4 * M] = rl, ru
+    return replace(
+        model,
+        A=A,
+        col_lower=col_lower,
+        col_upper=col_upper,
+        row_lower=row_lower,
+        row_upper=row_upper,
+        meta={**model.meta, "odds_rows": {**at, "L": L, "U": U}},
+    )
+
+
+def free_products(model: MatrixModel) -> MatrixModel:
+    """``model`` with its McCormick rows free (bounds -inf, inf): for an objective that puts
+    nothing on ``w``, which ``products_at`` then completes."""
+    r0, M = model.meta["odds_rows"]["row"], len(model.meta["shifts"]["members"])
+    lo, up = model.row_lower.copy(), model.row_upper.copy()
+    lo[r0 : r0 + 4 * M], up[r0 : r0 + 4 * M] = -np.inf, np.inf
+    return replace(model, row_lower=lo, row_upper=up)
+
+
+def products_at(model: MatrixModel, x: np.ndarray) -> np.ndarray:
+    """``x`` with ``v_s = C[:, s] . x`` and ``w_m = y_m r_m`` recomputed from its decision
+    columns (a package), so a complete point of the exact model."""
+    from .compile import expand_ranges
+    from .odds import member_columns
+
+    at, meta = model.meta["odds_rows"], model.meta["shifts"]
+    members, delta = list(meta["members"]), np.asarray(meta["delta"], dtype=float)
+    nd, M = model.n_decision, len(members)
+    used = np.flatnonzero(np.abs(delta).sum(axis=0) > 0)
+    x = np.array(x, dtype=float)
+    vals = x[:nd] @ model.C[:nd]
+    x[at["v"] + np.arange(used.shape[0])] = vals[used]
+    mc, lo, hi = member_columns(model, members)
+    cols, owner = expand_ranges(lo, hi)
+    y = np.bincount(owner, weights=x[cols], minlength=M)
+    cs, ce = _commitment_ranges(model)
+    oj, om = expand_ranges(cs[mc], ce[mc])
+    own = np.bincount(
+        om, weights=x[oj] * np.einsum("ij,ij->i", model.C[oj], delta[om]), minlength=M
+    )
+    x[at["w"] + np.arange(M)] = y * (delta @ vals - own)
+    return x
+
+
+def aggregate(model: MatrixModel, c: np.ndarray, members, delta, mc, lo, hi):
+    """``(model with the w and v columns and rows, objective c)``; see the module docstring."""
+    from scipy import sparse
+
+    n, nd, M = model.n, model.n_decision, len(members)
+    used = np.flatnonzero(np.abs(delta).sum(axis=0) > 0)  # scenarios some shift touches
+    K = used.shape[0]
+    L, U = bounds(model, delta, mc, members)
+    v = n + np.arange(K)  # v_s columns
+    w = n + K + np.arange(M)  # w_m columns
+    # (0) v_s - C[:, s] . x = 0
+    Cs = sparse.csc_matrix(model.C[:nd][:, used])
+    Cs.eliminate_zeros()
+    coo = Cs.tocoo()
+    vdef = sparse.csr_matrix(
+        (
+            np.concatenate([-coo.data, np.ones(K)]),
+            (np.concatenate([coo.col, np.arange(K)]), np.concatenate([coo.row, v])),
+        ),
+        shape=(K, n + K + M),
+    )
+    mcc, mc_lo, mc_up = mccormick(model, delta, mc, lo, hi, L, U, n + K + M, v, w)
+    block = sparse.vstack([vdef, mcc]).tocsr()
+    nrow = K + 4 * M
+    r_lo = [np.zeros(K), mc_lo]
+    r_up = [np.zeros(K), mc_up]
     sids = np.array(model.scenario_ids, dtype=object)[used]
+    mnames = np.array(members, dtype=object)
     labels = [
         "odds value " + sids,
         *("odds " + mnames + tag for tag in (" w<=Uy", " w>=Ly", " w<=r-L(1-y)", " w>=r-U(1-y)")),
@@ -220,6 +306,7 @@ def aggregate(model: MatrixModel, c: np.ndarray, members, delta, mc, lo, hi):
         col_option=np.concatenate([model.col_option, neg]),
         col_start=np.concatenate([model.col_start, neg]),
         aux_names=tuple(model.aux_names) + tuple(names),
+        meta={**model.meta, "odds_rows": {"row": model.m + K, "v": n, "w": n + K, "L": L, "U": U}},
         **extra,
     )
     return out, np.concatenate([c, np.zeros(K), np.ones(M)])

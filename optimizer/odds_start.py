@@ -25,6 +25,10 @@ import numpy as np
 START_GAP = 0.01  # the linearised MIP is solved to this gap (or the caller's, if looser)
 START_SHARE = 1 / 3  # of the caller's time limit, at most, for finding the start
 START_MAX_S = 60.0  # for finding the start when the caller sets no time limit
+# the linearised MIP without the McCormick rows (w completed after) from this many directions
+# of the shifts: 2.7 s against 14 s with 20 (5 scenarios), 5.1 s against 1.3 s with 6
+FREE_PRODUCTS_DIRS = 7
+NARROW = True  # narrow the products' ranges from the start (optimizer/odds_tighten.py)
 
 
 def wants_start(model, backend) -> bool:
@@ -66,6 +70,11 @@ def find_start(model, options) -> np.ndarray | None:
     """A feasible point of ``model`` (see the module docstring), or ``None`` when the LP or
     the linearised MIP gives none within ``options.time_limit`` (the linearised MIP's best
     package when it stops at the limit)."""
+    return start_and_bound(model, options)[0]
+
+
+def start_and_bound(model, options) -> tuple[np.ndarray | None, float | None]:
+    """``(find_start's point, the objective of the LP relaxation: a bound on the optimum)``."""
     from solvers import Status
     from solvers.highs import HighsSolver
 
@@ -73,14 +82,36 @@ def find_start(model, options) -> np.ndarray | None:
     highs = HighsSolver()
     lp = highs.solve(model.relaxed(), replace(options, mip_gap=None))
     if lp.status != Status.OPTIMAL or lp.x is None:
-        return None
+        return None, None
     rest = None
     if options.time_limit is not None:
         rest = max(0.0, options.time_limit - (time.perf_counter() - t0))
     gap = max(START_GAP, options.effective_mip_gap)
     lin = model.with_objective(linearised(model, lp.x))
+    if "odds_rows" in model.meta and _directions(model) >= FREE_PRODUCTS_DIRS:
+        from .odds_aggregate import free_products, products_at
+
+        res = highs.solve(free_products(lin), replace(options, time_limit=rest, mip_gap=gap))
+        return (None if res.x is None else products_at(model, res.x)), lp.objective
     res = highs.solve(lin, replace(options, time_limit=rest, mip_gap=gap))
-    return res.x
+    return res.x, lp.objective
+
+
+def _directions(model) -> int:
+    from .odds_tighten import directions
+
+    return len(directions(np.asarray(model.meta["shifts"]["delta"], dtype=float))[0])
+
+
+def open_gap(model, x: np.ndarray, bound: float | None, options) -> bool:
+    """Whether the start ``x`` is further from the LP ``bound`` than the gap the solve must
+    prove (HiGHS' relative gap): when it is not, HiGHS stops at its root and narrowing the
+    products' ranges would only cost time."""
+    if bound is None:
+        return True
+    z0 = float(model.c @ x + model.objective_offset)
+    gap = (bound - z0) if model.maximize else (z0 - bound)
+    return gap > options.effective_mip_gap * max(abs(z0), 1e-10)
 
 
 def solve(backend, model, options):
@@ -90,7 +121,13 @@ def solve(backend, model, options):
         return backend.solve(model, options)
     t0 = time.perf_counter()
     share = START_MAX_S if options.time_limit is None else START_SHARE * options.time_limit
-    x = find_start(model, replace(options, time_limit=share, verbose=False))
+    x, bound = start_and_bound(model, replace(options, time_limit=share, verbose=False))
+    t1 = time.perf_counter()
+    if x is not None and NARROW and open_gap(model, x, bound, options):
+        # rows valid for packages at least as good as x (optimizer/odds_tighten.py)
+        from .odds_tighten import narrowed
+
+        model = narrowed(model, x, replace(options, time_limit=share, verbose=False))
     spent = time.perf_counter() - t0
     rest = None if options.time_limit is None else max(0.0, options.time_limit - spent)
     started = model if x is None else replace(model, meta={**model.meta, "start": x})
@@ -98,5 +135,10 @@ def solve(backend, model, options):
     return replace(
         res,
         time_s=res.time_s + spent,
-        extra={**res.extra, "start_s": spent, "started": x is not None},
+        extra={
+            **res.extra,
+            "start_s": spent,
+            "narrow_s": spent - (t1 - t0),
+            "started": x is not None,
+        },
     )
