@@ -178,6 +178,7 @@ def discover(
     min_support: float = 0.05,
     pasting: bool = True,
     step: int | None = None,
+    max_p: float = 0.05,
     mc=None,
     **mc_options: Any,
 ) -> Discovery:
@@ -203,6 +204,7 @@ def discover(
         pasting=pasting,
         max_boxes=boxes,
         step=step,
+        max_p=max_p,
     )
     return Discovery(
         problem=mc.problem,

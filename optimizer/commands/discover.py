@@ -107,6 +107,13 @@ def discover_tables(d) -> list:
     "(density - failing share)).",
 )
 @click.option(
+    "--max-p",
+    type=FiniteFloatRange(0, 1),
+    default=0.05,
+    show_default=True,
+    help="Drop restrictions whose quasi-p-value is above this (1: keep every restriction).",
+)
+@click.option(
     "--verify",
     type=click.IntRange(0),
     default=5,
@@ -136,6 +143,7 @@ def command(
     min_support,
     no_paste,
     step,
+    max_p,
     verify,
     plot_file,
     fmt,
@@ -175,6 +183,7 @@ def command(
         min_support=min_support,
         pasting=not no_paste,
         step=step,
+        max_p=max_p,
         verify=verify,
     )
     if plot_file is not None and d.prim.boxes:
