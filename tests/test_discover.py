@@ -189,3 +189,42 @@ def test_python_module_entry_point():
         [sys.executable, "-m", "optimizer", "discover", "--help"], capture_output=True, text=True
     )
     assert r.returncode == 0 and "PRIM" in r.stdout
+
+
+def test_a_dirichlet_gives_one_column_per_scenario_probability(tmp_path):
+    # 'a' is worth 10 if good, 0 if bad; 'b' 4 either way: {a} fails where p(good) < 0.4
+    path = tmp_path / "odds.toml"
+    path.write_text(
+        """
+[problem]
+name = "odds"
+[[scenarios]]
+id = "good"
+probability = 0.6
+[[scenarios]]
+id = "bad"
+probability = 0.4
+[uncertainty]
+probabilities = { dist = "dirichlet", concentration = 4 }
+[[commitments]]
+id = "a"
+value = { good = 10, bad = 0 }
+[[commitments]]
+id = "b"
+value = 4
+[[relations]]
+type = "excludes"
+members = ["a", "b"]
+"""
+    )
+    d = discover(api.load(path), 400, 1, verify=0)
+    assert [c.name for c in d.columns] == ["scenarios[0].probability", "scenarios[1].probability"]
+    X, _ = input_matrix(api.load(path), 400, 1)
+    assert d.failing == int(np.sum(X[:, 0] < 0.4))
+    b = d.prim.boxes[0]
+    assert b.density >= 0.95 and b.coverage >= 0.95
+    r = b.restrictions[0]
+    assert (r.input, r.high) == ("scenarios[0].probability", pytest.approx(0.4, abs=0.02)) or (
+        r.input,
+        r.low,
+    ) == ("scenarios[1].probability", pytest.approx(0.6, abs=0.02))
