@@ -312,6 +312,7 @@ LAZY_COMMANDS = {
     "sensitivity": "sensitivity",
     "frontier": "frontier",
     "montecarlo": "montecarlo",
+    "discover": "discover",
     "bench": "bench",
     "report": "report",
 }

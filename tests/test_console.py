@@ -40,6 +40,10 @@ ANALYSES = {
         ["montecarlo", "small-example", "-n", "20", "--seed", "3", "--set", DIRICHLET],
         ["table", "json"],
     ),
+    "discover": (
+        ["discover", "small-example", "-n", "40", "--seed", "3", "--set", DIRICHLET],
+        ["table", "json"],
+    ),
     "solvers": (["solvers"], ["table", "json"]),
 }
 

@@ -1109,6 +1109,7 @@ def build_report(
             skipped.append("Monte Carlo (the Monte Carlo analysis is not installed)")
             warnings.append("Monte Carlo left out: the Monte Carlo analysis is not installed")
         else:
+            from .discovery import discovery_section
             from .montecarlo import infeasibility_text, montecarlo_section
 
             say("montecarlo")
@@ -1118,6 +1119,8 @@ def build_report(
 
             sec, mc = montecarlo_section(spec, fn, montecarlo, seed, opts, mc_progress)
             out.append(sec)
+            if mc is not None:  # scenario discovery over the same draws
+                out.append(discovery_section(spec, mc))
             if mc is None:  # failed: say so at the top of the report too (and on stderr)
                 warnings.append(sec.blocks[-1].text)
                 out[0].blocks.append(Note(sec.blocks[-1].text, "warning"))
