@@ -314,6 +314,7 @@ LAZY_COMMANDS = {
     "montecarlo": "montecarlo",
     "bench": "bench",
     "report": "report",
+    "convert": "convert",
 }
 
 
