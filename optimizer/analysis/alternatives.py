@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from ..frames_api import Frames
 from ..solution import Choice, _r
 
 BY = ("option", "start", "commitment")
@@ -136,7 +137,7 @@ class Alternative:
 
 
 @dataclass(frozen=True)
-class Alternatives:
+class Alternatives(Frames):
     problem: str
     objective: str
     sense: str

@@ -107,3 +107,10 @@ def write_problem(doc: Mapping, path: str | os.PathLike, fmt: str) -> None:
     else:
         data = toml_text(doc)
     atomic_write(path, data)
+
+
+def write_result_workbook(path: str | os.PathLike, result: Any, spec: Any = None) -> None:
+    """``-o result.xlsx``: one sheet per table of ``result``, then the inputs audit."""
+    from .frames import workbook_sheets
+
+    atomic_write(path, workbook_bytes(workbook_sheets(result, spec)))
