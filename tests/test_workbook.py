@@ -241,3 +241,25 @@ def test_a_failed_write_leaves_no_file(tmp_path):
     out = cli("convert", "small-example", "-o", tmp_path / "missing" / "p.xlsx")
     assert out.returncode == 2 and len(out.stderr.splitlines()) == 1
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_sheet_that_claims_a_huge_size_is_read_as_stored(tmp_path):
+    import re
+    import zipfile
+
+    wb = openpyxl.Workbook()
+    _small(wb)
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    with zipfile.ZipFile(plain) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    forged = tmp_path / "forged.xlsx"
+    with zipfile.ZipFile(forged, "w") as z:
+        for n, data in parts.items():
+            if n.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
+            z.writestr(n, data)
+    # 16,384 columns x 1,048,576 rows stated: read as the three rows stored, and solved
+    out = cli("solve", forged, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["objective"]["value"] == pytest.approx(5)  # b alone fits
