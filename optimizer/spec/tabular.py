@@ -15,13 +15,15 @@ A sheet is a header (column names) and rows of cells. Three kinds of sheet:
 A cell holds a number, true/false or text. A list or table that does not flatten into columns
 (a profile, ``years``, a list of members) is one cell holding a TOML inline value
 (``[2026, 2028]``); text starting with ``[``, ``{`` or ``"`` is read as such a value (so text
-that starts so is written quoted). In ``use``/``value`` columns ``0.3;1.0;1.7`` is a profile,
-as in a CSV table. ``rows_to_document`` records, for every location of the document it makes,
-the cell it came from, so that errors name ``options!D14``.
+that starts so is written quoted; a table whose keys one row orders otherwise than the
+columns is written whole in one cell, so the order is kept). In ``use``/``value`` columns
+``0.3;1.0;1.7`` is a profile, as in a CSV table. ``sheets_to_document`` records, for every
+location of the document it makes, the cell it came from, so that errors name ``options!D14``.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import tomllib
@@ -107,15 +109,40 @@ def _flatten(item: Mapping, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _list_sheet(items: Iterable[Mapping]) -> Sheet:
-    flat = [_flatten(it) for it in items]
+def _columns(flat: list[dict]) -> list[str]:
+    """The union of the rows' keys; a new column goes right after the one before it in its
+    row, so that the order of each item's keys is kept where the rows agree (it orders the
+    uncertain inputs, and so the draws of a seed)."""
     header: list[str] = []
-    for f in flat:  # a new column goes right after the one before it in its row: the order
-        at = 0  # of each item's keys is kept (it orders the uncertain inputs, for one)
+    for f in flat:
+        at = 0
         for k in f:
             if k not in header:
                 header.insert(at, k)
             at = header.index(k) + 1
+    return header
+
+
+def _in_order(keys: list[str], pos: Mapping[str, int]) -> bool:
+    return all(pos[a] < pos[b] for a, b in itertools.pairwise(keys))
+
+
+def _list_sheet(items: Iterable[Mapping]) -> Sheet:
+    flat = [_flatten(it) for it in items]
+    pos = {h: i for i, h in enumerate(_columns(flat))}
+    for j, f in enumerate(flat):  # a table whose keys this row orders otherwise: one cell
+        if _in_order(list(f), pos):
+            continue
+        for top in dict.fromkeys(k.split(".")[0] for k in f if "." in k):
+            sub = [k for k in f if k.split(".")[0] == top]
+            if not _in_order(sub, pos):
+                nested: dict = {}
+                for k in sub:
+                    _put(nested, k, f[k], "")
+                at = list(f).index(sub[0])
+                rest = [(k, v) for k, v in f.items() if k not in sub]
+                flat[j] = f = dict([*rest[:at], (top, nested[top]), *rest[at:]])
+    header = _columns(flat)
     return header, [[to_cell(f.get(h)) for h in header] for f in flat]
 
 
