@@ -135,3 +135,23 @@ def test_a_result_workbook_that_cannot_be_written_leaves_nothing(tmp_path):
 def test_json_output_is_unchanged_by_the_workbook_path(small, tmp_path):
     run = cli("solve", "small-example", "--format", "json")
     assert json.loads(run.stdout)["objective"]["value"] == pytest.approx(9.8)
+
+
+def test_a_problem_shows_its_scenarios_resources_and_options_escaped():
+    from optimizer.spec import load_document
+
+    spec = load_document(
+        {
+            "problem": {"title": "<script>alert(1)</script>", "years": [2026, 2027]},
+            "scenarios": [{"id": "up", "probability": 0.25}, {"id": "down", "probability": 0.75}],
+            "resources": [{"id": "cash", "capacity": 3, "unit": "M$"}],
+            "commitments": [
+                {"id": "a", "options": [{"id": "x", "use": {"cash": [1, 2]}, "value": 4}]},
+                {"id": "b", "use": {"cash": 1}, "value": {"up": 2}, "start": [2026, 2027]},
+            ],
+        }
+    )
+    text = spec._repr_html_()
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert text.count("<tr><td>") == 2 + 1 + 2  # scenarios, resources, options
+    assert "<td>cash=[1, 2]</td>" in text and "<td>[2026, 2027]</td>" in text
