@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 _API = {
     "load": ("optimizer.api", "load"),
     "solve": ("optimizer.api", "solve"),
+    "from_frames": ("optimizer.spec.frames_in", "from_frames"),
     "build_model": ("optimizer.api", "compile"),  # ``optimizer.compile`` is the compile module
     "ProblemSpec": ("optimizer.spec.model", "ProblemSpec"),
     "Commitment": ("optimizer.spec.model", "Commitment"),

@@ -127,7 +127,17 @@ def emit(text: str, output: Path | None, quiet: bool = False) -> None:
 
 
 def emit_result(result, tables, fmt: str, output: Path | None, *, width: int = 120) -> None:
-    """Emit an analysis result: ``result.to_dict()`` as JSON, or ``tables(result)`` rendered."""
+    """Emit an analysis result: ``result.to_dict()`` as JSON, or ``tables(result)`` rendered;
+    to an ``.xlsx`` output, a workbook of its tables and the inputs audit."""
+    if output is not None and output.suffix.lower() == ".xlsx":
+        from .report.problem_files import write_result_workbook
+
+        ctx = click.get_current_context(silent=True)
+        stop_activity()
+        write_result_workbook(output, result, ctx.meta.get("optimizer.spec") if ctx else None)
+        if not is_quiet():
+            click.echo(f"wrote {output}", err=True)
+        return
     if fmt == "json":
         text = json.dumps(result.to_dict(), indent=2) + "\n"
     else:
@@ -167,6 +177,8 @@ def load_problem(
             spec = spec.forbid(*forbid)
     except InputError as e:
         raise InputError(e.message, where="--force/--forbid") from None
+    if ctx is not None:
+        ctx.meta["optimizer.spec"] = spec  # for the inputs audit of -o result.xlsx
     if activity and ctx is not None and "solver" in ctx.params:
         start_activity(f"{ctx.info_name} {spec.name}")
     return spec
@@ -315,6 +327,7 @@ LAZY_COMMANDS = {
     "discover": "discover",
     "bench": "bench",
     "report": "report",
+    "convert": "convert",
 }
 
 
@@ -462,6 +475,8 @@ def solve(
         mip_gap=mip_gap,
         verbose=verbose,
     )
+    if output is not None and output.suffix.lower() == ".xlsx":
+        return emit_result(sol, None, fmt, output)
     if fmt != "table" and not is_quiet():  # the table shows them; stdout stays parseable
         for w in sol.warnings:
             click.echo(f"warning: {w}", err=True)

@@ -19,6 +19,7 @@ from .checks import FEAS_TOL, INT_TOL
 from .checks import check_responses as _check_responses
 from .checks import relation_violation as _relation_violation
 from .errors import VerificationError
+from .frames_api import Frames
 from .spec.model import Amount, Member, ProblemSpec
 
 OBJ_TOL = 1e-6
@@ -249,7 +250,7 @@ def decode_responses(model, x: np.ndarray) -> dict[str, float | dict[str, float]
 
 
 @dataclass(frozen=True)
-class Solution:
+class Solution(Frames):
     """A verified package and what it achieves."""
 
     problem: ProblemSpec = field(repr=False)

@@ -17,7 +17,7 @@ from packaging.version import Version
 ROOT = Path(__file__).resolve().parents[1]
 # Extras CI installs (the test extra) or that only repeat its packages; "bench" (linopy) is
 # not installed by CI, so its bound is declared but untested.
-TESTED_EXTRAS = ("test", "plot", "distributed")
+TESTED_EXTRAS = ("test", "plot", "distributed", "frames")
 
 
 def _requirements(value: str) -> list[Requirement]:

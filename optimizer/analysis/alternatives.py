@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from ..frames_api import Frames
 from ..solution import Choice, _r
 
 BY = ("option", "start", "commitment")
@@ -150,7 +151,7 @@ class Alternative:
 
 
 @dataclass(frozen=True)
-class Alternatives:
+class Alternatives(Frames):
     problem: str
     objective: str
     sense: str

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..frames_api import Frames
 from ..solution import Choice, _r
 
 DEFAULT_OBJECTIVES = ("expected", "maximin", "cvar:0.2", "regret")
@@ -52,7 +53,7 @@ class Attitude:
 
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(Frames):
     problem: str
     sense: str
     unit: str

@@ -36,6 +36,7 @@ import numpy as np
 from solvers.resolve import MAX_STEPS, Change, Key, Packages, Runner, bisect_edge
 
 from ..errors import InputError, OptimizerError, SolverError, UsageError
+from ..frames_api import Frames
 from .odds_packages import OddsPackages, packages_for
 from .sensitivity import (
     FEASIBILITY_STEP,
@@ -149,7 +150,7 @@ class ParetoFront:
 
 
 @dataclass(frozen=True)
-class Frontier:
+class Frontier(Frames):
     problem: str
     sense: str
     value_unit: str

@@ -53,6 +53,7 @@ from typing import Any
 
 import numpy as np
 
+from ..frames_api import Frames
 from ..solution import Choice, _r
 
 ZERO_TOL = 1e-6  # relative: EVPI/VSS closer to 0 than the MIP gap are reported as 0
@@ -99,7 +100,7 @@ class PackageResult:
 
 
 @dataclass(frozen=True)
-class ValueOfInformation:
+class ValueOfInformation(Frames):
     problem: str
     sense: str
     unit: str

@@ -10,6 +10,8 @@ from typing import Any
 
 from solvers.resolve import Change
 
+from ..frames_api import Frames
+
 
 def _num(x: float | None) -> float | None:
     """JSON-safe number: None for infinities and NaN, float noise rounded away."""
@@ -182,7 +184,7 @@ class ShadowPrice:
 
 
 @dataclass(frozen=True)
-class SensitivityReport:
+class SensitivityReport(Frames):
     problem: str
     sense: str
     value_unit: str

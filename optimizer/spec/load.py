@@ -29,7 +29,7 @@ from .parse import Reader, describe
 from .validate import DEFAULT_MAX_COLUMNS, check_spec
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-SUFFIXES = (".toml", ".json")
+SUFFIXES = (".toml", ".json", ".xlsx")
 
 
 def bundled_names() -> list[str]:
@@ -245,7 +245,9 @@ def load_document(
     max_bytes: int = DEFAULT_MAX_BYTES,
     default_name: str = "problem",
     sha256: str = "",
+    cells: Any = None,
 ) -> ProblemSpec:
+    """``cells`` (a workbook's ``tabular.Cells``) names the cell each error came from."""
     overrides = list(overrides)
     if overrides:
         doc = apply_overrides(dict(doc), overrides)
@@ -256,16 +258,34 @@ def load_document(
     except InputError as e:
         if e.where:
             raise
-        raise InputError(e.message, where=where, path=name_items(e.path, doc)) from None
+        raise InputError(e.message, where=where, path=_cell(e.path, doc, cells)) from None
     try:
         spec = check_spec(spec, max_columns=max_columns)
     except InputError as e:
-        path = name_items(file_location(e.path, doc, spec, tables), doc)
+        path = _cell(file_location(e.path, doc, spec, tables), doc, cells)
         raise InputError(e.message, where=e.where or where, path=path) from None
     if not sha256:
         canon = json.dumps(doc, sort_keys=True, default=str).encode()
         sha256 = hashlib.sha256(canon).hexdigest()
     return replace(spec, origin=where, sha256=sha256)
+
+
+def _cell(path: str | None, doc: Mapping, cells: Any) -> str | None:
+    named = name_items(path, doc)
+    cell = cells.find(path) if cells is not None else None
+    return f"{cell} ({named})" if cell and named else cell or named
+
+
+def read_document(path: Path, where: str, max_bytes: int) -> tuple[dict, bytes, Any]:
+    """A problem file's document (not yet validated), its bytes, and for a workbook the cell
+    each location came from (``tabular.Cells``; None for TOML and JSON)."""
+    if path.suffix.lower() == ".xlsx":
+        from .workbook import read_workbook
+
+        doc, cells = read_workbook(path, where, max_bytes)
+        return doc, path.read_bytes(), cells
+    text, data = read_text(path, max_bytes=max_bytes)
+    return parse_document(text, where, path.suffix.lower()), data, None
 
 
 def load(
@@ -281,9 +301,8 @@ def load(
     document before validation, e.g. ``"resources.fiscal.capacity=40"``.
     """
     path = resolve(name_or_path)
-    text, data = read_text(path, max_bytes=max_bytes)
     where = str(name_or_path)
-    doc = parse_document(text, where, path.suffix.lower())
+    doc, data, cells = read_document(path, where, max_bytes)
     pairs = [parse_override(o) if isinstance(o, str) else o for o in overrides]
     digest = hashlib.sha256(data)
     for p, v in pairs:
@@ -298,4 +317,5 @@ def load(
         max_bytes=max_bytes,
         default_name=default_name,
         sha256=digest.hexdigest(),
+        cells=cells,
     )

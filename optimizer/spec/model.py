@@ -234,6 +234,11 @@ class ProblemSpec:
     shifts: tuple = ()
 
     # ---- derived views ---------------------------------------------------------------
+    def _repr_html_(self) -> str:  # what Jupyter shows (optimizer.spec.display)
+        from .display import problem_html
+
+        return problem_html(self)
+
     @property
     def n_periods(self) -> int:
         return 1 if self.years is None else self.years[1] - self.years[0] + 1

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ...frames_api import Frames
 from .worker import BY_ENUM, BY_LP, BY_MIP, BY_POOL, INFEASIBLE, LIMIT, OK
 
 if TYPE_CHECKING:
@@ -207,7 +208,7 @@ class Verification:
 
 
 @dataclass(frozen=True, eq=False)
-class MonteCarloResult:
+class MonteCarloResult(Frames):
     problem: str
     title: str
     sense: str

@@ -1,0 +1,115 @@
+"""Build a problem from pandas DataFrames: the workbook's sheets, one DataFrame each.
+
+``from_frames(options=..., resources=..., scenarios=..., problem={...})`` takes the same
+columns as the sheets of an .xlsx problem (see ``tabular``): ``options`` with ``commitment``,
+``option``, ``use.<resource>``, ``value.<scenario>``, ``start_earliest``...; one row per item
+for the list sheets; ``problem`` and ``uncertainty`` as a mapping (or a two-column frame).
+Each frame is taken column by column (``to_numpy``, no per-row Python loop over pandas
+objects); missing cells (NaN, None, NA) are absent keys. The document then goes through the
+same validation as a file, and an error names the frame, its row label and its column:
+``options[row 'r12', column 'use.fiscal']``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import InputError
+from .load import load_document
+from .model import ProblemSpec
+from .tabular import KEY_VALUE_SHEETS, SHEETS, sheets_to_document
+
+_WHOLE = ("stage", "start_earliest", "start_latest", "lag", "count")
+
+
+def _columns(frame: Any, name: str) -> tuple[list[str], list[tuple[int, list]], list]:
+    """The header, the rows (numbered as a sheet's: the first data row is 2) and the labels."""
+    if not hasattr(frame, "columns") or not hasattr(frame, "to_numpy"):
+        raise InputError(f"expected a pandas DataFrame, got {type(frame).__name__}", where=name)
+    header = [str(c) for c in frame.columns]
+    if len(set(header)) != len(header):
+        twice = next(c for i, c in enumerate(header) if c in header[:i])
+        raise InputError(f"the column '{twice}' is named twice", where=name)
+    columns = []
+    for c in frame.columns:
+        values = frame[c].to_numpy(dtype=object, na_value=None).tolist()
+        whole = str(c) in _WHOLE  # a column of whole numbers with gaps arrives as floats
+        columns.append(
+            [
+                None
+                if isinstance(v, float) and math.isnan(v)
+                else int(v)
+                if whole and isinstance(v, float) and v.is_integer()
+                else v
+                for v in values
+            ]
+        )
+    rows = [(i + 2, list(cells)) for i, cells in enumerate(zip(*columns, strict=True))]
+    return header, rows, list(frame.index)
+
+
+def _mapping_rows(table: Mapping, name: str) -> tuple[list[str], list[tuple[int, list]], list]:
+    keys = list(table)
+    return ["key", "value"], [(i + 2, [k, table[k]]) for i, k in enumerate(keys)], keys
+
+
+_CELL = re.compile(r"\b([a-z]+)!([A-Z]+)(\d+)")
+
+
+def _frame_cell(m: re.Match, shapes: Mapping[str, tuple[list[str], list]]) -> str:
+    sheet, letters, row = m.group(1), m.group(2), int(m.group(3))
+    if sheet not in shapes:
+        return m.group(0)
+    header, labels = shapes[sheet]
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - 64
+    col -= 1
+    if row < 2 or row - 2 >= len(labels):
+        return f"{sheet}[column '{header[col]}']" if col < len(header) else sheet
+    column = f", column '{header[col]}'" if col < len(header) else ""
+    return f"{sheet}[row {labels[row - 2]!r}{column}]"
+
+
+def from_frames(
+    options: Any = None,
+    *,
+    problem: Mapping | Any = None,
+    uncertainty: Mapping | Any = None,
+    name: str = "frames",
+    **frames: Any,
+) -> ProblemSpec:
+    """A validated problem from DataFrames laid out as the sheets of an .xlsx problem.
+
+    ``frames`` takes the other sheets by name: ``scenarios``, ``resources``, ``relations``,
+    ``shifts``, ``responses``, ``parameters``, ``constraints``.
+    """
+    given: dict[str, Any] = {"problem": problem, "options": options, "uncertainty": uncertainty}
+    for key in frames:
+        if key not in SHEETS or key in given:
+            allowed = ", ".join(s for s in SHEETS if s not in given)
+            raise InputError(f"unknown frame '{key}'; allowed: options, problem, {allowed}")
+    given.update(frames)
+    sheets: dict = {}
+    shapes: dict[str, tuple[list[str], list]] = {}
+    for sheet in SHEETS:
+        frame = given.get(sheet)
+        if frame is None:
+            continue
+        if sheet in KEY_VALUE_SHEETS and isinstance(frame, Mapping):
+            header, rows, labels = _mapping_rows(frame, sheet)
+        else:
+            header, rows, labels = _columns(frame, sheet)
+        if sheet == "options" and "commitment" not in header:
+            raise InputError("the options frame needs a 'commitment' column", where=sheet)
+        sheets[sheet] = (header, rows)
+        shapes[sheet] = (header, labels)
+    try:
+        doc, cells = sheets_to_document(sheets)
+        return load_document(doc, where=name, default_name=name, cells=cells)
+    except InputError as e:
+        path = _CELL.sub(lambda m: _frame_cell(m, shapes), e.path or "") or None
+        raise InputError(e.message, where=e.where or name, path=path) from None
