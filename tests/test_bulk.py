@@ -28,7 +28,7 @@ def same_model(a, b) -> None:
             assert x.dtype == y.dtype or x.dtype.kind == y.dtype.kind, f.name
             np.testing.assert_array_equal(x, y, err_msg=f.name)
         else:
-            assert x == y, f.name
+            np.testing.assert_equal(x, y, err_msg=f.name)
 
 
 def columns_of(spec: ProblemSpec) -> dict:

@@ -176,6 +176,15 @@ class _ById(Mapping):
         return len(self.pos)
 
 
+def join_tables(commitments: list, tables: list):
+    """Commitments written out followed by those of the tables: a lone table stays a table."""
+    if not commitments and len(tables) == 1 and isinstance(tables[0], CommitmentTable):
+        return tables[0]
+    for t in tables:
+        commitments.extend(t)
+    return tuple(commitments)
+
+
 def commitment_ids(commitments) -> list[str]:
     if isinstance(commitments, CommitmentTable):
         return list(commitments.ids)
