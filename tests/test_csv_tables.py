@@ -100,7 +100,7 @@ def _as_table(name: str) -> bool:
     return (
         bool(spec.commitments)
         and all(writable(c) for c in spec.commitments)
-        and not any(p.startswith("commitments") for p, *_ in spec.uncertain)
+        and not any(u.path.startswith("commitments") for u in spec.uncertain)
     )
 
 
