@@ -15,7 +15,8 @@ import io
 import numpy as np
 
 from ..errors import InputError
-from .bulk import CommitmentTable, table_from_arrays
+from .bulk import CommitmentTable
+from .bulk_build import table_from_arrays
 from .parse import CSV_FIXED as FIXED
 
 TRUE, FALSE = ("true", "yes", "1"), ("", "false", "no", "0")

@@ -351,8 +351,8 @@ class ProblemSpec:
 
     @classmethod
     def from_arrays(cls, name: str, commitment, **columns) -> ProblemSpec:
-        """A validated problem from one array entry per option (``optimizer.spec.bulk``)."""
-        from .bulk import from_arrays
+        """A validated problem from one array entry per option (``optimizer.spec.bulk_build``)."""
+        from .bulk_build import from_arrays
 
         return from_arrays(name, commitment, **columns)
 
