@@ -167,10 +167,10 @@ def table_from_arrays(
     )
 
     # group the rows by commitment, in first-seen order
-    pos: dict[str, int] = {}
-    inv = np.fromiter((pos.setdefault(c, len(pos)) for c in ids), dtype=np.int64, count=n)
-    order = np.argsort(inv, kind="stable")
+    pos = dict(zip(dict.fromkeys(ids), range(n)))  # first-seen order (C-level loops)
+    inv = np.fromiter(map(pos.__getitem__, ids), dtype=np.int64, count=n)
     if (np.diff(inv) < 0).any():
+        order = np.argsort(inv, kind="stable")
         ids = [ids[k] for k in order]
         opts = [opts[k] for k in order]
         U, V, per_year, has_start, years = (
@@ -185,7 +185,9 @@ def table_from_arrays(
         req, row_no, inv = req[order], row_no[order], inv[order]
     counts = np.bincount(inv, minlength=len(pos))
     first = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    if len(set(zip(inv.tolist(), opts, strict=True))) != n:
+    codes = dict(zip(dict.fromkeys(opts), range(n)))
+    pair = inv * len(codes) + np.fromiter(map(codes.__getitem__, opts), dtype=np.int64, count=n)
+    if (np.diff(np.sort(pair)) == 0).any():
         seen: dict[tuple[int, str], int] = {}
         for k, key in enumerate(zip(inv.tolist(), opts, strict=True)):
             if key in seen:
