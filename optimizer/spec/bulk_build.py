@@ -46,10 +46,14 @@ def _ids(col, n: int, where, what: str) -> list[str]:
 
 def _texts(col, n: int, where) -> list[str]:
     out = list(col.tolist() if isinstance(col, np.ndarray) else col)
-    if len(out) != n or not all(isinstance(s, str) for s in out):
+    try:
+        joined = "".join(out)  # TypeError unless every item is text
+    except TypeError:
+        joined = None
+    if len(out) != n or joined is None:
         k = next((k for k, s in enumerate(out) if not isinstance(s, str)), 0)
         raise InputError(f"expected {n} texts", path=where(k))
-    return out if "".join(out).isprintable() else list(map(printable, out))
+    return out if joined.isprintable() else list(map(printable, out))
 
 
 def _flags(col, n: int, where) -> np.ndarray:

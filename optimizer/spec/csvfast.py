@@ -70,7 +70,7 @@ def options_table(text: str, name: str) -> CommitmentTable | None:
         return None
     header, body = rows[0], rows[1:]
     width = len(header)
-    if len(set(header)) != width or any(len(r) != width for r in body):
+    if len(set(header)) != width or set(map(len, body)) != {width}:
         return None
     if any(h not in FIXED and not h.startswith(("use.", "value.")) for h in header):
         return None
@@ -80,7 +80,7 @@ def options_table(text: str, name: str) -> CommitmentTable | None:
     use, value = {}, {}
     for h, cells in cols.items():
         if h.startswith(("use.", "value.")):
-            if any(";" in c for c in cells):
+            if ";" in "".join(cells):
                 return None  # profiles: read row by row
             nums = _numbers(cells)
             if nums is None:
