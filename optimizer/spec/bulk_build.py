@@ -171,7 +171,7 @@ def table_from_arrays(
     )
 
     # group the rows by commitment, in first-seen order
-    pos = dict(zip(dict.fromkeys(ids), range(n)))  # first-seen order (C-level loops)
+    pos = dict(zip(dict.fromkeys(ids), range(n), strict=False))  # first-seen order (C-level loops)
     inv = np.fromiter(map(pos.__getitem__, ids), dtype=np.int64, count=n)
     if (np.diff(inv) < 0).any():
         order = np.argsort(inv, kind="stable")
@@ -189,7 +189,7 @@ def table_from_arrays(
         req, row_no, inv = req[order], row_no[order], inv[order]
     counts = np.bincount(inv, minlength=len(pos))
     first = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    codes = dict(zip(dict.fromkeys(opts), range(n)))
+    codes = dict(zip(dict.fromkeys(opts), range(n), strict=False))
     pair = inv * len(codes) + np.fromiter(map(codes.__getitem__, opts), dtype=np.int64, count=n)
     if (np.diff(np.sort(pair)) == 0).any():
         seen: dict[tuple[int, str], int] = {}
