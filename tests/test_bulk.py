@@ -223,3 +223,23 @@ def test_relations_over_a_table_are_checked():
     assert "unknown commitment 'd'" in msg and "relations[0].b" in msg
     msg = bad(relations=[Relation("requires", a="a.w", b="b")])
     assert "unknown option 'w' of 'a'" in msg
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [["a", "a", "b", "c", "c"], ["a", "b", "a", "c", "c"], ["c", "c", "a", "b", "a"]],
+)
+def test_numpy_id_columns_group_as_lists_do(ids):
+    """Adjacent rows are grouped by comparing neighbours; rows apart by looking ids up."""
+    kw = dict(
+        option=[f"o{k}" for k in range(5)],
+        value=[1.0, 2.0, 3.0, 4.0, 5.0],
+        resources=[Resource("budget", capacity=2.0)],
+        use={"budget": [1.0, 1.0, 1.0, 1.0, 1.0]},
+    )
+    a = ProblemSpec.from_arrays("p", np.array(ids), **kw)
+    b = ProblemSpec.from_arrays("p", list(ids), **kw)
+    assert a == b and [c.id for c in a.commitments] == list(dict.fromkeys(ids))
+    for c in a.commitments:
+        assert [o.id for o in c.options] == [f"o{k}" for k, x in enumerate(ids) if x == c.id]
+    same_model(compile_spec(a), compile_spec(b))

@@ -161,7 +161,13 @@ class _ById(Mapping):
 
     def __init__(self, table: CommitmentTable) -> None:
         self.table = table
-        self.pos = dict(zip(table.ids, range(len(table.ids)), strict=True))
+        self._pos: dict[str, int] | None = None
+
+    @property
+    def pos(self) -> dict[str, int]:  # made at the first lookup (none without relations)
+        if self._pos is None:
+            self._pos = dict(zip(self.table.ids, range(len(self.table.ids)), strict=True))
+        return self._pos
 
     def __getitem__(self, key):
         return self.table[self.pos[key]]

@@ -6,6 +6,7 @@ row and column named; ``from_arrays`` (``ProblemSpec.from_arrays``) adds the res
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 
 import numpy as np
@@ -102,6 +103,17 @@ def _amounts(table, n: int, where, prefix: str) -> tuple[tuple[str, ...], np.nda
     return tuple(k for k, x in zip(keys, keep, strict=True) if x), np.ascontiguousarray(M[:, keep])
 
 
+def _runs(column, ids: list[str]) -> np.ndarray | None:
+    """Each row's commitment number when every commitment's rows are adjacent (the usual
+    table), found by comparing neighbours as arrays; ``None`` otherwise."""
+    arr = column if isinstance(column, np.ndarray) and column.dtype.kind == "U" else None
+    if arr is None or arr.ndim != 1:
+        return None
+    inv = np.concatenate([[0], np.cumsum(arr[1:] != arr[:-1])]).astype(np.int64)
+    heads = arr[np.flatnonzero(np.diff(inv, prepend=-1))].tolist()
+    return inv if len(set(heads)) == len(heads) else None
+
+
 def table_from_arrays(
     commitment,
     *,
@@ -171,8 +183,12 @@ def table_from_arrays(
     )
 
     # group the rows by commitment, in first-seen order
-    pos = dict(zip(dict.fromkeys(ids), range(n), strict=False))  # first-seen order (C-level loops)
-    inv = np.fromiter(map(pos.__getitem__, ids), dtype=np.int64, count=n)
+    inv = _runs(commitment, ids)
+    if inv is None:  # rows of a commitment apart: look each id up (C-level loops)
+        pos = dict(zip(dict.fromkeys(ids), range(n), strict=False))
+        inv = np.fromiter(map(pos.__getitem__, ids), dtype=np.int64, count=n)
+    else:
+        pos = dict.fromkeys(commitment[np.flatnonzero(np.diff(inv, prepend=-1))].tolist())
     if (np.diff(inv) < 0).any():
         order = np.argsort(inv, kind="stable")
         ids = [ids[k] for k in order]
@@ -243,7 +259,13 @@ def from_arrays(
             else ["base"]
         )
         columns["value"] = dict.fromkeys(ids, value)
-    table = table_from_arrays(commitment, **columns)
+    enabled = gc.isenabled()
+    gc.disable()  # many short-lived lists, no cycles: a collection would walk them all
+    try:
+        table = table_from_arrays(commitment, **columns)
+    finally:
+        if enabled:
+            gc.enable()
     return ProblemSpec.build(
         name,
         table,

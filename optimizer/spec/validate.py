@@ -265,7 +265,8 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
     cids = commitment_ids(spec.commitments)
     if not cids and not spec.responses:
         raise InputError("expected at least one commitment (or response)", path="commitments")
-    _unique(cids, "commitments", "commitment")
+    if table is None:  # a table's ids are unique by construction
+        _unique(cids, "commitments", "commitment")
     resources = set(rids)
     commitments = []
     n_columns = 0
