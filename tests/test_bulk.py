@@ -243,3 +243,22 @@ def test_numpy_id_columns_group_as_lists_do(ids):
     for c in a.commitments:
         assert [o.id for o in c.options] == [f"o{k}" for k, x in enumerate(ids) if x == c.id]
     same_model(compile_spec(a), compile_spec(b))
+
+
+def test_a_bad_id_in_a_numpy_column_is_located():
+    with pytest.raises(InputError) as e:
+        ProblemSpec.from_arrays(
+            "p",
+            np.array(["a", "a", "b c"]),
+            option=np.array(["x", "y", "z"]),
+            value=[1.0, 2.0, 3.0],
+        )
+    assert "row 2 (commitment 'b c').commitment: expected an id" in str(e.value)
+    with pytest.raises(InputError) as e:
+        ProblemSpec.from_arrays(
+            "p",
+            np.array(["a", "a", "b"]),
+            option=np.array(["x", "y.1", "z"]),
+            value=[1.0, 2.0, 3.0],
+        )
+    assert "row 1 (commitment 'a').option: expected an id" in str(e.value)

@@ -103,15 +103,29 @@ def _amounts(table, n: int, where, prefix: str) -> tuple[tuple[str, ...], np.nda
     return tuple(k for k, x in zip(keys, keep, strict=True) if x), np.ascontiguousarray(M[:, keep])
 
 
-def _runs(column, ids: list[str]) -> np.ndarray | None:
-    """Each row's commitment number when every commitment's rows are adjacent (the usual
-    table), found by comparing neighbours as arrays; ``None`` otherwise."""
-    arr = column if isinstance(column, np.ndarray) and column.dtype.kind == "U" else None
-    if arr is None or arr.ndim != 1:
-        return None
-    inv = np.concatenate([[0], np.cumsum(arr[1:] != arr[:-1])]).astype(np.int64)
-    heads = arr[np.flatnonzero(np.diff(inv, prepend=-1))].tolist()
-    return inv if len(set(heads)) == len(heads) else None
+def _runs(column) -> tuple[np.ndarray, list] | tuple[None, None]:
+    """Each row's commitment number and the commitments' ids when every commitment's rows are
+    adjacent (the usual table), found by comparing neighbours as arrays; else ``None``s."""
+    if not isinstance(column, np.ndarray) or column.dtype.kind != "U" or column.ndim != 1:
+        return None, None
+    if column.shape[0] == 0:
+        return None, None
+    inv = np.concatenate([[0], np.cumsum(column[1:] != column[:-1])]).astype(np.int64)
+    heads = column[np.flatnonzero(np.diff(inv, prepend=-1))].tolist()
+    return (inv, heads) if len(set(heads)) == len(heads) else (None, None)
+
+
+def _unique_ids(col, n: int, where, what: str) -> tuple[list, dict]:
+    """The ids of a column and its distinct ids (first-seen order), each distinct id checked
+    once; a bad one is located by a check of every row."""
+    ids = list(col.tolist() if isinstance(col, np.ndarray) else col)
+    try:
+        distinct = dict.fromkeys(ids)
+    except TypeError:  # something unhashable: not an id
+        distinct = None
+    if len(ids) != n or distinct is None or not _all_ids(list(distinct)):
+        _ids(ids, n, where, what)
+    return ids, distinct
 
 
 def table_from_arrays(
@@ -142,7 +156,8 @@ def table_from_arrays(
     row. ``rows`` numbers the rows in messages (0, 1, ... by default); ``origin`` names a file
     (then a row is ``FILE:ROW``).
     """
-    ids = list(commitment.tolist() if isinstance(commitment, np.ndarray) else commitment)
+    inv, heads = _runs(commitment)
+    ids = commitment if inv is not None else list(commitment)
     n = len(ids)
     row_no = np.arange(n) if rows is None else np.asarray(rows)
 
@@ -155,10 +170,14 @@ def table_from_arrays(
 
     if n == 0:
         raise InputError("expected at least one option", path=origin or "commitment")
-    ids = _ids(ids, n, lambda k: where(k, "commitment"), "commitment")
-    opts = (
-        ["yes"] * n if option is None else _ids(option, n, lambda k: where(k, "option"), "option")
-    )
+    if inv is None:
+        ids, pos = _unique_ids(ids, n, lambda k: where(k, "commitment"), "commitment")
+    elif not _all_ids(heads):  # adjacent rows: each commitment's id checked once
+        _ids(list(ids), n, lambda k: where(k, "commitment"), "commitment")
+    if option is None:
+        opts, codes = ["yes"] * n, {"yes": None}
+    else:
+        opts, codes = _unique_ids(option, n, lambda k: where(k, "option"), "option")
     use_keys, U = _amounts(use, n, where, "use")
     value_keys, V = _amounts(value, n, where, "value")
     per_year = (
@@ -183,12 +202,11 @@ def table_from_arrays(
     )
 
     # group the rows by commitment, in first-seen order
-    inv = _runs(commitment, ids)
     if inv is None:  # rows of a commitment apart: look each id up (C-level loops)
-        pos = dict(zip(dict.fromkeys(ids), range(n), strict=False))
+        pos = dict(zip(pos, range(n), strict=False))
         inv = np.fromiter(map(pos.__getitem__, ids), dtype=np.int64, count=n)
     else:
-        pos = dict.fromkeys(commitment[np.flatnonzero(np.diff(inv, prepend=-1))].tolist())
+        pos = dict.fromkeys(heads)
     if (np.diff(inv) < 0).any():
         order = np.argsort(inv, kind="stable")
         ids = [ids[k] for k in order]
@@ -205,7 +223,7 @@ def table_from_arrays(
         req, row_no, inv = req[order], row_no[order], inv[order]
     counts = np.bincount(inv, minlength=len(pos))
     first = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    codes = dict(zip(dict.fromkeys(opts), range(n), strict=False))
+    codes = dict(zip(codes, range(n), strict=False))
     pair = inv * len(codes) + np.fromiter(map(codes.__getitem__, opts), dtype=np.int64, count=n)
     if (np.diff(np.sort(pair)) == 0).any():
         seen: dict[tuple[int, str], int] = {}
