@@ -166,3 +166,39 @@ def test_bad_rows_give_one_located_line(tmp_path, csv_text, expected):
         load(tmp_path / "p.toml")
     msg = str(e.value)
     assert expected in msg and "\n" not in msg, msg
+
+
+def test_solve_from_a_table_on_the_command_line(tmp_path):
+    """The console script solves a problem whose options are a table read as columns, and
+    its JSON result is the one of the same problem read row by row."""
+    import subprocess
+    import sys
+
+    spec = flat(generate(40, years=4, seed=7))
+    (tmp_path / "a").mkdir()
+    a = write_generated(tmp_path / "a", spec)
+    b_dir = tmp_path / "b"
+    b_dir.mkdir()
+    b = write_generated(b_dir, spec)
+    # the same table with a space before an option id: read row by row (it strips the cell)
+    lines = (b_dir / "options.csv").read_text().splitlines()
+    k = lines[0].split(",").index("option")
+    row = lines[1].split(",")
+    row[k] = " " + row[k]
+    lines[1] = ",".join(row)
+    (b_dir / "options.csv").write_text("\n".join(lines) + "\n")
+    out = []
+    for path in (a, b):
+        r = subprocess.run(
+            [sys.executable, "-m", "optimizer", "solve", str(path), "--format", "json"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert r.returncode == 0, r.stderr
+        out.append(json.loads(r.stdout))
+    assert isinstance(load(a).commitments, CommitmentTable)
+    assert not isinstance(load(b).commitments, CommitmentTable)
+    assert out[0]["status"] == out[1]["status"] == "optimal"
+    assert out[0]["objective"] == out[1]["objective"]
+    assert out[0]["chosen"] == out[1]["chosen"]
