@@ -262,3 +262,19 @@ def test_a_bad_id_in_a_numpy_column_is_located():
             value=[1.0, 2.0, 3.0],
         )
     assert "row 1 (commitment 'a').option: expected an id" in str(e.value)
+
+
+def test_a_table_pickles_as_columns_and_solves_as_objects_do():
+    import pickle
+
+    import optimizer
+
+    by_hand = flat(generate(60, years=5, seed=3))
+    spec = rebuild(by_hand)
+    spec.commitments[3]  # one object made: not pickled, made again after
+    back = pickle.loads(pickle.dumps(spec))
+    assert isinstance(back.commitments, CommitmentTable) and back == spec
+    a, b = optimizer.solve(back, time_limit=60), optimizer.solve(by_hand, time_limit=60)
+    assert a.status == b.status == "optimal"
+    assert a.expected == pytest.approx(b.expected, rel=1e-9)
+    assert [str(c) for c in a.chosen] == [str(c) for c in b.chosen]

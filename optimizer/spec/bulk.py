@@ -69,6 +69,9 @@ class CommitmentTable(Sequence):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __getstate__(self) -> dict:  # pickled as columns: the objects are made again
+        return {**self.__dict__, "_made": {}}
+
     def __add__(self, other):
         return tuple(self) + tuple(other)
 
