@@ -21,6 +21,7 @@ import numpy as np
 
 from .model import MatrixModel
 from .numerics import check_magnitudes
+from .spec.bulk import CommitmentTable, stages
 from .spec.model import Member, ProblemSpec
 
 _INT32_MAX = int(np.iinfo(np.int32).max)
@@ -203,6 +204,27 @@ class _Layout:
     def __init__(self, spec: ProblemSpec):
         self.T = spec.n_periods
         commitments = spec.commitments
+        if isinstance(commitments, CommitmentTable):  # columns: read as arrays
+            from .compile_table import gather
+
+            gather(self, spec, commitments, _Amounts)
+        else:
+            self._gather(spec, commitments)
+        counts = self.opt_hi - self.opt_lo + 1
+        n_opt = self.n_opt
+        self.opt_first_col = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        self.n = int(self.opt_first_col[-1])
+        self.col_opt = np.repeat(np.arange(n_opt), counts)
+        self.col_start = self.opt_lo[self.col_opt] + (
+            np.arange(self.n) - self.opt_first_col[self.col_opt]
+        )
+        self.col_commitment = self.opt_commitment[self.col_opt]
+        self.col_option = self.opt_index[self.col_opt]
+        self.commitment_first_col = self.opt_first_col[self.commitment_first_opt]
+        self._commitments = commitments
+        self._pos: dict[str, int] | None = None
+
+    def _gather(self, spec: ProblemSpec, commitments) -> None:
         # one pass over the commitments for what the compile needs of them
         if commitments:
             per_c_opts, ids, required = zip(
@@ -239,19 +261,6 @@ class _Layout:
         self.use = _Amounts(opts, "use", res_pos)
         self.value = _Amounts(opts, "value", scen_pos)
         self.option_ids = list(map(attrgetter("id"), opts))
-
-        counts = self.opt_hi - self.opt_lo + 1
-        self.opt_first_col = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        self.n = int(self.opt_first_col[-1])
-        self.col_opt = np.repeat(np.arange(n_opt), counts)
-        self.col_start = self.opt_lo[self.col_opt] + (
-            np.arange(self.n) - self.opt_first_col[self.col_opt]
-        )
-        self.col_commitment = self.opt_commitment[self.col_opt]
-        self.col_option = self.opt_index[self.col_opt]
-        self.commitment_first_col = self.opt_first_col[self.commitment_first_opt]
-        self._commitments = commitments
-        self._pos: dict[str, int] | None = None
 
     def _position(self) -> dict[str, int]:
         if self._pos is None:
@@ -392,7 +401,7 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        if any(c.stage == 2 for c in spec.commitments):
+        if 2 in stages(spec.commitments):
             from .tranches import compile_tranches
 
             model = compile_tranches(spec)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, did_you_mean
+from .csvfast import options_table
 from .document import MAX_NESTING, _depth, _parser_limit, parse_document
 from .files import open_regular
 from .locate import file_location, name_items
@@ -191,7 +192,8 @@ def _by_id(items: list, key: str, path: str) -> Any:
 
 # ---- CSV tables ------------------------------------------------------------------------
 def _table_reader(base: Path, max_bytes: int, seen: list | None = None):
-    """Reads a table's rows; each ``(file name, rows)`` read is appended to ``seen``."""
+    """Reads a table: a ``CommitmentTable`` (plain cells) or its rows; each ``(file name,
+    table or rows)`` read is appended to ``seen``."""
     root = base.resolve()
 
     def read(t: Mapping, path: str) -> list[dict]:
@@ -211,6 +213,11 @@ def _table_reader(base: Path, max_bytes: int, seen: list | None = None):
             raise InputError(
                 f"cannot read table {describe(name)}: {e.message}", path=path
             ) from None
+        table = options_table(text, name)  # plain cells: parsed as columns
+        if table is not None:
+            if seen is not None:
+                seen.append((name, table))
+            return table
         try:
             reader = csv.DictReader(io.StringIO(text))
             header = reader.fieldnames or []

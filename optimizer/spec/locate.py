@@ -121,6 +121,11 @@ def file_location(path: str | None, doc: Mapping, spec: ProblemSpec, tables: lis
     c = spec.commitments[i]
     option = c.options[int(j)].id if j is not None and int(j) < len(c.options) else None
     for fname, rows in tables:
+        if hasattr(rows, "row_of"):  # a table read as columns
+            k = rows.row_of(c.id, option)
+            if k is not None:
+                return f"{fname}:{k}{rest}"
+            continue
         for k, row in enumerate(rows, start=2):
             if (row.get("commitment") or "") != c.id:
                 continue

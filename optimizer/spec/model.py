@@ -301,6 +301,7 @@ class ProblemSpec:
         >>> spec.resources[0].capacity
         (3.0,)
         """
+        from .bulk import CommitmentTable
         from .validate import check_spec
 
         first = years[0] if years is not None else 0
@@ -342,9 +343,9 @@ class ProblemSpec:
             scen = tuple(scenarios)
         spec = cls(
             name=name,
-            commitments=tuple(
-                dataclasses.replace(c, options=tuple(c.options)) for c in commitments
-            ),
+            commitments=commitments  # columns already validated: kept as they are
+            if isinstance(commitments, CommitmentTable)
+            else tuple(dataclasses.replace(c, options=tuple(c.options)) for c in commitments),
             scenarios=scen,
             resources=tuple(capacity(r) for r in resources),
             relations=tuple(relation(r) for r in relations),
@@ -352,6 +353,13 @@ class ProblemSpec:
             **{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()},
         )
         return check_spec(spec)
+
+    @classmethod
+    def from_arrays(cls, name: str, commitment, **columns) -> ProblemSpec:
+        """A validated problem from one array entry per option (``optimizer.spec.bulk_build``)."""
+        from .bulk_build import from_arrays
+
+        return from_arrays(name, commitment, **columns)
 
     # ---- modified copies (the Python API's way to change a problem without files) ----
     def replace(self, **changes) -> ProblemSpec:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from ..errors import InputError, did_you_mean, printable
+from .bulk import CommitmentTable, join_tables
 from .locate import list_hint
 from .model import (
     RELATION_TYPES,
@@ -287,8 +288,11 @@ class Reader:
             self.commitment(c, join("commitments", i))
             for i, c in enumerate(self.list_of_tables(doc.get("commitments", []), "commitments"))
         ]
-        for i, t in enumerate(self.list_of_tables(doc.get("tables", []), "tables")):
-            commitments.extend(self.csv_table(t, join("tables", i)))
+        tables = [
+            self.csv_table(t, join("tables", i))
+            for i, t in enumerate(self.list_of_tables(doc.get("tables", []), "tables"))
+        ]
+        commitments = join_tables(commitments, tables)
         relations = tuple(
             self.relation(r, join("relations", i))
             for i, r in enumerate(self.list_of_tables(doc.get("relations", []), "relations"))
@@ -332,7 +336,7 @@ class Reader:
             source=self.text(head, "source", "problem"),
             scenarios=scenarios,
             resources=resources,
-            commitments=tuple(commitments),
+            commitments=commitments,
             relations=relations,
         )
         if "shifts" in doc:
@@ -606,6 +610,8 @@ class Reader:
         if self._tables is None:
             raise InputError("tables are read only from a problem file", path=join(path, "file"))
         rows = self._tables(t, join(path, "file"))
+        if isinstance(rows, CommitmentTable):  # already checked as columns
+            return rows
         return commitments_from_rows(self, rows, self.string(t["file"], join(path, "file")))
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from ..errors import InputError, did_you_mean
+from .bulk import CommitmentTable, commitment_ids, stages
 from .model import RELATION_TYPES, Amount, Commitment, Member, Option, ProblemSpec
 
 PROBABILITY_TOLERANCE = 1e-9
@@ -260,14 +261,16 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
                 )
 
     # Commitments and options
-    cids = [c.id for c in spec.commitments]
+    table = spec.commitments if isinstance(spec.commitments, CommitmentTable) else None
+    cids = commitment_ids(spec.commitments)
     if not cids and not spec.responses:
         raise InputError("expected at least one commitment (or response)", path="commitments")
-    _unique(cids, "commitments", "commitment")
+    if table is None:  # a table's ids are unique by construction
+        _unique(cids, "commitments", "commitment")
     resources = set(rids)
     commitments = []
     n_columns = 0
-    for i, c in enumerate(spec.commitments):
+    for i, c in enumerate(() if table is not None else spec.commitments):
         path = f"commitments[{i}]"
         if not c.options:
             raise InputError("expected at least one option", path=f"{path}.options")
@@ -286,13 +289,15 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
         if c.stage == 2:  # a conditional tranche: one copy of its columns per scenario
             n_columns += (n_columns - before) * (len(scen) - 1)
         commitments.append(dataclasses.replace(c, options=tuple(options)) if changed else c)
+    if table is not None:  # built from columns: checked there, here against the problem
+        n_columns = table.recheck(spec)
     if n_columns > max_columns:
         raise InputError(
             f"the problem has {n_columns} decision columns, more than the limit of {max_columns} "
             "(raise it with --max-columns)",
             path="commitments",
         )
-    by_id = {c.id: c for c in commitments}
+    by_id = table.by_id() if table is not None else {c.id: c for c in commitments}
 
     # Relations
     forced: dict[str, int] = {}
@@ -358,7 +363,7 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
     responses, parameters = _check_second_stage(spec, scen, set(cids))
     out = dataclasses.replace(
         spec,
-        commitments=tuple(commitments),
+        commitments=table if table is not None else tuple(commitments),
         responses=responses,
         parameters=parameters,
         discount_rate=float(spec.discount_rate),
@@ -367,7 +372,7 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
         ),
     )
     constraint_forms(out)  # every expression parses and names only known things
-    if any(c.stage != 1 for c in spec.commitments):
+    if stages(spec.commitments) - {1}:
         from .tranches import check_tranches
 
         check_tranches(out)
