@@ -108,3 +108,21 @@ def test_unknown_criterion_in_scores_names_its_place(tmp_path):
     assert "commitments[1].scores.emission" in r.stderr or "scores.emission" in r.stderr
     assert "unknown criterion 'emission'" in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
+
+
+def test_pareto_plot_writes_a_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "front.png"
+    r = run("pareto", str(EXAMPLE), "--criteria", "jobs,emissions", "--plot", str(out))
+    assert r.returncode == 0, r.stderr
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_weights_json_breakpoints_lie_inside_and_split_intervals():
+    r = run("weights", str(EXAMPLE), "--criterion", "emissions", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    res = json.loads(r.stdout)["criteria"][0]
+    edges = [iv["weight_from"] for iv in res["intervals"]][1:]
+    assert edges == res["breakpoints"]
+    assert all(0 < b < 1 for b in res["breakpoints"])
+    assert res["current_weight"] == pytest.approx(0.3)

@@ -79,7 +79,9 @@ def command(
     opts = SolveOptions(time_limit=time_limit, mip_gap=mip_gap, verbose=verbose)
     front = pareto_front(spec, ids, solver=solver, options=opts, requires=reqs)
     if plot is not None:
+        from ..api import solve
         from ..report.criteria_plot import plot_front
 
-        plot_front(front, plot)
+        sol = solve(spec, solver=solver, objective="weighted")  # the package marked
+        plot_front(front, plot, chosen=sol.criteria)
     emit_result(front, pareto_tables, fmt, output)
