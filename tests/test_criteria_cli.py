@@ -126,3 +126,14 @@ def test_weights_json_breakpoints_lie_inside_and_split_intervals():
     assert edges == res["breakpoints"]
     assert all(0 < b < 1 for b in res["breakpoints"])
     assert res["current_weight"] == pytest.approx(0.3)
+
+
+def test_report_has_a_criteria_section(tmp_path):
+    out = tmp_path / "r.md"
+    r = run("report", str(EXAMPLE), "-o", str(out), "--format", "markdown")
+    if r.returncode == 2 and "format" in r.stderr:  # the suffix chooses the format
+        r = run("report", str(EXAMPLE), "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    text = out.read_text()
+    assert "## Several criteria" in text
+    assert "Pareto front of expected and emissions (exact non-dominated set; 3 points" in text
