@@ -156,7 +156,14 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
             f"{problem.name}: the solver's package fails the independent check: {ev.violations[0]}"
         )
     objective_value = res.objective
-    if model.objective == "expected":
+    crit, crit_value, crit_info = {}, None, {}
+    if problem.criteria:  # each criterion recomputed from the spec; bounds re-checked
+        from .criteria_check import solution_criteria
+
+        crit, crit_value, crit_info = solution_criteria(problem, model, chosen, ev.expected, res)
+    if crit_value is not None:
+        objective_value = crit_value
+    elif model.objective == "expected":
         if abs(ev.expected - res.objective) > OBJ_TOL * max(1.0, abs(ev.expected)):
             raise VerificationError(
                 f"{problem.name}: recomputed expected value {ev.expected:.10g} differs from the "
@@ -195,4 +202,6 @@ def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solutio
         responses=responses,
         probabilities=dict(ev.probabilities) if problem.shifts else {},
         tranches=tranches,
+        criteria=crit,
+        criteria_info=crit_info,
     )

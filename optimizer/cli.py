@@ -18,6 +18,7 @@ import click
 
 from . import __version__
 from .commands.params import FiniteFloatRange
+from .commands.params import objective_option as params_objective_option
 from .errors import InputError, OptimizerError, shorten
 
 EXAMPLE = "\b\nExample:\n  optimizer solve canada-us-2025 --format json"
@@ -307,12 +308,7 @@ def output_options(*formats: str):
     return deco
 
 
-objective_option = click.option(
-    "--objective",
-    default="expected",
-    show_default=True,
-    help="expected | maximin | cvar:ALPHA | mean-cvar:LAMBDA,ALPHA | regret",
-)
+objective_option = params_objective_option
 
 
 # Commands that live in their own module, ``optimizer/commands/<module>.py``, each defining a
@@ -328,6 +324,8 @@ LAZY_COMMANDS = {
     "bench": "bench",
     "report": "report",
     "convert": "convert",
+    "pareto": "pareto",
+    "weights": "weights",
 }
 
 

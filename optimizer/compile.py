@@ -411,6 +411,10 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
             from .odds import apply_shifts
 
             model = apply_shifts(model, spec)
+        if spec.criteria:  # scores -> one coefficient column per criterion
+            from .criteria import attach_criteria
+
+            model = attach_criteria(spec, model)
     finally:
         if enabled:
             gc.enable()

@@ -40,13 +40,16 @@ import numpy as np
 
 from .errors import InputError, LimitError, SolverError
 
-KINDS = ("expected", "maximin", "cvar", "mean-cvar", "regret")
+CRITERIA_KINDS = ("weighted", "lexicographic")
+KINDS = ("expected", "maximin", "cvar", "mean-cvar", "regret", *CRITERIA_KINDS)
 TEMPLATES = {
     "expected": "expected",
     "maximin": "maximin",
     "cvar": "cvar:ALPHA",
     "mean-cvar": "mean-cvar:LAMBDA,ALPHA",
     "regret": "regret",
+    "weighted": "weighted",
+    "lexicographic": "lexicographic:A,B",
 }
 ALIASES = {
     "ev": "expected",
@@ -73,8 +76,18 @@ class Objective:
     kind: str
     alpha: float | None = None
     lam: float | None = None
+    weights: tuple = ()  # weighted: (criterion, weight) pairs (optimizer.criteria_objective)
+    order: tuple = ()  # lexicographic: criterion ids in order
+    requires: tuple = ()  # ε-constraints: (criterion, ">=" | "<=", bound)
 
     def __str__(self) -> str:
+        if self.requires or self.kind in CRITERIA_KINDS:
+            from .criteria_objective import text_of
+
+            return text_of(self)
+        return self.base_text()
+
+    def base_text(self) -> str:
         if self.kind == "cvar":
             return f"cvar:{_num(self.alpha)}"
         if self.kind == "mean-cvar":
@@ -88,6 +101,13 @@ class Objective:
     def describe(self, maximize: bool = True) -> str:
         """A phrase saying what is optimised, in the problem's sense."""
         best, worst = ("maximise", "lowest") if maximize else ("minimise", "highest")
+        bounds = "".join(f"; {c} {op} {_num(v)}" for c, op, v in self.requires)
+        if self.kind == "weighted":
+            return "maximise the weighted sum of the criteria (each scaled 0..100)" + bounds
+        if self.kind == "lexicographic":
+            return f"optimise {', then '.join(self.order)} in that order" + bounds
+        if bounds:
+            return replace(self, requires=()).describe(maximize) + bounds
         if self.kind == "expected":
             return f"{best} the expected value"
         if self.kind == "maximin":
@@ -134,6 +154,11 @@ def parse_objective(text: str | Objective) -> Objective:
             f"expected one of {', '.join(TEMPLATES.values())}, got {text!r}", where=WHERE
         )
     whole = text.strip()
+    if ";" in whole:  # ε-constraints: "expected;jobs>=10"
+        from .criteria_objective import split_requires
+
+        head_text, requires = split_requires(whole)
+        return replace(parse_objective(head_text), requires=requires)
     head, sep, arg = whole.partition(":")
     kind = head.strip().lower().replace("_", "-").replace(" ", "")
     kind = ALIASES.get(kind, kind)
@@ -145,6 +170,10 @@ def parse_objective(text: str | Objective) -> Objective:
             else f"; allowed: {', '.join(TEMPLATES.values())}"
         )
         raise InputError(f"unknown objective '{whole}'{hint}", where=WHERE)
+    if kind in CRITERIA_KINDS:
+        from .criteria_objective import parse_criteria_head
+
+        return Objective(kind, **parse_criteria_head(kind, arg, whole))
     if kind in ("expected", "maximin", "regret"):
         if sep and arg.strip():
             raise InputError(f"'{kind}' takes no parameter, got '{whole}'", where=WHERE)
@@ -364,6 +393,10 @@ def apply_objective(
     obj = parse_objective(objective)
     if model.objective != "expected":
         raise ValueError(f"apply_objective needs an expected-value model, got '{model.objective}'")
+    if obj.requires or obj.kind in CRITERIA_KINDS:
+        from .criteria_objective import apply_criteria
+
+        return apply_criteria(model, obj, solver, options, apply_objective)
     if obj.kind == "expected":
         return model
     C = model.C  # (n, S): values of every current column in each scenario

@@ -269,6 +269,9 @@ class Solution(Frames):
     probabilities: Mapping[str, float] = field(default_factory=dict)
     # conditional tranches: the stage-2 commitments chosen in each scenario
     tranches: Mapping[str, tuple[Choice, ...]] = field(default_factory=dict)
+    # [[criteria]]: each criterion's value, and how a criteria objective scaled and weighed them
+    criteria: Mapping[str, float] = field(default_factory=dict)
+    criteria_info: Mapping[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         pkg = ", ".join(str(c) for c in self.chosen)
@@ -278,6 +281,8 @@ class Solution(Frames):
     def objective_sense(self) -> str:
         """The sense in which ``objective_value`` was optimised: the problem's, except for
         ``regret``, which is minimised whatever the problem's sense (as an exported model says)."""
+        if self.criteria_info.get("sense"):
+            return self.criteria_info["sense"]
         return "minimize" if self.objective == "regret" else self.problem.sense
 
     def is_chosen(self, member: str) -> bool:
@@ -334,6 +339,9 @@ class Solution(Frames):
             d["probabilities"] = {"base": odds["base"], "induced": odds["induced"]}
             d["objective"]["value_at_base_odds"] = odds["value_at_base_odds"]
             d["objective"]["value_of_moving_the_odds"] = odds["value_of_moving_the_odds"]
+        if self.criteria:
+            d["criteria"] = {k: _r(v) for k, v in self.criteria.items()}
+            d["objective"].update({k: v for k, v in self.criteria_info.items() if k != "sense"})
         if self.tranches:
             d["tranches"] = {s: [c.to_dict() for c in cs] for s, cs in self.tranches.items()}
         if self.responses:

@@ -26,3 +26,33 @@ class FiniteFloatRange(click.FloatRange):
 
     def __repr__(self) -> str:
         return "Finite" + super().__repr__()
+
+
+def _remember_requires(ctx, param, value):
+    ctx.meta["requires"] = tuple(value)
+
+
+def _add_requires(ctx, param, value):
+    reqs = ctx.meta.get("requires", ())
+    return value + "".join(f";{r}" for r in reqs) if reqs else value
+
+
+def objective_option(fn):
+    """``--objective`` and ``--require`` (each bound joins the objective as ``;c>=v``)."""
+    fn = click.option(
+        "--objective",
+        default="expected",
+        show_default=True,
+        callback=_add_requires,
+        help="expected | maximin | cvar:ALPHA | mean-cvar:LAMBDA,ALPHA | regret | weighted"
+        "[:C=W,...] | lexicographic:C1,C2,...",
+    )(fn)
+    return click.option(
+        "--require",
+        multiple=True,
+        is_eager=True,
+        expose_value=False,
+        callback=_remember_requires,
+        metavar="CRITERION>=V",
+        help="Bound a criterion (an ε-constraint), e.g. --require jobs>=20; repeatable.",
+    )(fn)

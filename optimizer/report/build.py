@@ -1072,6 +1072,10 @@ def build_report(
     res = _resources(spec, sol)
     if res is not None:
         out.append(res)
+    if spec.criteria:  # values on every criterion, Pareto front, weight intervals
+        from .criteria_section import criteria_section
+
+        out.append(criteria_section(spec, sol, solver, options))
     skipped: list[str] = []
     warnings = list(sol.warnings)  # also printed on stderr by the report command
     if "scenarios" in wanted:

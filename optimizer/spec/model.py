@@ -79,6 +79,7 @@ class Option:
     name: str = ""
     description: str = ""
     source: str = ""
+    scores: Mapping[str, Amount] = field(default_factory=dict)  # criterion id -> amount
 
     def __post_init__(self) -> None:
         value = self.value
@@ -86,6 +87,7 @@ class Option:
             value = {"*": value}  # the same amount in every scenario; expanded by check_spec
         object.__setattr__(self, "use", _frozen_map(self.use))
         object.__setattr__(self, "value", _frozen_map(value))
+        object.__setattr__(self, "scores", _frozen_map(self.scores))
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,7 @@ class ProblemSpec:
     uncertain: tuple = ()
     # decision-dependent probabilities (``optimizer.spec.shifts.Shift``)
     shifts: tuple = ()
+    criteria: tuple = ()  # ``optimizer.spec.criteria.Criterion``: criteria beside ``expected``
 
     # ---- derived views ---------------------------------------------------------------
     def _repr_html_(self) -> str:  # what Jupyter shows (optimizer.spec.display)

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import InputError, did_you_mean, printable
 from .bulk import CommitmentTable, join_tables
+from .criteria import read_criteria, read_scores
 from .locate import list_hint
 from .model import (
     RELATION_TYPES,
@@ -63,6 +64,7 @@ TOP_KEYS = (
     "constraints",
     "uncertainty",
     "shifts",
+    "criteria",
 )
 UNCERTAINTY_KEYS = ("probabilities",)
 RESPONSE_KEYS = (
@@ -91,7 +93,17 @@ PROBLEM_KEYS = (
 )
 SCENARIO_KEYS = ("id", "probability", "baseline", "description", "source")
 RESOURCE_KEYS = ("id", "unit", "capacity", "kind", "description", "source")
-OPTION_KEYS = ("id", "name", "description", "source", "use", "value", "value_per_year", "start")
+OPTION_KEYS = (
+    "id",
+    "name",
+    "description",
+    "source",
+    "use",
+    "value",
+    "value_per_year",
+    "start",
+    "scores",
+)
 COMMITMENT_KEYS = (
     "id",
     "name",
@@ -105,6 +117,7 @@ COMMITMENT_KEYS = (
     "value",
     "value_per_year",
     "start",
+    "scores",
 )
 RELATION_KEYS = ("type", "id", "description", "source", "a", "b", "lag", "members", "count")
 TABLE_KEYS = ("file", "kind", "description", "source")
@@ -341,6 +354,8 @@ class Reader:
         )
         if "shifts" in doc:
             spec = replace(spec, shifts=read_shifts(self, doc["shifts"]))
+        if "criteria" in doc:
+            spec = replace(spec, criteria=read_criteria(self, doc["criteria"]))
         return attach(spec, self.uncertain) if self.uncertain else spec
 
     def scalar_by_scenario(self, value: Any, path: str) -> dict[str, float]:
@@ -486,13 +501,14 @@ class Reader:
             if "value_per_year" in t
             else False,
             start=self.year_pair(t["start"], join(path, "start")) if "start" in t else None,
+            scores=read_scores(self, t["scores"], join(path, "scores")) if "scores" in t else {},
         )
 
     def commitment(self, t: Mapping, path: str) -> Commitment:
         self.keys(t, COMMITMENT_KEYS, path)
         if "id" not in t:
             raise InputError("missing key 'id'", path=path)
-        direct = [k for k in ("use", "value", "value_per_year", "start") if k in t]
+        direct = [k for k in ("use", "value", "value_per_year", "start", "scores") if k in t]
         if "options" in t:
             if direct:
                 raise InputError(
@@ -510,7 +526,7 @@ class Reader:
                 raise InputError(
                     "expected 'options', or 'use'/'value' for a single option", path=path
                 )
-            sub = {k: t[k] for k in ("use", "value", "value_per_year", "start") if k in t}
+            sub = {k: t[k] for k in direct}
             options = (self.option(sub, path),)
         return Commitment(
             id=self.ident(t["id"], join(path, "id")),

@@ -59,6 +59,11 @@ _OPTION_PROPS = {
     },
     "value_per_year": {"type": "boolean"},
     "start": {**_YEARS, "description": "[earliest, latest] start year; the engine chooses"},
+    "scores": {
+        "type": "object",
+        "additionalProperties": _AMOUNT,
+        "description": "criterion id -> a number (once) or a profile by year since the start",
+    },
 }
 
 SCHEMA: dict[str, Any] = {
@@ -159,6 +164,25 @@ SCHEMA: dict[str, Any] = {
                     "value": _OPTION_PROPS["value"],
                     "value_per_year": _OPTION_PROPS["value_per_year"],
                     "start": _OPTION_PROPS["start"],
+                    "scores": _OPTION_PROPS["scores"],
+                },
+            },
+        },
+        "criteria": {
+            "type": "array",
+            "description": "criteria besides the expected value (its id is 'expected')",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id"],
+                "properties": {
+                    "id": _ID,
+                    "name": _TEXT,
+                    "unit": _TEXT,
+                    "sense": {"enum": ["maximize", "minimize"]},
+                    "weight": {**_NUM, "minimum": 0},
+                    "description": _TEXT,
+                    "source": _TEXT,
                 },
             },
         },

@@ -403,6 +403,7 @@ _DOC_PATTERNS = [
     ("use", re.compile(rf"^{_OPT}\.use\.{_ID}(?:{_I})?$")),
     ("value_all", re.compile(rf"^{_OPT}\.value(?:{_I})?$")),
     ("value", re.compile(rf"^{_OPT}\.value\.{_ID}(?:{_I})?$")),
+    ("scores", re.compile(rf"^{_OPT}\.scores\.{_ID}(?:{_I})?$")),
     ("response_all", re.compile(rf"^responses{_I}\.value$")),
     ("response", re.compile(rf"^responses{_I}\.value\.{_ID}$")),
     ("response_bound", re.compile(rf"^responses{_I}\.(lower|upper)$")),
@@ -433,10 +434,10 @@ def targets_of(path: str, spec) -> tuple[str, ...]:
             return tuple(f"resources[{g[0]}].capacity[{t}]" for t in range(len(r.capacity)))
         if kind == "capacity_year":
             return (f"resources[{g[0]}].capacity[{int(g[1]) - spec.first_year}]",)
-        if kind in ("use", "value_all", "value"):
+        if kind in ("use", "value_all", "value", "scores"):
             opt = f"commitments[{g[0]}].options[{g[1] or 0}]"
-            if kind == "use":
-                return (f"{opt}.use.{g[2]}{_suffix(g[3])}",)
+            if kind in ("use", "scores"):
+                return (f"{opt}.{kind}.{g[2]}{_suffix(g[3])}",)
             if kind == "value":
                 return (f"{opt}.value.{g[2]}{_suffix(g[3])}",)
             return tuple(f"{opt}.value.{s}{_suffix(g[2])}" for s in scen)
@@ -506,7 +507,7 @@ _LOC = re.compile(
     r"^(?:scenarios\[(?P<s>\d+)\]\.probability"
     r"|scenarios\[(?P<sb>\d+)\]\.baseline|shifts\[(?P<h>\d+)\]\.(?P<hf>amount|share)"
     r"|resources\[(?P<r>\d+)\]\.capacity\[(?P<t>\d+)\]"
-    r"|commitments\[(?P<c>\d+)\]\.options\[(?P<o>\d+)\]\.(?P<field>use|value)\.(?P<key>[^.\[\]]+)"
+    r"|commitments\[(?P<c>\d+)\]\.options\[(?P<o>\d+)\]\.(?P<field>use|value|scores)\.(?P<key>[^.\[\]]+)"
     r"(?:\[(?P<k>\d+)\])?"
     r"|responses\[(?P<q>\d+)\]\.(?:value\.(?P<qs>[^.\[\]]+)|(?P<bound>lower|upper))"
     r"|parameters\[(?P<a>\d+)\]\.value\.(?P<as>[^.\[\]]+))$"

@@ -380,6 +380,10 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
         from .shifts import check_shifts
 
         out = check_shifts(out)
+    if spec.criteria or any(o.scores for c in spec.commitments for o in c.options):
+        from .criteria import check_criteria
+
+        check_criteria(out)
     return out
 
 

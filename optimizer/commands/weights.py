@@ -1,0 +1,73 @@
+"""``optimizer weights``: the exact weight intervals over which the weighted optimum holds."""
+
+from __future__ import annotations
+
+import click
+
+from ..cli import (
+    emit_result,
+    handle_errors,
+    load_problem,
+    output_options,
+    problem_options,
+    solver_options,
+)
+
+
+@click.command(name="weights")
+@problem_options
+@solver_options
+@click.option(
+    "--criterion",
+    "criteria",
+    multiple=True,
+    metavar="ID",
+    help="The criterion whose weight runs from 0 to 1 (repeatable; default: every one).",
+)
+@click.option(
+    "--require",
+    "requires",
+    multiple=True,
+    metavar="CRITERION>=V",
+    help="Bound a criterion meanwhile (repeatable).",
+)
+@output_options("table", "json")
+@handle_errors
+def command(
+    problem,
+    sets,
+    force,
+    forbid,
+    max_columns,
+    solver,
+    time_limit,
+    mip_gap,
+    verbose,
+    criteria,
+    requires,
+    fmt,
+    output,
+):
+    """Weight sensitivity of PROBLEM's weighted objective: for each criterion, the exact
+    intervals of its weight (the others keeping their proportions) over which the weighted
+    optimum is the same package, and the weights at which it changes.
+
+    \b
+    Examples:
+      optimizer weights criteria-example
+      optimizer weights criteria-example --criterion emissions --format json
+    """
+    from solvers import SolveOptions
+
+    from ..analysis.weights import WeightReport, weight_sensitivity
+    from ..criteria_objective import parse_require
+    from ..report.criteria_tables import weight_report_tables
+
+    spec = load_problem(problem, sets, force, forbid, max_columns)
+    reqs = tuple(parse_require(r) for r in requires)
+    opts = SolveOptions(time_limit=time_limit, mip_gap=mip_gap, verbose=verbose)
+    ids = criteria or ("expected", *(c.id for c in spec.criteria if c.id != "expected"))
+    results = tuple(
+        weight_sensitivity(spec, c, solver=solver, options=opts, requires=reqs) for c in ids
+    )
+    emit_result(WeightReport(results), weight_report_tables, fmt, output)

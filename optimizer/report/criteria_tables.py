@@ -1,0 +1,58 @@
+"""Terminal tables for several criteria: a Pareto front and weight intervals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .tables import fmt, table
+
+
+def _package(chosen) -> str:
+    return ", ".join(str(c) for c in chosen) or "(nothing)"
+
+
+def pareto_tables(front) -> list[Any]:
+    """The front's points, one row each, with the method and the number of solves."""
+    kind = "exact non-dominated set" if front.exact else "non-dominated points found"
+    if len(front.criteria) > 2:
+        kind = "supported (weighted-sum) points"
+    head = (
+        f"[bold]Pareto front of {front.problem}[/bold]: {', '.join(front.criteria)} "
+        f"({kind}; {len(front.points)} points, {front.solves} solves)\n"
+        f"method: {front.method}"
+    )
+    senses = dict(zip(front.criteria, front.senses, strict=True))
+    cols = [f"{c} ({'max' if senses[c] == 'maximize' else 'min'})" for c in front.criteria]
+    rows = [
+        [*(fmt(p.criteria[c], 6) for c in front.criteria), _package(p.chosen)] for p in front.points
+    ]
+    return [head, table(None, [*cols, "package"], rows, right=range(len(cols)))]
+
+
+def weight_tables(result) -> list[Any]:
+    """Each interval of a criterion's weight over which the weighted optimum is one package."""
+    head = (
+        f"[bold]Weight sensitivity of {result.problem}[/bold]: the weight of "
+        f"'{result.criterion}' from 0 to 1, the others in their proportions "
+        f"(now {fmt(result.current, 4)}; {result.solves} solves)\n"
+        f"the optimum changes at: {', '.join(fmt(b, 6) for b in result.breakpoints) or 'never'}"
+    )
+    rows = [
+        [
+            fmt(iv.low, 6),
+            fmt(iv.high, 6),
+            "yes" if iv.low <= result.current <= iv.high else "",
+            *(fmt(iv.criteria[c], 6) for c in result.criteria),
+            _package(iv.chosen),
+        ]
+        for iv in result.intervals
+    ]
+    cols = ["weight from", "to", "now", *result.criteria, "package"]
+    return [head, table(None, cols, rows, right=range(3 + len(result.criteria)))]
+
+
+def weight_report_tables(report) -> list[Any]:
+    out: list[Any] = []
+    for r in report.results:
+        out.extend(weight_tables(r))
+    return out
