@@ -22,7 +22,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from .base import SolveOptions
-from .start import dual_bound
+from .start import dual_bound, tighten_choice
 
 ADD_PER_ROUND = 20_000  # columns added per pricing round, at most
 MAX_ROUNDS = 60
@@ -158,6 +158,8 @@ def solve_lp(model, options: SolveOptions, time_limit: float | None) -> LPResult
     if best is None:
         return None
     x, y, obj, used = best
+    if not converged:
+        y = tighten_choice(model, y)  # the choice rows' multipliers at their best
     return LPResult(
         x=x,
         y=y,

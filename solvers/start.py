@@ -143,51 +143,25 @@ def value(model, x: np.ndarray) -> float:
 __all__ = ["dual_bound", "fill", "repair", "round_and_repair", "supports", "value"]
 
 
-def improve_bound(
-    model, y: np.ndarray, target: float, *, seconds: float, max_iter: int = 500
-) -> tuple[float, np.ndarray]:
-    """``(bound, y)``: the best ``dual_bound`` met by subgradient steps from ``y`` (Polyak
-    steps towards ``target``, a package's value) within ``seconds``. Every bound met holds
-    (any multipliers give one); the steps only look for a lower one."""
-    import time
-
-    t0 = time.perf_counter()
+def tighten_choice(model, y: np.ndarray) -> np.ndarray:
+    """``y`` with the multipliers of the choice rows (``sum x <= 1`` over a commitment's
+    columns) replaced by their best values given the others: ``max(0, max_j d_j)`` over the
+    row's columns, ``d`` the reduced costs without them. ``dual_bound`` of the result is never
+    above that of ``y`` (each row's term is minimised exactly), and columns the LP never saw
+    are then priced against their own commitment's best, not against nothing."""
     sign = 1.0 if model.maximize else -1.0
-    c = sign * model.c
-    z = sign * np.asarray(y, dtype=float)  # multipliers of the maximisation of sign * c
-    lo, hi = model.row_lower, model.row_upper
-    z = np.where(np.isfinite(hi), z, np.minimum(z, 0.0))
-    z = np.where(np.isfinite(lo), z, np.maximum(z, 0.0))
-    best = dual_bound(model, sign * z)
-    best_z = z.copy()
-    goal = sign * (target - model.objective_offset)
-    step = 2.0
-    stall = 0
-    AT = model.A.T.tocsr()
-    for _ in range(max_iter):
-        if time.perf_counter() - t0 > seconds:
-            break
-        d = c - AT @ z
-        xs = (d > 0).astype(float)  # binaries: the best point of the box
-        act = model.A @ xs
-        rows = np.where(z > 0, hi, lo)
-        L = float(z[z != 0] @ rows[z != 0]) + float(d[d > 0].sum())
-        g = np.where(z > 0, hi - act, np.where(z < 0, lo - act, 0.0))
-        free = z == 0
-        g[free & (act > hi)] = (hi - act)[free & (act > hi)]
-        g[free & (act < lo)] = (lo - act)[free & (act < lo)]
-        g[~np.isfinite(g)] = 0.0
-        norm = float(g @ g)
-        if norm == 0.0:
-            break
-        z = z - step * max(L - goal, 1e-9 * abs(goal)) / norm * g
-        z = np.where(np.isfinite(hi), z, np.minimum(z, 0.0))
-        z = np.where(np.isfinite(lo), z, np.maximum(z, 0.0))
-        bound = dual_bound(model, sign * z)
-        if sign * bound < sign * best:
-            best, best_z, stall = bound, z.copy(), 0
-        else:
-            stall += 1
-            if stall >= 10:
-                step, stall = step / 2, 0
-    return best, sign * best_z
+    kinds = np.asarray(model.row_kind, dtype=object)
+    A = model.A.tocsr()
+    rows = np.flatnonzero((kinds == "choice") & (model.row_upper == 1.0) & (model.row_lower <= 0.0))
+    if rows.size == 0:
+        return y
+    sub = A[rows].tocoo()
+    if np.any(sub.data != 1.0) or np.unique(sub.col).size != sub.col.size:
+        return y  # not disjoint sets of 0/1 columns: left as they are
+    z = sign * np.asarray(y, dtype=float).copy()
+    z[rows] = 0.0
+    d = sign * model.c - A.T @ z
+    best = np.zeros(rows.size)
+    np.maximum.at(best, sub.row, d[sub.col])
+    z[rows] = best
+    return sign * z
