@@ -97,3 +97,15 @@ def test_generated_problem_written_as_csv_table_compiles_to_the_same_model(tmp_p
     np.testing.assert_allclose(a.c, b.c)
     assert abs(a.A - b.A).max() < 1e-12
     np.testing.assert_allclose(a.row_upper, b.row_upper)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tightened_choice_multipliers_never_loosen_the_bound(seed):
+    from solvers.start import tighten_choice
+
+    model = compile_spec(generate(6, years=2, seed=seed, max_window=1, max_options=2))
+    opt = _enumerate(model)
+    rng = np.random.default_rng(seed)
+    y = rng.uniform(0, 3, model.m) * np.isfinite(model.row_upper)
+    tight = tighten_choice(model, y)
+    assert opt - 1e-7 <= dual_bound(model, tight) <= dual_bound(model, y) + 1e-9
