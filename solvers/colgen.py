@@ -24,12 +24,12 @@ import numpy as np
 from .base import SolveOptions
 from .start import dual_bound, tighten_choice
 
-ADD_PER_ROUND = 20_000  # columns added per pricing round, at most
+ADD_PER_ROUND = 30_000  # columns added per pricing round, at most
 MAX_ROUNDS = 60
 PRICE_TOL = 1e-7  # relative to the largest objective coefficient
 log = logging.getLogger(__name__)
 RESOURCE_KINDS = ("budget", "total")
-INITIAL_SHARE = 0.5
+INITIAL_SHARE = 0.7
 INITIAL_MIN = 5_000
 _LP = SimpleNamespace(integrality=np.zeros(1, dtype=bool))  # what run_loaded reads of an LP
 
