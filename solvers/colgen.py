@@ -66,7 +66,7 @@ def initial_columns(model) -> np.ndarray:
     groups = np.where(model.col_commitment >= 0, model.col_commitment, -1 - np.arange(model.n))
     ratio = c / (use + 1e-9)
     best = _first_per_group(groups, ratio, np.flatnonzero(c > 0))
-    if best.size > INITIAL_MIN:  # the better half: budgets bind, the LP takes fewer
+    if best.size > INITIAL_MIN:  # the better ones: budgets bind, the LP takes few
         keep = max(INITIAL_MIN, int(INITIAL_SHARE * best.size))
         best = best[np.argpartition(-ratio[best], keep - 1)[:keep]]
     return np.sort(best)
