@@ -90,9 +90,11 @@ def solve(
     backend = solvers.get(solver)
     if model is None:
         model = compile(problem, objective, solver=backend, options=opts)
-    from . import odds_start
+    from . import large, odds_start
 
-    res = odds_start.solve(backend, model, opts)  # from a start when the shifts move the odds
+    # a rounded LP package and a proven bound first for large models (optimizer.large); a
+    # start found by linearisation when the shifts move the odds (optimizer.odds_start)
+    res = large.solve(backend, model, opts, odds_start.solve)
     sol = finish(problem, model, res, backend, opts)
     from .numerics import scaling_warnings
     from .spec.horizon import chosen_cuts

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from .base import Feature, SolveOptions, SolveResult, Status, relative_gap
+from .deadline import cap
 from .highs_run import ABANDON_AFTER_S, run_interruptible
 from .stdio import solver_output
 
@@ -200,8 +201,9 @@ def run_loaded(h, model, options: SolveOptions, name: str = "highs") -> SolveRes
 
     t0 = time.perf_counter()
     deadline = None
-    if options.time_limit is not None:
-        deadline = t0 + float(options.time_limit) + WATCHDOG_GRACE_S
+    limit = cap(options.time_limit)  # within a command's time budget (solvers.deadline)
+    if limit is not None:
+        deadline = t0 + float(limit) + (WATCHDOG_GRACE_S if limit == options.time_limit else 0)
     finished = run_interruptible(h, deadline, options.verbose)
     elapsed = time.perf_counter() - t0
     if not finished:
