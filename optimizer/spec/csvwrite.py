@@ -12,8 +12,9 @@ import io
 
 
 def writable(c) -> bool:
-    """Whether a commitment has nothing the table form cannot hold."""
-    return c.stage == 1 and not c.description and not c.source
+    """Whether a commitment has nothing the table form cannot hold (criteria scores included)."""
+    no_scores = not any(getattr(o, "scores", None) for o in c.options)
+    return c.stage == 1 and not c.description and not c.source and no_scores
 
 
 def _cell(x) -> str:

@@ -380,7 +380,8 @@ def check_spec(spec: ProblemSpec, *, max_columns: int = DEFAULT_MAX_COLUMNS) -> 
         from .shifts import check_shifts
 
         out = check_shifts(out)
-    if spec.criteria or any(o.scores for c in spec.commitments for o in c.options):
+    table = isinstance(spec.commitments, CommitmentTable)  # a table's options have no scores
+    if spec.criteria or (not table and any(o.scores for c in spec.commitments for o in c.options)):
         from .criteria import check_criteria
 
         check_criteria(out)
