@@ -43,6 +43,7 @@ LIST_SHEETS = (
     "parameters",
     "constraints",
     "tables",
+    "criteria",
 )
 SHEETS = ("problem", "scenarios", "resources", "options", *LIST_SHEETS[2:], "uncertainty")
 # the commitment's own keys in the options sheet, and the column that holds each
@@ -55,7 +56,7 @@ COMMITMENT_COLUMNS = {
     "stage": "stage",
 }
 _BY_COLUMN = {v: k for k, v in COMMITMENT_COLUMNS.items()}
-_OPTION_SHORTHAND = ("use", "value", "value_per_year", "start")
+_OPTION_SHORTHAND = ("use", "value", "value_per_year", "start", "scores")
 _PROFILE = re.compile(r"^\s*-?[0-9.eE+-]+(\s*;\s*-?[0-9.eE+-]+)+\s*$")
 
 Cell = Any  # None, bool, int, float or str
