@@ -4,7 +4,7 @@ size and LP optimum), so a run that returns 0 has passed that check."""
 
 from __future__ import annotations
 
-from tests.test_bench import _bench_scripts
+from test_bench import _bench_scripts
 
 
 def test_bench_files_runs_and_its_three_paths_agree(capsys):

@@ -8,6 +8,7 @@ import importlib
 import json
 
 import pytest
+from test_bulk import flat, same_model
 
 from optimizer.compile import compile_spec
 from optimizer.errors import InputError
@@ -17,7 +18,6 @@ from optimizer.spec.csvwrite import options_csv, writable
 from optimizer.spec.document import parse_document
 from optimizer.spec.load import bundled_names, bundled_path
 from problems.generate import generate
-from tests.test_bulk import flat, same_model
 
 load_module = importlib.import_module("optimizer.spec.load")  # the module, not the function
 
