@@ -15,7 +15,7 @@ def pareto_tables(front) -> list[Any]:
     """The front's points, one row each, with the method and the number of solves."""
     kind = "exact non-dominated set" if front.exact else "non-dominated points found"
     if len(front.criteria) > 2:
-        kind = "supported (weighted-sum) points"
+        kind = "supported (weighted-sum) points" + (", every extreme one" if front.exact else "")
     head = (
         f"[bold]Pareto front of {front.problem}[/bold]: {', '.join(front.criteria)} "
         f"({kind}; {len(front.points)} points, {front.solves} solves)\n"
