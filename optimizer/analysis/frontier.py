@@ -157,6 +157,7 @@ def capacity_frontier(
         from .frontier_tranches import tranche_frontier
 
         kw = dict(lo=lo, hi=hi, steps=steps, tolerance=tolerance, solver=solver, options=options)
+        kw.update(pareto=pareto, max_points=max_points)
         return tranche_frontier(spec, resource, **kw)
     t0 = time.perf_counter()
     from ..compile import compile_spec
