@@ -116,3 +116,34 @@ def test_cell_vertices_of_three_points_in_the_plane():
     V = cell_vertices(np.array([[3.0, 0.0], [2.0, 2.0], [0.0, 3.0]]))
     # (3,0) vs (2,2): 3w = 2w + 2(1-w) -> w = 2/3; (2,2) vs (0,3): 2w + 2(1-w) = 3(1-w) -> w = 1/3
     assert np.allclose(sorted(V[:, 0]), [0.0, 1 / 3, 2 / 3, 1.0])
+
+
+def brute_vertices(Y: np.ndarray) -> set[tuple]:
+    """Every vertex of ``{(w, z): w in the simplex, z >= w.y}`` (below its top) by solving
+    each ``k`` of the bounding hyperplanes and keeping the feasible intersections."""
+    from itertools import combinations
+
+    k = Y.shape[1]
+    planes = [(np.r_[y[: k - 1] - y[k - 1], -1.0], -y[k - 1]) for y in Y]
+    planes += [(np.eye(k)[i], 0.0) for i in range(k - 1)]  # w_i = 0
+    planes.append((np.r_[np.ones(k - 1), 0.0], 1.0))  # w_k = 0
+    out = set()
+    for comb in combinations(range(len(planes)), k):
+        A = np.array([planes[c][0] for c in comb])
+        if abs(np.linalg.det(A)) < 1e-12:
+            continue
+        x = np.linalg.solve(A, np.array([planes[c][1] for c in comb]))
+        w = np.r_[x[: k - 1], 1 - x[: k - 1].sum()]
+        if (w >= -1e-9).all() and x[-1] >= (Y @ w).max() - 1e-9:
+            out.add(tuple(np.round(np.clip(w, 0, None), 9)))
+    return out
+
+
+def test_cell_vertices_match_brute_force_on_degenerate_points():
+    from optimizer.analysis.pareto_supported import cell_vertices
+
+    rng = np.random.default_rng(0)
+    for _ in range(80):  # few distinct values: many ties, repeated and collinear points
+        k, m = int(rng.integers(2, 5)), int(rng.integers(1, 7))
+        Y = rng.integers(0, 4, (m, k)).astype(float)
+        assert {tuple(np.round(w, 9)) for w in cell_vertices(Y)} == brute_vertices(Y), Y
