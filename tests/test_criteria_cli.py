@@ -53,7 +53,7 @@ def test_pareto_three_criteria_are_labelled_supported():
     r = run("pareto", str(EXAMPLE), "--criteria", "expected,jobs,emissions", "--format", "json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert out["exact"] is False
+    assert out["exact"] is True
     assert all(p["supported"] is True for p in out["points"])
     assert len(out["points"]) >= 2
 

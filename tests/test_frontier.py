@@ -279,7 +279,7 @@ def test_cvar_front_matches_enumeration(seed, alpha):
 
 
 def test_cvar_front_is_skipped_without_risk_objectives(monkeypatch):
-    import optimizer.analysis.frontier as fm
+    import optimizer.analysis.frontier_fronts as fm
 
     monkeypatch.setattr(fm, "_objectives_module", lambda: None)
     fr = capacity_frontier(random_problem(1), "budget", steps=2, cvar_alpha=0.2)

@@ -188,4 +188,8 @@ def test_frontier_walks_offers_and_tranches():
     # a breakpoint may change the tranches alone: the offer stays at 12 points
     twelve = d["breakpoints"][2]
     assert twelve["enter"] == ["dairy.yes in new_equilibrium"] and twelve["leave"] == []
-    assert d["use_front"] is None and any("Pareto" in n for n in d["notes"])
+    # the Pareto front of the offer's own use: its top is the optimum at base capacity (the
+    # offer defence.by_2027, 5 points), its end the empty offer (0 points)
+    front = d["use_front"]["points"]
+    assert (front[0]["measure"], front[0]["expected"]) == (5, pytest.approx(-70.8))
+    assert front[-1]["measure"] == 0 and any("offer's own" in n for n in d["notes"])

@@ -26,175 +26,31 @@ package found.
 
 from __future__ import annotations
 
-import importlib
 import time
-from dataclasses import dataclass, replace
-from typing import Any
 
 import numpy as np
 
-from solvers.resolve import MAX_STEPS, Change, Key, Packages, Runner, bisect_edge
+from solvers.resolve import MAX_STEPS, Key, Packages, bisect_edge
 
-from ..errors import InputError, OptimizerError, SolverError, UsageError
-from ..frames_api import Frames
-from .odds_packages import OddsPackages, packages_for
+from ..errors import InputError, SolverError, UsageError
+from .frontier_fronts import cvar_front, total_use_vector, use_front
+from .frontier_plot import MAX_LABELS, plot
+from .frontier_types import Breakpoint, Frontier, FrontierPoint, ParetoFront, ParetoPoint, Segment
+from .odds_packages import packages_for
 from .sensitivity import (
     FEASIBILITY_STEP,
     Session,
-    _num,
     resource_rows,
     scale_param,
 )
 
 DEFAULT_MAX_POINTS = 200
-MAX_LABELS = 8  # breakpoints labelled on a plot (the largest jumps)
 # the largest --range factor: beyond it, scaled capacities leave the solvers' numeric range
 MAX_FACTOR = 1e6
 SHIFTS_NOTE = (
     "the package moves the odds: every expected value and CVaR is at the probabilities that "
     "package induces"
 )
-
-
-@dataclass(frozen=True)
-class Segment:
-    """Package ``package`` is optimal for factors in [lower, upper)."""
-
-    lower: float
-    upper: float
-    expected: float | None  # None: infeasible
-    package: tuple[str, ...] | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "lower": _num(self.lower),
-            "upper": _num(self.upper),
-            "expected": _num(self.expected),
-            "package": None if self.package is None else list(self.package),
-        }
-
-
-@dataclass(frozen=True)
-class Breakpoint:
-    """At ``scale`` the package changes from the one below to the one above."""
-
-    scale: float
-    capacity: tuple[tuple[int | None, float], ...]  # (year, capacity) at this scale
-    expected_below: float | None
-    expected_above: float | None
-    change: Change
-    tolerance: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "scale": _num(self.scale),
-            "capacity": [{"year": y, "capacity": _num(c)} for y, c in self.capacity],
-            "expected_below": _num(self.expected_below),
-            "expected_above": _num(self.expected_above),
-            "enter": list(self.change.enter),
-            "leave": list(self.change.leave),
-            "tolerance": self.tolerance,
-        }
-
-
-@dataclass(frozen=True)
-class FrontierPoint:
-    scale: float
-    expected: float | None
-    package: tuple[str, ...] | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "scale": _num(self.scale),
-            "expected": _num(self.expected),
-            "package": None if self.package is None else list(self.package),
-        }
-
-
-@dataclass(frozen=True)
-class ParetoPoint:
-    """A non-dominated package: its measure (total use, or CVaR) and expected value."""
-
-    measure: float
-    expected: float
-    package: tuple[str, ...]
-    change: Change  # from the package with the best expected value
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "measure": _num(self.measure),
-            "expected": _num(self.expected),
-            "package": list(self.package),
-            "change": self.change.to_dict(),
-        }
-
-
-@dataclass(frozen=True)
-class ParetoFront:
-    measure: str  # "total use of fiscal", "CVaR 0.1"
-    unit: str
-    points: tuple[ParetoPoint, ...]
-    solves: int
-    tolerance: float  # a package whose measure lies within this of a found one may be missed
-    complete: bool  # False when stopped at max_points
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "measure": self.measure,
-            "unit": self.unit,
-            "points": [p.to_dict() for p in self.points],
-            "solves": self.solves,
-            "tolerance": self.tolerance,
-            "complete": self.complete,
-        }
-
-
-@dataclass(frozen=True)
-class Frontier(Frames):
-    problem: str
-    sense: str
-    value_unit: str
-    resource: str
-    unit: str
-    base_capacity: tuple[tuple[int | None, float], ...]
-    range: tuple[float, float]
-    tolerance: float  # absolute, in units of the factor
-    segments: tuple[Segment, ...]
-    breakpoints: tuple[Breakpoint, ...]
-    points: tuple[FrontierPoint, ...]
-    use_front: ParetoFront | None
-    cvar_front: ParetoFront | None
-    solves: int
-    solver: str
-    time_s: float
-    notes: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema_version": 1,
-            "problem": self.problem,
-            "sense": self.sense,
-            "value_unit": self.value_unit,
-            "resource": self.resource,
-            "unit": self.unit,
-            "base_capacity": [{"year": y, "capacity": _num(c)} for y, c in self.base_capacity],
-            "range": list(self.range),
-            "method": (
-                "threshold walk: each breakpoint is the exact factor at which the entering "
-                "package fits; a segment narrower than the tolerance below a breakpoint could "
-                "be missed (by default the tolerance is the solver's feasibility tolerance)"
-            ),
-            "tolerance": self.tolerance,
-            "segments": [s.to_dict() for s in self.segments],
-            "breakpoints": [b.to_dict() for b in self.breakpoints],
-            "points": [p.to_dict() for p in self.points],
-            "use_front": None if self.use_front is None else self.use_front.to_dict(),
-            "cvar_front": None if self.cvar_front is None else self.cvar_front.to_dict(),
-            "solves": self.solves,
-            "solver": self.solver,
-            "time_s": round(self.time_s, 6),
-            "notes": list(self.notes),
-        }
 
 
 # ---- the capacity walk -------------------------------------------------------------------
@@ -301,6 +157,7 @@ def capacity_frontier(
         from .frontier_tranches import tranche_frontier
 
         kw = dict(lo=lo, hi=hi, steps=steps, tolerance=tolerance, solver=solver, options=options)
+        kw.update(pareto=pareto, max_points=max_points)
         return tranche_frontier(spec, resource, **kw)
     t0 = time.perf_counter()
     from ..compile import compile_spec
@@ -399,290 +256,8 @@ def capacity_frontier(
     )
 
 
-# ---- Pareto fronts (epsilon-constraint) ---------------------------------------------------
-
-
-def total_use_vector(spec, model, resource: str) -> np.ndarray:
-    """Per decision column: its total use of ``resource`` over the horizon (every year, also
-    those without a limit)."""
-    from ..compile import compile_spec
-
-    # a finite capacity in every year gives every year a row (capacity does not change the
-    # coefficients)
-    limited = spec.with_capacity(resource, 1.0)
-    m = compile_spec(limited)
-    rows = [i for i, _ in resource_rows(limited, m)[resource]]
-    return np.asarray(m.A.tocsr()[rows].sum(axis=0)).ravel()[: model.n_decision]
-
-
-def _with_row(model, coefs: np.ndarray, kind: str, label: str, objective: np.ndarray | None = None):
-    """``model`` with one more row (coefficients on its columns, bounds free)."""
-    from scipy import sparse
-
-    row = sparse.csr_matrix(np.asarray(coefs, dtype=float).reshape(1, -1))
-    A = sparse.vstack([model.A.tocsr(), row], format="csr")
-    return replace(
-        model,
-        c=model.c if objective is None else objective,
-        A=A,
-        row_lower=np.append(model.row_lower, -np.inf),
-        row_upper=np.append(model.row_upper, np.inf),
-        row_kind=np.append(model.row_kind, np.array([kind], dtype=object)),
-        row_label=np.append(model.row_label, np.array([label], dtype=object)),
-    )
-
-
-def _front(run, pk: Packages, measure, step, better_ev, max_points: int):
-    """Epsilon-constraint loop: solve, record, move epsilon past the package; filter."""
-    found: list[tuple[float, float, Key]] = []
-    k = run()
-    complete = True
-    while k is not None:
-        if len(found) >= max_points:
-            complete = False
-            break
-        m = measure(k)
-        found.append((m, pk.expected(k), k))
-        step(m)
-        k = run()
-    keep = []
-    for i, (m, e, k) in enumerate(found):
-        # weakly dominated: the next package is as good in expected value and better in measure
-        if i + 1 < len(found) and not better_ev(e, found[i + 1][1]):
-            continue
-        keep.append((m, e, k))
-    return keep, complete
-
-
-def use_front(
-    ses: Session, resource: str, *, tolerance: float | None = None, max_points: int = 200
-) -> ParetoFront:
-    """Pareto front of expected value against total use of ``resource`` (less is better)."""
-    from solvers.resolve import load
-
-    from ..spec.tranches import refuse_tranches
-
-    refuse_tranches(ses.spec, "frontier")
-
-    model = ses.model
-    u = total_use_vector(ses.spec, model, resource)
-    aug = _with_row(
-        model,
-        np.concatenate([u, np.zeros(model.n - model.n_decision)]),
-        "user",
-        f"total use of {resource}",
-    )
-    lm = load(aug, ses.lm.solver_name or "highs", ses.options)
-    pk = packages_for(aug)
-    run = Runner(lm, pk)
-    row = aug.m - 1
-    scale = float(np.abs(u).sum()) or 1.0
-    tol = FEASIBILITY_STEP if tolerance is None else max(tolerance * scale, FEASIBILITY_STEP)
-    sigma = ses.sigma
-    tol_v = ses.tol_v
-
-    def measure(k: Key) -> float:
-        return float(u @ pk.vec(k))
-
-    def step(m: float) -> None:
-        lm.set_row_bounds([row], [-np.inf], [m - tol])
-
-    keep, complete = _front(
-        run, pk, measure, step, lambda e, nxt: sigma * e > sigma * nxt + tol_v, max_points
-    )
-    best = keep[0][2] if keep else ()
-    unit = ses.spec.resource(resource).unit
-    return ParetoFront(
-        measure=f"total use of {resource}",
-        unit=unit,
-        points=tuple(
-            ParetoPoint(m, e, pk.names(k), pk.change(best, k) or Change((), ())) for m, e, k in keep
-        ),
-        solves=lm.solves,
-        tolerance=tol,
-        complete=complete,
-    )
-
-
-def _objectives_module():
-    try:
-        mod = importlib.import_module("optimizer.objectives")
-    except ImportError:
-        return None
-    if not (hasattr(mod, "apply_objective") and hasattr(mod, "measure")):
-        return None
-    return mod
-
-
-def cvar_front(
-    ses: Session, alpha: float, *, tolerance: float | None = None, max_points: int = 200
-) -> tuple[ParetoFront | None, str]:
-    """Pareto front of expected value against CVaR at ``alpha``; ``(None, why)`` when risk
-    objectives are not available."""
-    obj = _objectives_module()
-    if obj is None:
-        return (
-            None,
-            "CVaR front skipped: risk objectives (optimizer/objectives.py) are not available",
-        )
-    from solvers.resolve import load
-
-    name = f"cvar:{alpha:g}"
-    try:
-        mc = obj.apply_objective(ses.model, name)
-    except OptimizerError as e:
-        return None, f"CVaR front skipped: {e.one_line()}"
-    model = ses.model
-    ev = np.zeros(mc.n)
-    ev[: model.n] = np.asarray(model.c, dtype=float)  # with the odds' products, under shifts
-    # maximise expected value subject to "the CVaR reformulation's objective >= epsilon": for
-    # fixed decisions its best auxiliary values give exactly the package's CVaR
-    aug = _with_row(mc, np.asarray(mc.c, dtype=float), "risk", f"{name} floor", objective=ev)
-    aug = replace(
-        aug, maximize=model.maximize, objective="expected", objective_offset=model.objective_offset
-    )
-    lm = load(aug, ses.lm.solver_name or "highs", ses.options)
-    pk = packages_for(aug)
-    run = Runner(lm, pk)
-    row = aug.m - 1
-    off = float(mc.objective_offset)
-    scenario_ids = model.scenario_ids
-    levels = model.objective_offset if model.scenario_offset is None else model.scenario_offset
-
-    def measure(k: Key) -> float:
-        # levels (baselines included), at the odds the package induces under shifts
-        v = pk.vec(k) @ model.C[: model.n_decision] + levels
-        by = dict(zip(scenario_ids, v.tolist(), strict=True))
-        q = None
-        if isinstance(pk, OddsPackages):
-            q = dict(zip(scenario_ids, pk.probabilities(k).tolist(), strict=True))
-        return float(obj.measure(name, ses.spec, by, mc, q))
-
-    values: list[float] = []
-    rel = FEASIBILITY_STEP if tolerance is None else max(tolerance, FEASIBILITY_STEP)
-
-    def step(m: float) -> None:
-        values.append(m)
-        tol = rel * max(abs(m), 1.0)
-        if mc.maximize:
-            lm.set_row_bounds([row], [m + tol - off], [np.inf])
-        else:
-            lm.set_row_bounds([row], [-np.inf], [m - tol - off])
-
-    sigma = ses.sigma
-    keep, complete = _front(
-        run, pk, measure, step, lambda e, nxt: sigma * e > sigma * nxt + ses.tol_v, max_points
-    )
-    best = keep[0][2] if keep else ()
-    scale = max((abs(v) for v in values), default=1.0)
-    return (
-        ParetoFront(
-            measure=f"CVaR {alpha:g}",
-            unit=ses.spec.value_unit,
-            points=tuple(
-                ParetoPoint(m, e, pk.names(k), pk.change(best, k) or Change((), ()))
-                for m, e, k in keep
-            ),
-            solves=lm.solves,
-            tolerance=rel * max(scale, 1.0),
-            complete=complete,
-        ),
-        "",
-    )
-
-
-# ---- plot --------------------------------------------------------------------------------
-
-
-def _short(ch: Change, limit: int = 3) -> str:
-    parts = [f"+{e}" for e in ch.enter] + [f"-{x}" for x in ch.leave]
-    if len(parts) > limit:
-        parts = [*parts[:limit], f"(+{len(parts) - limit} more)"]
-    return "\n".join(parts)
-
-
-def plot(front: Frontier, path) -> None:
-    """Draw the frontier (and the Pareto fronts) to ``path`` (.png or .svg), atomically."""
-    from pathlib import Path
-
-    try:
-        import matplotlib
-    except ImportError:
-        from ..errors import UsageError
-
-        raise UsageError(
-            "plotting needs matplotlib: pip install 'commitment-optimizer[plot]'", where="--plot"
-        ) from None
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from ..report.output import save_figure
-
-    path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg"):
-        raise InputError(f"the plot must be .png or .svg, got '{path.name}'", where="--plot")
-    fronts = [f for f in (front.use_front, front.cvar_front) if f is not None and f.points]
-    fig, axes = plt.subplots(1, 1 + len(fronts), figsize=(7 + 5 * len(fronts), 5), squeeze=False)
-    ax = axes[0][0]
-    vu = f" ({front.value_unit})" if front.value_unit else ""
-    xs, ys = [], []
-    for s in front.segments:
-        if s.expected is None:
-            continue
-        xs += [s.lower, s.upper]
-        ys += [s.expected, s.expected]
-    ax.plot(xs, ys, color="tab:blue", lw=2, drawstyle="steps-post")
-    pts = [p for p in front.points if p.expected is not None]
-    ax.plot([p.scale for p in pts], [p.expected for p in pts], "o", ms=3, color="tab:blue")
-    shown = [b for b in front.breakpoints if b.expected_above is not None]
-    for b in shown:
-        ax.axvline(b.scale, color="grey", lw=0.6, ls=":")
-    # label the largest jumps only, so that the labels stay readable
-    shown.sort(key=lambda b: -(b.expected_above - (b.expected_below or 0.0)))
-    shown = sorted(shown[:MAX_LABELS], key=lambda b: b.scale)
-    for i, b in enumerate(shown):
-        ax.annotate(
-            _short(b.change),
-            (b.scale, b.expected_above),
-            xytext=(4, -10 - 12 * (i % 3)),
-            textcoords="offset points",
-            fontsize=7,
-            va="top",
-        )
-    ax.axvline(1.0, color="black", lw=0.8, ls="--")
-    ax.set_xlabel(f"capacity of {front.resource} (x base)")
-    ax.set_ylabel(f"expected value{vu}")
-    ax.set_title(f"{front.problem}: value of {front.resource}")
-    for j, f in enumerate(fronts, start=1):
-        a = axes[0][j]
-        pts_f = sorted(f.points, key=lambda p: p.measure)
-        a.plot(
-            [p.measure for p in pts_f],
-            [p.expected for p in pts_f],
-            "o-",
-            drawstyle="steps-post" if f.measure.startswith("total") else "default",
-            color="tab:orange",
-        )
-        idx = np.unique(np.linspace(1, len(f.points) - 1, MAX_LABELS // 2).round().astype(int))
-        for p in [f.points[int(i)] for i in idx if 0 < i < len(f.points)]:
-            a.annotate(
-                _short(p.change, 2),
-                (p.measure, p.expected),
-                fontsize=6,
-                xytext=(3, 3),
-                textcoords="offset points",
-            )
-        unit = f" ({f.unit})" if f.unit else ""
-        a.set_xlabel(f"{f.measure}{unit}")
-        a.set_ylabel(f"expected value{vu}")
-        a.set_title(f"Pareto front: expected value vs {f.measure}")
-    fig.tight_layout()
-    save_figure(fig, path)
-
-
 __all__ = [
+    "MAX_LABELS",
     "Breakpoint",
     "Frontier",
     "FrontierPoint",
@@ -693,5 +268,6 @@ __all__ = [
     "cvar_front",
     "plot",
     "threshold_walk",
+    "total_use_vector",
     "use_front",
 ]

@@ -11,8 +11,9 @@ row's base capacity (read from the verified solution, no solve). The walk of
 factor per segment. A breakpoint may change the tranches alone (``golden_dome.full in
 new_equilibrium``): the value steps there while the offer stays.
 
-The Pareto fronts (expected value against a resource's total use, or against CVaR) are not
-given with tranches: a policy's use differs by scenario.
+The Pareto front against use is that of the offer's own total use of the resource, each offer
+valued with its tranches re-optimised (``frontier_tranche_front``); the CVaR front is not given
+with tranches.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from .sensitivity import FEASIBILITY_STEP
 NOTES = (
     "packages are offers; each offer's conditional tranches are re-optimised in every "
     "scenario at each capacity, and a breakpoint may change the tranches alone",
-    "Pareto fronts (total use, CVaR) are not given with conditional tranches: a policy's use "
-    "of a resource differs by scenario",
+    "the Pareto front is of the offer's own total use of the resource (a tranche's use differs "
+    "by scenario), each offer valued with its tranches re-optimised; no CVaR front is given "
+    "with conditional tranches",
 )
 
 
@@ -105,7 +107,7 @@ class CapacityWalk:
 
 
 def tranche_frontier(
-    spec, resource: str, *, lo, hi, steps, tolerance, solver, options, **_ignored
+    spec, resource: str, *, lo, hi, steps, tolerance, solver, options, pareto=True, **kw
 ) -> Frontier:
     """``frontier.capacity_frontier`` for a problem with tranches (see the module doc)."""
     t0 = time.perf_counter()
@@ -156,6 +158,12 @@ def tranche_frontier(
             if f >= a:
                 k = kk
         points.append(FrontierPoint(float(f), ev(k), offer(k)))
+    use = None
+    if pareto:
+        from .frontier_tranche_front import tranche_use_front
+
+        limit = kw.get("max_points", 200)
+        use = tranche_use_front(spec, resource, ses=ses, tolerance=tolerance, max_points=limit)
     return Frontier(
         problem=spec.name,
         sense=spec.sense,
@@ -168,7 +176,7 @@ def tranche_frontier(
         segments=tuple(segments),
         breakpoints=tuple(breakpoints),
         points=tuple(points),
-        use_front=None,
+        use_front=use,
         cvar_front=None,
         solves=ses.solves,
         solver=ses.backend.name,

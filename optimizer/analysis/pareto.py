@@ -3,11 +3,14 @@
 Criterion ``a`` is optimised while criterion ``b`` is bounded: ``b`` at least (at most, when
 minimised) the last point's value plus one step. When every coefficient of ``b`` is a multiple
 of a common step ``g`` (integers, or decimals with at most 9 digits), the next value of ``b``
-is at least one ``g`` away, so no non-dominated value is skipped: the front is exact. Each
-point is made lexicographically optimal (``a`` first, then ``b``): in one solve with an
-augmented objective ``a + rho * b`` when ``a`` also has a step (``rho`` small enough that a
-step of ``a`` outweighs any change of ``b``), else in two. Every package is decoded and checked
-against the spec (:func:`optimizer.solution.evaluate`), its criteria recomputed from the spec.
+is at least one ``g`` away, so no non-dominated value is skipped: the front is exact. One solve
+a point: when ``a`` also has a step, the objective is ``a + rho * b`` with ``rho`` so small that
+one step of ``a`` outweighs any change of ``b`` (a lexicographic optimum in one solve). Else the
+objective is ``a`` alone and the walk itself breaks ties: a solve that returns a package with
+the best ``a`` but not the best ``b`` among those is followed by one at the next value of ``b``,
+which returns the same ``a`` with a larger ``b``; such weakly dominated visits are dropped at
+the end (see :func:`pareto_front`). Every package is decoded and checked against the spec
+(:func:`optimizer.solution.evaluate`), its criteria recomputed from the spec.
 """
 
 from __future__ import annotations
@@ -134,7 +137,16 @@ def pareto_front(
     requires=(),
     max_points: int = 10_000,
 ) -> ParetoFront:
-    """The non-dominated set of ``criteria`` (two: exact; more: the supported points)."""
+    """The non-dominated set of ``criteria`` (two: exact; more: the supported points).
+
+    Why the walk without a tie-break is exact (``b`` on a step ``g``): let ``A`` be the best
+    ``a`` among the packages whose ``b`` meets the level, and ``B`` the best ``b`` among those
+    with ``a = A``. A solve returns some ``(A, b1)``; if ``b1 < B``, then ``B >= b1 + g`` meets
+    the next level, so the next solve again returns ``a = A`` (the best ``a`` of a smaller
+    region that still holds it), and so on until ``(A, B)``, which nothing dominates: a package
+    with ``a >= A`` and ``b >= B`` lies in the region, so has ``a = A`` and ``b <= B``. The
+    visits ``(A, b1)`` before it are weakly dominated and dropped by :func:`non_dominated`.
+    """
     criteria = tuple(criteria)
     model, data = _setup(spec, criteria, requires)
     if len(criteria) > 2:
@@ -163,19 +175,9 @@ def pareto_front(
     level = None
     while len(points) < max_points:
         m = model if level is None else with_requires(model, ((b, ">=" if mb else "<=", level),))
-        if rho is not None:
-            x = optimum(m, sa * ca + rho * sb * cb, True, backend, opts)
-            solves += 1
-        else:
-            x = optimum(m, ca, ma, backend, opts)
-            solves += 1
-            if x is not None:
-                va = float(data.values(x)[ka])
-                tol = 1e-9 * max(1.0, abs(va))
-                held = (a, ">=", va - tol) if ma else (a, "<=", va + tol)
-                x2 = optimum(with_requires(m, (held,)), cb, mb, backend, opts)
-                x = x if x2 is None else x2
-                solves += 1
+        c = sa * ca + rho * sb * cb if rho is not None else sa * ca
+        x = optimum(m, c, True, backend, opts)
+        solves += 1
         if x is None:
             break
         chosen, values = check_package(spec, model, x)
@@ -185,7 +187,7 @@ def pareto_front(
     pts = non_dominated(points, criteria, [data.maximize[data.index(c)] for c in criteria])
     pts.sort(key=lambda p: [p.criteria[c] for c in criteria])
     how = f"ε-constraint on '{b}' with the next-value step {step:g}"
-    how += "; one augmented solve a point" if rho is not None else "; two solves a point"
+    how += "; one augmented solve a point" if rho is not None else "; one solve a point"
     if not exact:
         how += " (no common step found: a point closer than the step to another may be missed)"
     return ParetoFront(
