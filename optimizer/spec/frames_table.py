@@ -92,7 +92,8 @@ class _Frame:
         if kind in "iuf":
             return series.to_numpy(dtype=float, na_value=np.nan)
         if kind == "b":
-            raise self.error(f"expected a number, got {bool(series.iloc[0])}", 0, column)
+            k = int(np.argmax(~series.isna().to_numpy()))
+            raise self.error(f"expected a number, got {bool(series.iloc[k])}", k, column)
         arr, empty = self.objects(column)
         inferred = _pandas().api.types.infer_dtype(arr[~empty], skipna=True)
         if inferred in ("integer", "floating", "mixed-integer-float", "empty", "decimal"):
@@ -276,4 +277,8 @@ def options_table(frame: Any, scenarios: list[str]) -> tuple[CommitmentTable, di
         shorthand(table, own, masks, frame.index)
     except InputError as e:
         raise locate(e, frame.index) from None
-    return table, kw
+    return table, {
+        **kw,
+        "own": own,
+        "names": {"c": table.c_name or [], "o": table.texts.get("name", [])},
+    }
