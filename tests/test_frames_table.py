@@ -177,6 +177,7 @@ def test_what_the_table_does_not_hold_goes_object_by_object():
         "profile": {**base, "use.cash": ["1;2", 2.0]},
         "stage": {**base, "stage": [1, 2]},
         "quoted": {**base, "name": ['"x"', None]},
+        "quoted after spaces": {**base, "commitment_name": ['  "B"', None]},
     }
     for what, columns in cases.items():
         given = _given(
@@ -188,6 +189,26 @@ def test_what_the_table_does_not_hold_goes_object_by_object():
             pd.DataFrame(columns), problem=PROBLEM, scenarios=SCENARIOS, resources=RESOURCES
         )
         assert not isinstance(spec.commitments, CommitmentTable), what
+
+
+def test_blank_and_padded_cells_read_as_in_a_workbook():
+    options = pd.DataFrame(
+        {
+            "commitment": ["a", "a", "b", "c"],
+            "option": ["x", "y", "  ", None],
+            "name": ["  padded", "", " ", "c's name"],
+            "commitment_name": ["\t", None, "B", "ignored: the shorthand's name wins"],
+            "description": [None, "d", None, "of c itself"],
+            "use.cash": [1.0, 2.0, 3.0, None],
+            "value.lo": [1.0, 2.0, 3.0, None],
+            "value.hi": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    table, objects = both(options, scenarios=SCENARIOS, resources=RESOURCES)
+    assert isinstance(table.commitments, CommitmentTable)
+    assert _same(table, objects)
+    c = table.commitments[2]
+    assert (c.name, c.description, c.options[0].name) == ("c's name", "of c itself", "")
 
 
 GOOD = {

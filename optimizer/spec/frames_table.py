@@ -45,6 +45,7 @@ COLUMNS = ("commitment", "option", "value", *_TEXTS, *_OWN, *_FLAGS, *_YEARS)
 
 _SPACED = re.compile(r"\x00\s")
 _QUOTED = re.compile(r'\x00\s*[\[{"]')
+_QUOTED_AT_ONCE = re.compile(r'\x00[\[{"]')
 
 
 class NotTabular(Exception):
@@ -124,9 +125,7 @@ class _Frame:
             if (blank & ~empty).any():
                 values = np.where(blank, "", values).tolist()
             empty = empty | blank
-        if any(f"\x00{c}" in joined for c in '[{"') or (
-            spaced and _QUOTED.search(joined) is not None
-        ):
+        if (_QUOTED if spaced else _QUOTED_AT_ONCE).search(joined) is not None:
             raise NotTabular(f"a list, table or quoted text in column '{column}'")
         return values, empty
 
