@@ -25,33 +25,45 @@ from ..cli import emit, handle_errors, problem_options
     default=None,
     help="Write to FILE (atomically) instead of stdout (needed for xlsx).",
 )
+@click.option(
+    "--inline-tables",
+    is_flag=True,
+    help="Copy the rows of CSV option tables ([[tables]]) in as commitments (default: keep "
+    "each table as a reference to its CSV file).",
+)
 @handle_errors
-def command(problem, sets, force, forbid, max_columns, fmt, output):
+def command(problem, sets, force, forbid, max_columns, fmt, output, inline_tables):
     """Write PROBLEM (a bundled name or a TOML, JSON or .xlsx file) as TOML, JSON or xlsx.
 
     The problem is validated first (an invalid one is refused, nothing written); reading the
-    written file gives the same problem.
+    written file gives the same problem. CSV option tables ([[tables]]) stay references to
+    their files (re-pointed when the output is in another folder that holds them);
+    --inline-tables copies their rows in.
 
     \b
     Examples:
       optimizer convert small-example -o plan.xlsx
       optimizer convert plan.xlsx -o plan.toml
       optimizer convert plan.toml --to json
+      optimizer convert plan.toml --inline-tables -o standalone.toml
     """
     from ..cli import load_problem
     from ..errors import InputError
     from ..report.problem_files import json_text, toml_text, write_problem
     from ..spec.load import DEFAULT_MAX_BYTES, apply_overrides, parse_override, read_document
     from ..spec.load import resolve as resolve_problem
+    from ..spec.tables_ref import tables_for_output
 
     if force or forbid:
         raise InputError("--force and --forbid do not apply to convert", where="convert")
     load_problem(problem, sets, max_columns=max_columns, activity=False)  # validates
     ctx = click.get_current_context()
     max_bytes = ctx.meta.get("optimizer.max_bytes") or DEFAULT_MAX_BYTES
-    doc, _, _ = read_document(resolve_problem(problem), problem, max_bytes)
+    path = resolve_problem(problem)
+    doc, _, _ = read_document(path, problem, max_bytes)
     if sets:
         doc = apply_overrides(doc, [parse_override(s) for s in sets])
+    doc = tables_for_output(doc, path.parent, output, inline=inline_tables, max_bytes=max_bytes)
     suffix = output.suffix.lower().lstrip(".") if output is not None else ""
     fmt = fmt or (suffix if suffix in ("toml", "json", "xlsx") else "toml")
     if output is None:

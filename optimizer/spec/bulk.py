@@ -46,6 +46,7 @@ class CommitmentTable(Sequence):
     """Commitments held as columns (options grouped by commitment, in first-seen order)."""
 
     def __init__(self, **columns) -> None:
+        self.c_text: dict[str, list[str]] = {}  # a commitment's description, source
         self.__dict__.update(columns)
         self._made: dict[int, Commitment] = {}
 
@@ -105,6 +106,8 @@ class CommitmentTable(Sequence):
             options=tuple(options),
             name=self.c_name[i] if self.c_name is not None else "",
             group=self.c_group[i] if self.c_group is not None else "",
+            description=self.c_text["description"][i] if "description" in self.c_text else "",
+            source=self.c_text["source"][i] if "source" in self.c_text else "",
             required=bool(self.required[i]),
         )
 

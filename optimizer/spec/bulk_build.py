@@ -31,7 +31,7 @@ def _numbers(col, n: int, where) -> np.ndarray:
     bad = np.isinf(out)
     if bad.any():
         k = int(np.argmax(bad))
-        raise InputError(f"expected a finite number, got {arr[k]!r}", path=where(k))
+        raise InputError(f"expected a finite number, got {out[k].item()!r}", path=where(k))
     return out
 
 
@@ -80,7 +80,7 @@ def _start(start, n: int, where) -> tuple[np.ndarray, np.ndarray]:
         bad = has & ((x != np.floor(x)) | (np.abs(x) > MAX_WHOLE))
         if bad.any():
             k = int(np.argmax(bad))
-            raise InputError(f"expected a year, got {x[k]!r}", path=where(k, col))
+            raise InputError(f"expected a year, got {x[k].item()!r}", path=where(k, col))
     years = np.stack([np.where(has, lo, 0), np.where(has, hi, 0)], axis=1).astype(np.int64)
     bad = has & (years[:, 1] < years[:, 0])
     if bad.any():
@@ -173,7 +173,7 @@ def table_from_arrays(
     if inv is None:
         ids, pos = _unique_ids(ids, n, lambda k: where(k, "commitment"), "commitment")
     elif not _all_ids(heads):  # adjacent rows: each commitment's id checked once
-        _ids(list(ids), n, lambda k: where(k, "commitment"), "commitment")
+        _ids(ids, n, lambda k: where(k, "commitment"), "commitment")
     if option is None:
         opts, codes = ["yes"] * n, {"yes": None}
     else:
