@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .build import Note, Paragraph, Section, Table
+from .document import Note, Paragraph, Section, Table
 
 
 def _package(chosen) -> str:

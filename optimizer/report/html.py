@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from . import plots
-from .build import Figure, Inputs, Note, Paragraph, Report, Section, Table
+from .document import Figure, Inputs, Note, Paragraph, Report, Section, Table
 from .tables import format_column
 
 log = logging.getLogger(__name__)

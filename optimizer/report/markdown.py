@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 from . import plots
-from .build import Figure, Inputs, Note, Paragraph, Report, Section, Table
+from .document import Figure, Inputs, Note, Paragraph, Report, Section, Table
 from .output import atomic_write
 from .tables import format_column
 
