@@ -2,7 +2,7 @@
 
 The recommended package's value, the draws' optimum and its regret are compared on the same
 draws (those where the package is feasible); how often it is infeasible, and which limits it
-breaks by how much, are shown beside them (see ``optimizer.analysis._montecarlo.risk``).
+breaks by how much, are shown beside them (see ``optimizer.analysis.montecarlo.CONVENTION``).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def montecarlo_section(
 ) -> tuple[Section, Any]:
     """The section and the Monte Carlo result, or the section with a note saying why the
     analysis could not run and None."""
-    from ..analysis._montecarlo.risk import CONVENTION
+    from ..analysis.montecarlo import CONVENTION
 
     sec = Section("montecarlo", "Monte Carlo: how robust is the package?")
     kwargs: dict[str, Any] = {"time_limit": opts.get("time_limit"), "mip_gap": opts.get("mip_gap")}
