@@ -10,18 +10,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from . import plots
-from .build import (
-    Figure,
-    Note,
-    Paragraph,
-    Section,
-    Table,
-    _failed,
-    _num_text,
-    _unit,
-    change_text,
-)
+from .. import plots
+from ..document import Figure, Note, Paragraph, Section, Table
+from .common import _failed, _num_text, _unit, change_text
 
 _STATS = ("mean", "p5", "p50", "p95", "min", "max")
 MAX_BREAKS = 10
@@ -55,7 +46,7 @@ def montecarlo_section(
 ) -> tuple[Section, Any]:
     """The section and the Monte Carlo result, or the section with a note saying why the
     analysis could not run and None."""
-    from ..analysis.montecarlo import CONVENTION
+    from ...analysis.montecarlo import CONVENTION
 
     sec = Section("montecarlo", "Monte Carlo: how robust is the package?")
     kwargs: dict[str, Any] = {"time_limit": opts.get("time_limit"), "mip_gap": opts.get("mip_gap")}
