@@ -15,7 +15,7 @@ from typing import Any
 
 from . import plots
 from .document import Figure, Inputs, Note, Paragraph, Report, Section, Table
-from .tables import format_column
+from .number_format import format_column
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from ...errors import OptimizerError, UsageError
 from ..document import Note, Section
-from ..tables import fmt
+from ..number_format import fmt
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from .. import plots
 from ..document import Figure, Note, Paragraph, Section, Table
-from ..tables import fmt
+from ..number_format import fmt
 from .common import _agrees, _disagrees, _failed, _finite, _unit, change_text
 
 MAX_FRONTIERS = 2

@@ -11,7 +11,7 @@ from typing import Any
 
 from .. import plots
 from ..document import Figure, Paragraph, Section, Table
-from ..tables import prob
+from ..number_format import prob
 from .common import _num_text, _unit, _unit_text
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .. import plots
 from ..document import Figure, Section, Table
-from ..tables import prob
+from ..number_format import prob
 from .common import _unit
 from .odds import scenario_values
 

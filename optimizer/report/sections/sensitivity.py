@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import plots
 from ..document import Figure, Note, Paragraph, Section, Table
-from ..tables import fmt
+from ..number_format import fmt
 from .common import _agrees, _disagrees, _end, _failed, _num_text, _unit, _unit_text, change_text
 from .tranches import sensitivity_blocks
 

@@ -8,7 +8,7 @@ from typing import Any
 from ...errors import OptimizerError
 from .. import plots
 from ..document import Figure, Paragraph, Section, Table
-from ..tables import fmt, prob
+from ..number_format import fmt, prob
 from .common import _failed, _finite, _num_text, _unit, _unit_text
 from .odds import voi_blocks
 
