@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ...errors import OptimizerError
 from ..document import Paragraph, Section, Table
-from .common import _failed, _unit
+from .common import _unit, attempt
 from .tranches import alternatives_blocks
 
 
@@ -12,10 +11,8 @@ def alternatives_section(spec, opts: dict, k: int, objective: str) -> Section:
     from ...analysis.alternatives import alternatives, package_text
 
     sec = Section("alternatives", "Alternatives: the next-best packages")
-    try:
-        a = alternatives(spec, k, objective=objective, **opts)
-    except OptimizerError as e:
-        _failed(sec, "The alternatives", e)
+    a = attempt(sec, "The alternatives", lambda: alternatives(spec, k, objective=objective, **opts))
+    if a is None:
         return sec
     extra = a.objective != "expected"
     rows = []

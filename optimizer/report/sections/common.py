@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ...errors import OptimizerError, UsageError
-from ..document import Note, Section
+from .. import plots
+from ..document import Figure, Note, Section
 from ..number_format import fmt
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _unit(unit: str) -> str:
@@ -115,6 +118,32 @@ def _finite(x: float | None) -> Any:
     if math.isinf(x):
         return "-inf" if x < 0 else "inf"
     return float(x)
+
+
+def attempt(
+    section: Section,
+    what: str,
+    run: Callable[[], T],
+    errors: type[Exception] | tuple[type[Exception], ...] = OptimizerError,
+) -> T | None:
+    """``run()``'s result; or, when it raises one of ``errors``, None and a note in ``section``
+    saying why ``what`` is not shown (see ``_failed``)."""
+    try:
+        return run()
+    except errors as e:
+        _failed(section, what, e)
+        return None
+
+
+def scenario_values_figure(ids, probs, vals, expected: float, unit: str, alt: str) -> Figure:
+    """The chart of the recommended package's value in each scenario, ``alt`` saying what it
+    shows for readers without it."""
+    return Figure(
+        "scenario-values-chart",
+        "Value of the recommended package by scenario",
+        lambda: plots.scenario_chart(ids, probs, vals, expected, unit),
+        alt,
+    )
 
 
 def _agrees(value: float | None, reference: float) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..discovery import box_rows, trajectory_chart
 from ..document import Figure, Note, Paragraph, Section, Table
-from .common import _failed
+from .common import attempt
 
 
 def discovery_section(spec, mc) -> Section:
@@ -13,10 +13,13 @@ def discovery_section(spec, mc) -> Section:
     from ...analysis.discovery import FAILING, discover
 
     sec = Section("discovery", "Scenario discovery: where does the package fail?")
-    try:
-        d = discover(spec, mc=mc, threshold=mc.base.regret_threshold)
-    except Exception as e:  # the analysis is optional: note it and carry on
-        _failed(sec, "Scenario discovery", e)
+    d = attempt(  # the analysis is optional: any error is noted, and the report carries on
+        sec,
+        "Scenario discovery",
+        lambda: discover(spec, mc=mc, threshold=mc.base.regret_threshold),
+        Exception,
+    )
+    if d is None:
         return sec
     sec.blocks.append(Paragraph(f"{d.statement()} Here {FAILING}; PRIM (Friedman & Fisher 1999)."))
     for i, (cap, cols, rows) in enumerate(box_rows(d)):

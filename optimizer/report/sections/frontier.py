@@ -10,7 +10,7 @@ from typing import Any
 from .. import plots
 from ..document import Figure, Note, Paragraph, Section, Table
 from ..number_format import fmt
-from .common import _agrees, _disagrees, _failed, _finite, _unit, change_text
+from .common import _agrees, _disagrees, _finite, _unit, attempt, change_text
 
 MAX_FRONTIERS = 2
 
@@ -46,10 +46,13 @@ def frontier_section(
     if not resources:
         sec.blocks.append(Note("No resource with a positive capacity to scale.", "note"))
     for rid in resources:
-        try:
-            fr = fn(spec, rid, solver=solver, options=options, pareto=False)
-        except Exception as e:  # the analysis is optional: note it and carry on
-            _failed(sec, f"The frontier of '{rid}'", e)
+        fr = attempt(  # the analysis is optional: any error is noted, and the report carries on
+            sec,
+            f"The frontier of '{rid}'",
+            lambda rid=rid: fn(spec, rid, solver=solver, options=options, pareto=False),
+            Exception,
+        )
+        if fr is None:
             continue
         at_one = [s.expected for s in fr.segments if s.lower <= 1.0 < s.upper]
         at_one = at_one or [s.expected for s in fr.segments if s.lower <= 1.0 <= s.upper]

@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import plots
 from ..document import Figure, Note, Paragraph, Section, Table
-from .common import _failed, _num_text, _unit, change_text
+from .common import _num_text, _unit, attempt, change_text
 
 _STATS = ("mean", "p5", "p50", "p95", "min", "max")
 MAX_BREAKS = 10
@@ -52,10 +52,13 @@ def montecarlo_section(
     kwargs: dict[str, Any] = {"time_limit": opts.get("time_limit"), "mip_gap": opts.get("mip_gap")}
     if progress is not None:
         kwargs["progress"] = progress
-    try:
-        mc = fn(spec, n, 0 if seed is None else seed, **kwargs)
-    except Exception as e:  # the analysis is optional: note it and carry on
-        _failed(sec, "The Monte Carlo analysis", e)
+    mc = attempt(  # the analysis is optional: any error is noted, and the report carries on
+        sec,
+        "The Monte Carlo analysis",
+        lambda: fn(spec, n, 0 if seed is None else seed, **kwargs),
+        Exception,
+    )
+    if mc is None:
         return sec, None
     unit = mc.value_unit
     base = mc.base

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import plots
-from ..document import Figure, Paragraph, Section, Table
+from ..document import Paragraph, Section, Table
 from ..number_format import prob
-from .common import _num_text, _unit, _unit_text
+from .common import _num_text, _unit, _unit_text, scenario_values_figure
 
 
 def scenario_values(spec, sol):
@@ -64,15 +63,11 @@ def scenario_values(spec, sol):
         probs = [float(odds["induced"][s]) for s in ids]
         vals = [float(sol.by_scenario[s]) for s in ids]
         expected = float(sol.expected)
-        sec.blocks.append(
-            Figure(
-                "scenario-values-chart",
-                "Value of the recommended package by scenario",
-                lambda: plots.scenario_chart(ids, probs, vals, expected, unit),
-                "Bars: the package's value in each scenario (p: the probability it induces); "
-                "dashed line: the expected value.",
-            )
+        alt = (
+            "Bars: the package's value in each scenario (p: the probability it induces); "
+            "dashed line: the expected value."
         )
+        sec.blocks.append(scenario_values_figure(ids, probs, vals, expected, unit, alt))
     return sec
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ...errors import OptimizerError
 from ..document import Paragraph, Section, Table
-from .common import _failed, _unit, choice_label
+from .common import _unit, attempt, choice_label
 from .odds import risk_blocks
 
 
@@ -12,10 +11,8 @@ def risk_section(spec, opts: dict) -> Section:
     from ...analysis.compare import compare
 
     sec = Section("risk", "Risk attitudes compared")
-    try:
-        c = compare(spec, **opts)
-    except OptimizerError as e:
-        _failed(sec, "The comparison of risk attitudes", e)
+    c = attempt(sec, "The comparison of risk attitudes", lambda: compare(spec, **opts))
+    if c is None:
         return sec
     names = [a.objective for a in c.attitudes]
     sec.blocks.append(

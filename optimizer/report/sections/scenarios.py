@@ -3,10 +3,9 @@ scenario (under ``[[shifts]]``, ``odds.scenario_values``)."""
 
 from __future__ import annotations
 
-from .. import plots
-from ..document import Figure, Section, Table
+from ..document import Section, Table
 from ..number_format import prob
-from .common import _unit
+from .common import _unit, scenario_values_figure
 from .odds import scenario_values
 
 
@@ -35,12 +34,6 @@ def scenario_values_section(spec, sol) -> Section:
     )
     if len(ids) > 1:
         expected = float(sol.expected)
-        sec.blocks.append(
-            Figure(
-                "scenario-values-chart",
-                "Value of the recommended package by scenario",
-                lambda: plots.scenario_chart(ids, probs, vals, expected, unit),
-                "Bars: the package's value in each scenario; dashed line: the expected value.",
-            )
-        )
+        alt = "Bars: the package's value in each scenario; dashed line: the expected value."
+        sec.blocks.append(scenario_values_figure(ids, probs, vals, expected, unit, alt))
     return sec

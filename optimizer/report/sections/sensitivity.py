@@ -9,7 +9,16 @@ from typing import Any
 from .. import plots
 from ..document import Figure, Note, Paragraph, Section, Table
 from ..number_format import fmt
-from .common import _agrees, _disagrees, _end, _failed, _num_text, _unit, _unit_text, change_text
+from .common import (
+    _agrees,
+    _disagrees,
+    _end,
+    _num_text,
+    _unit,
+    _unit_text,
+    attempt,
+    change_text,
+)
 from .tranches import sensitivity_blocks
 
 TORNADO_ROWS = 15
@@ -19,12 +28,14 @@ THRESHOLD_ROWS = 8
 
 def sensitivity_section(spec, fn, solver: str, options, reference: float) -> Section:
     sec = Section("sensitivity", "Sensitivity: tornado and tipping points")
-    try:
-        rep = fn(
-            spec, solver=solver, options=options, sections=("tipping", "thresholds", "tornado")
-        )
-    except Exception as e:  # the analysis is optional: note it and carry on
-        _failed(sec, "The sensitivity analysis", e)
+    parts = ("tipping", "thresholds", "tornado")
+    rep = attempt(  # the analysis is optional: any error is noted, and the report carries on
+        sec,
+        "The sensitivity analysis",
+        lambda: fn(spec, solver=solver, options=options, sections=parts),
+        Exception,
+    )
+    if rep is None:
         return sec
     # a figure that does not reproduce the verified optimum is not shown
     if not _agrees(rep.expected, reference):

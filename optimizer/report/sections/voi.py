@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...errors import OptimizerError
 from .. import plots
 from ..document import Figure, Paragraph, Section, Table
 from ..number_format import fmt, prob
-from .common import _failed, _finite, _num_text, _unit, _unit_text
+from .common import _finite, _num_text, _unit, _unit_text, attempt
 from .odds import voi_blocks
 
 
@@ -18,10 +17,8 @@ def voi_section(spec, opts: dict) -> Section:
     from ...analysis.scenarios import value_of_information
 
     sec = Section("voi", "Scenarios and the value of information")
-    try:
-        v = value_of_information(spec, **opts)
-    except OptimizerError as e:
-        _failed(sec, "The value of information", e)
+    v = attempt(sec, "The value of information", lambda: value_of_information(spec, **opts))
+    if v is None:
         return sec
     unit = _unit(v.unit)
     better = "WS - RP" if v.sense == "maximize" else "RP - WS"
