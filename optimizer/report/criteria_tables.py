@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tables import fmt, table
+from .number_format import fmt
+from .texttable import table
 
 
 def _package(chosen) -> str:
@@ -15,7 +16,7 @@ def pareto_tables(front) -> list[Any]:
     """The front's points, one row each, with the method and the number of solves."""
     kind = "exact non-dominated set" if front.exact else "non-dominated points found"
     if len(front.criteria) > 2:
-        kind = "supported (weighted-sum) points"
+        kind = "supported (weighted-sum) points" + (", every extreme one" if front.exact else "")
     head = (
         f"[bold]Pareto front of {front.problem}[/bold]: {', '.join(front.criteria)} "
         f"({kind}; {len(front.points)} points, {front.solves} solves)\n"
@@ -56,3 +57,27 @@ def weight_report_tables(report) -> list[Any]:
     for r in report.results:
         out.extend(weight_tables(r))
     return out
+
+
+def criteria_rows(spec, criteria) -> list[list[Any]]:
+    """``[id, name, unit, sense, value]`` of each criterion of a package, in the spec's words."""
+    declared = {c.id: c for c in spec.criteria}
+    rows = []
+    for cid, v in criteria.items():
+        c, ev = declared.get(cid), cid == "expected"
+        sense = spec.sense if ev or c is None else c.sense
+        unit = spec.value_unit if ev or c is None else c.unit
+        name = (c.name if c else "") or ("Expected value" if ev else cid)
+        rows.append([cid, name, unit or "", sense, float(v)])
+    return rows
+
+
+def solution_criteria_table(sol) -> Any:
+    """The solved package's value on every criterion, with the weights when they were used."""
+    weights = sol.criteria_info.get("weights") or {}
+    rows = criteria_rows(sol.problem, sol.criteria)
+    cols = ["criterion", "name", "unit", "sense", "value"]
+    if weights:
+        cols.append("weight")
+        rows = [[*r, weights.get(r[0])] for r in rows]
+    return table("Criteria of the package", cols, rows, right=range(4, len(cols)))

@@ -46,6 +46,10 @@ def solution_tables(sol) -> list[Any]:
     if not_chosen and len(not_chosen) <= 30:
         out.append("Not chosen: " + ", ".join(not_chosen))
     out.extend(_scenario_table(spec, sol, unit))
+    if getattr(sol, "criteria", None):
+        from .criteria_tables import solution_criteria_table
+
+        out.append(solution_criteria_table(sol))
     if getattr(sol, "tranches", None):
         from ..tranche_solution import tranche_lines
 

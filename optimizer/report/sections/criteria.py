@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..criteria_tables import criteria_rows
 from ..document import Note, Paragraph, Section, Table
 
 
@@ -17,13 +18,7 @@ def criteria_section(spec, sol, solver, options) -> Section:
     from ...errors import OptimizerError
 
     sec = Section("criteria", "Several criteria")
-    declared = {c.id: c for c in spec.criteria}
-    rows = []
-    for cid, v in sol.criteria.items():
-        c = declared.get(cid)
-        sense = spec.sense if cid == "expected" else c.sense
-        unit = spec.value_unit if cid == "expected" else c.unit
-        rows.append([cid, (c.name if c else "") or cid, unit, sense, float(v)])
+    rows = criteria_rows(spec, sol.criteria)
     sec.blocks.append(
         Table(
             ["criterion", "name", "unit", "sense", "value"],
