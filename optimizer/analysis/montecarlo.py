@@ -94,7 +94,7 @@ from ._montecarlo.result import (
     Verification,
     build_result,
 )
-from ._montecarlo.risk import BaseRisk
+from ._montecarlo.risk import CONVENTION, BaseRisk
 from ._montecarlo.splitenum import SplitEnumerator
 from ._montecarlo.worker import (
     ANCHOR_LIMIT,
@@ -450,6 +450,7 @@ def monte_carlo(
 
 
 __all__ = [
+    "CONVENTION",
     "BaseRisk",
     "InputInfo",
     "LinearModel",

@@ -111,7 +111,7 @@ def montecarlo_tables(r) -> list:
 def base_tables(b, vu: str) -> list:
     """The point-value package across the draws: its value, the draws' optimum and its
     regret on the same draws, how often it is infeasible and which limits it breaks."""
-    from ..analysis._montecarlo.risk import CONVENTION
+    from ..analysis.montecarlo import CONVENTION
     from ..report.tables import fmt, table
 
     rows = []

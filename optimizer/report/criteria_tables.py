@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .tables import fmt, table
+from .number_format import fmt
+from .texttable import table
 
 
 def _package(chosen) -> str:

@@ -1,5 +1,5 @@
-"""Scenario discovery in reports and files: the peeling-trajectory chart, the boxes as tables,
-and the report's section (built from the Monte Carlo run the report already made)."""
+"""Scenario discovery in reports and files: the peeling-trajectory chart and the boxes as tables
+(the report's section is ``optimizer.report.sections.discovery``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import math
 from typing import Any
 
 from . import plots
-from .build import Figure, Note, Paragraph, Section, Table, _failed
 
 
 def trajectory_chart(d):
@@ -74,35 +73,3 @@ def box_rows(d) -> list[tuple[str, list[str], list[list[Any]]]]:
         )
         out.append((cap, ["input", "range in the box", "quasi-p-value"], rows))
     return out
-
-
-def discovery_section(spec, mc) -> Section:
-    """The report's scenario-discovery section, from the report's own Monte Carlo run."""
-    from ..analysis.discovery import FAILING, discover
-
-    sec = Section("discovery", "Scenario discovery: where does the package fail?")
-    try:
-        d = discover(spec, mc=mc, threshold=mc.base.regret_threshold)
-    except Exception as e:  # the analysis is optional: note it and carry on
-        _failed(sec, "Scenario discovery", e)
-        return sec
-    sec.blocks.append(Paragraph(f"{d.statement()} Here {FAILING}; PRIM (Friedman & Fisher 1999)."))
-    for i, (cap, cols, rows) in enumerate(box_rows(d)):
-        sec.blocks.append(Table(cols, rows, right=(2,), caption=cap, id=f"discovery-box-{i + 1}"))
-    if d.prim.boxes:
-        sec.blocks.append(
-            Figure(
-                "discovery-chart",
-                "Peeling trajectory: coverage against density",
-                lambda: trajectory_chart(d),
-                "Each point is a box met while peeling; the star is the box picked; the dashed "
-                "line is the share of failing draws over all draws.",
-            )
-        )
-        sec.blocks.append(
-            Note(
-                "A quasi-p-value near 1 says the restriction adds little; inputs of one group "
-                "move together, so a group is shown as its first input."
-            )
-        )
-    return sec

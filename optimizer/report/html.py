@@ -14,8 +14,8 @@ import re
 from typing import Any
 
 from . import plots
-from .build import Figure, Inputs, Note, Paragraph, Report, Section, Table
-from .tables import format_column
+from .document import Figure, Inputs, Note, Paragraph, Report, Section, Table
+from .number_format import format_column
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ import os
 from pathlib import Path
 
 from . import plots
-from .build import Figure, Inputs, Note, Paragraph, Report, Section, Table
+from .document import Figure, Inputs, Note, Paragraph, Report, Section, Table
+from .number_format import format_column
 from .output import atomic_write
-from .tables import format_column
 
 log = logging.getLogger(__name__)
 

@@ -3,16 +3,11 @@ scenario's tranches of the recommended offer, and what the analyses mean by a pa
 
 from __future__ import annotations
 
-
-def _b():
-    from . import build
-
-    return build
+from ..document import Note, Paragraph, Table
 
 
 def recommendation_blocks(spec, sol) -> list:
     """One row per scenario: the tranches the recommended offer takes there."""
-    b = _b()
     if not getattr(sol, "tranches", None):
         return []
     names = {c.id: c.name for c in spec.commitments}
@@ -22,12 +17,12 @@ def recommendation_blocks(spec, sol) -> list:
         what = "; ".join(names.get(c.commitment) or c.commitment for c in choices)
         rows.append([sid, taken, what])
     return [
-        b.Paragraph(
+        Paragraph(
             "The package above is the offer, decided now. Its conditional tranches (stage 2) "
             "are decided in each scenario once it is known; the analyses below name, count and "
             "compare offers, each with its tranches re-optimised per scenario."
         ),
-        b.Table(
+        Table(
             ["scenario", "tranches taken", "what they are"],
             rows,
             caption="Conditional tranches of the recommended offer, by scenario",
@@ -38,7 +33,6 @@ def recommendation_blocks(spec, sol) -> list:
 
 def sensitivity_blocks(rep) -> list:
     """The tornado's base-offer values and the notes of a sensitivity with tranches."""
-    b = _b()
     if not getattr(rep, "offers", False):
         return []
     rows = [
@@ -46,10 +40,10 @@ def sensitivity_blocks(rep) -> list:
         for r in rep.tornado
         if r.swing > 1e-9
     ]
-    out: list = [b.Note(n) for n in rep.notes]
+    out: list = [Note(n) for n in rep.notes]
     if rows:
         out.append(
-            b.Table(
+            Table(
                 ["input", "optimum at low", "offer at low", "optimum at high", "offer at high"],
                 rows,
                 right=(1, 2, 3, 4),
@@ -65,9 +59,8 @@ def sensitivity_blocks(rep) -> list:
 
 def alternatives_blocks(alts) -> list:
     """Each listed offer's best conditional tranches, one column per scenario."""
-    from ..analysis.alternatives import package_text
+    from ...analysis.alternatives import package_text
 
-    b = _b()
     listed = [a for a in alts.alternatives if a.tranches]
     if not listed:
         return []
@@ -77,7 +70,7 @@ def alternatives_blocks(alts) -> list:
         for a in listed
     ]
     return [
-        b.Table(
+        Table(
             ["#", *sids],
             rows,
             caption="Each offer's best conditional tranches, by scenario",

@@ -2,7 +2,7 @@
 
 The recommended package's value, the draws' optimum and its regret are compared on the same
 draws (those where the package is feasible); how often it is infeasible, and which limits it
-breaks by how much, are shown beside them (see ``optimizer.analysis._montecarlo.risk``).
+breaks by how much, are shown beside them (see ``optimizer.analysis.montecarlo.CONVENTION``).
 """
 
 from __future__ import annotations
@@ -10,18 +10,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from . import plots
-from .build import (
-    Figure,
-    Note,
-    Paragraph,
-    Section,
-    Table,
-    _failed,
-    _num_text,
-    _unit,
-    change_text,
-)
+from .. import plots
+from ..document import Figure, Note, Paragraph, Section, Table
+from .common import _num_text, _unit, attempt, change_text
 
 _STATS = ("mean", "p5", "p50", "p95", "min", "max")
 MAX_BREAKS = 10
@@ -55,16 +46,19 @@ def montecarlo_section(
 ) -> tuple[Section, Any]:
     """The section and the Monte Carlo result, or the section with a note saying why the
     analysis could not run and None."""
-    from ..analysis._montecarlo.risk import CONVENTION
+    from ...analysis.montecarlo import CONVENTION
 
     sec = Section("montecarlo", "Monte Carlo: how robust is the package?")
     kwargs: dict[str, Any] = {"time_limit": opts.get("time_limit"), "mip_gap": opts.get("mip_gap")}
     if progress is not None:
         kwargs["progress"] = progress
-    try:
-        mc = fn(spec, n, 0 if seed is None else seed, **kwargs)
-    except Exception as e:  # the analysis is optional: note it and carry on
-        _failed(sec, "The Monte Carlo analysis", e)
+    mc = attempt(  # the analysis is optional: any error is noted, and the report carries on
+        sec,
+        "The Monte Carlo analysis",
+        lambda: fn(spec, n, 0 if seed is None else seed, **kwargs),
+        Exception,
+    )
+    if mc is None:
         return sec, None
     unit = mc.value_unit
     base = mc.base

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .build import Note, Paragraph, Section, Table
+from ..criteria_tables import criteria_rows
+from ..document import Note, Paragraph, Section, Table
 
 
 def _package(chosen) -> str:
@@ -12,10 +13,9 @@ def _package(chosen) -> str:
 def criteria_section(spec, sol, solver, options) -> Section:
     """Criteria values of ``sol``; the exact front of ``expected`` against the first declared
     criterion; each criterion's weight intervals."""
-    from ..analysis.pareto import pareto_front
-    from ..analysis.weights import weight_sensitivity
-    from ..errors import OptimizerError
-    from .criteria_tables import criteria_rows
+    from ...analysis.pareto import pareto_front
+    from ...analysis.weights import weight_sensitivity
+    from ...errors import OptimizerError
 
     sec = Section("criteria", "Several criteria")
     rows = criteria_rows(spec, sol.criteria)
