@@ -75,6 +75,17 @@ def picked(sol):
     return {c.commitment: c for c in sol.chosen}
 
 
+def packages(sol) -> dict:
+    """Each scenario's whole package: the offer and that scenario's conditional tranches."""
+    return {s: {**picked(sol), **{c.commitment: c for c in sol.tranches[s]}} for s in SCENARIOS}
+
+
+def taken(sol, member: str) -> bool:
+    """``member`` is in the offer, or (a tranche) in every scenario's tranches."""
+    cid, _, oid = member.partition(".")
+    return all(cid in p and (not oid or p[cid].option == oid) for p in packages(sol).values())
+
+
 def induced(chosen: dict) -> dict:
     """p(x) from the file's base probabilities and [[shifts]], by hand."""
     p = {s["id"]: point(s["probability"]) for s in DOC["scenarios"]}
@@ -153,8 +164,16 @@ def test_zero_point_is_late_2025_and_no_option_lies_in_the_past(spec):
         assert all(x >= 0 for x in o.use.get("fiscal", (0.0,)))
     # the zero package (floor lifted) is worth exactly the baselines in every scenario
     free = load(NAME, overrides=["relations.hague_floor.count=0"])
-    zero = [Choice(c.id, c.options[0].id, 2026) for c in free.commitments if c.required]
-    ev = evaluate(free, zero)
+    zero = {
+        k: [
+            Choice(c.id, c.options[0].id, 2026)
+            for c in free.commitments
+            if c.required and c.stage == k
+        ]
+        for k in (1, 2)
+    }
+    assert zero[2]  # the trade deals are tranches: their zero options in every scenario
+    ev = evaluate(free, zero[1], tranches=dict.fromkeys(SCENARIOS, zero[2]))
     assert ev.feasible
     assert ev.by_scenario == {s.id: s.baseline for s in free.scenarios}
 
@@ -182,11 +201,17 @@ def test_highs_equals_cbc(best, spec, solver):
     assert sol.status == "optimal" and sol.verified
     assert sol.expected == pytest.approx(best.expected, rel=1e-7)
     assert {str(c) for c in sol.chosen} == {str(c) for c in best.chosen}
+    assert {s: set(map(str, t)) for s, t in sol.tranches.items()} == {
+        s: set(map(str, t)) for s, t in best.tranches.items()
+    }
 
 
-def test_every_stated_constraint_holds_in_the_optimum(spec, best):
-    p = picked(best)
-    assert evaluate(spec, best.chosen, best.responses).feasible
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_stated_constraint_holds_in_the_optimum(spec, best, scenario):
+    """In each scenario, the offer with that scenario's tranches (resources recomputed from the
+    file: a resource a tranche uses binds in every scenario, with its tranches)."""
+    p = packages(best)[scenario]
+    assert evaluate(spec, best.chosen, best.responses, best.tranches).feasible
     assert p["defence_path"].option in HAGUE  # the Hague floor
     assert "c202" not in p and p["supply_management"].option == "keep"  # minority Parliament
     if p["golden_dome"].option != "decline":
@@ -281,7 +306,7 @@ def test_forcing_an_option_never_raises_the_optimum(spec, best):
                 sol = solve(spec.force(member))
             except InfeasibleError:
                 continue
-            assert sol.is_chosen(member) and sol.expected <= best.expected + tol, member
+            assert taken(sol, member) and sol.expected <= best.expected + tol, member
 
 
 def test_the_hague_floor_is_a_binding_constraint(best):
@@ -295,7 +320,7 @@ def test_the_card_reports_this_optimum(best):
     odds = best.odds()
     for x in (best.expected, odds["value_at_base_odds"], odds["value_of_moving_the_odds"]):
         assert f"{x:,.1f}" in card
-    for c in best.chosen:
+    for c in [*best.chosen, *(t for ts in best.tranches.values() for t in ts)]:
         assert f"`{c.commitment}.{c.option}`" in card
 
 
@@ -382,10 +407,19 @@ def test_sensitivity_tornado_on_shifts_and_baselines_runs(spec, best):
 
     rep = sensitivity(spec, kinds=("shift", "baseline"), sections=("tornado",))
     rows = {r.input: r for r in rep.tornado if r.kind in ("shift", "baseline")}
-    assert any(r.startswith("shift ") for r in rows) and any("baseline" in r for r in rows)
-    assert len([r for r in rows if r.startswith("shift ")]) == len(DOC["shifts"])
+    shifts = [r for r in rows.values() if r.kind == "shift"]
+    assert len(shifts) == len(DOC["shifts"]) and any("baseline" in r for r in rows)
     for r in rows.values():  # the point value lies between the two ends' optima (maximize)
         assert max(r.value_low, r.value_high) >= best.expected - 1e-6 * abs(best.expected)
+    # each end is the optimum of the file with that share (a solve of the rebuilt problem):
+    # Golden Dome's share at -20% and +20%
+    gd = next(r for r in shifts if "golden_dome.limited" in r.input)
+    share = point(DOC["shifts"][5]["share"])
+    assert DOC["shifts"][5]["when"] == "golden_dome.limited"
+    for f, v in ((0.8, gd.value_low), (1.2, gd.value_high)):
+        at = solve(load(NAME, overrides=[f"shifts[5].share={share * f}"]))
+        assert v == pytest.approx(at.expected, rel=1e-7)
+    assert gd.value_high > gd.value_low  # a larger shift out of the rupture is worth more
     # the new equilibrium's tariff loss swings the expected value most (it carries p ~ 0.83)
     top = max(rows.values(), key=lambda r: r.swing)
     assert "new_equilibrium" in top.input and top.kind == "baseline"

@@ -227,7 +227,7 @@ def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
     unit = spec.resource(resource).unit if single else "x"
     k = cw.caps[0] if single else 1.0
     return TippingPoint(
-        parameter=f"{resource} capacity" + ("" if single else " (all years, x base)"),
+        parameter=f"{resource} capacity" + ("" if single else " (all years, scaled)"),
         kind="capacity" if single else "scale",
         target=resource,
         unit=unit,

@@ -172,16 +172,17 @@ def inputs(spec, rel: float, kinds) -> list[Input]:
         for k, sh in enumerate(spec.shifts):
             if sh.amount is None:
                 continue
-            a = float(sh.amount)
+            key = "amount" if sh.share is None else "share"  # a share is what the file sets
+            a = float(sh.amount if sh.share is None else sh.share)
 
-            def at(t, k=k):
-                return spec.with_values({f"shifts[{k}].amount": t})
+            def at(t, k=k, key=key):
+                return spec.with_values({f"shifts[{k}].{key}": t})
 
             lo, hi = valid_end(at, a, 1e-9), valid_end(at, a, 1.0)
             sw = (max(lo, a * (1 - rel)), min(hi, a * (1 + rel)))
             out.append(
                 Input(
-                    f"shifts[{k}] amount ({sh.when})",
+                    f"shifts[{k}] {key} ({sh.when})",
                     "shift",
                     f"shifts[{k}]",
                     "",

@@ -123,6 +123,7 @@ DEAL = (
 TRADE = [
     dict(
         id="counter_tariffs",
+        stage=2,
         name="Counter-tariffs on US steel, aluminum and autos",
         group="trade",
         required=True,
@@ -150,6 +151,7 @@ TRADE = [
     ),
     dict(
         id="softwood",
+        stage=2,
         name="Softwood lumber",
         group="trade",
         required=True,
@@ -177,6 +179,7 @@ TRADE = [
     ),
     dict(
         id="irritants",
+        stage=2,
         name="Other trade irritants",
         group="trade",
         required=True,
@@ -224,6 +227,7 @@ TRADE = [
     ),
     dict(
         id="supply_management",
+        stage=2,
         name="Supply management (dairy, poultry, eggs)",
         group="trade",
         required=True,
