@@ -37,6 +37,7 @@ import os
 import statistics
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from unittest import mock
 
@@ -161,6 +162,64 @@ def measure(n: int, s: int, args, log) -> list[dict]:
     return rows
 
 
+def narrowing(n: int, s: int, args, log) -> list[str]:
+    """The narrowing's LPs (``odds_tighten.value_ranges``) from one start, in the two orders
+    of ``odds_tighten.SPLIT_ORDER``, alternating: seconds and simplex iterations per round;
+    both orders must give the same ranges."""
+    from unittest import mock
+
+    import highspy
+    import numpy as np
+
+    from optimizer import odds_start, odds_tighten
+    from solvers import SolveOptions
+
+    _, model, _ = build(n, s, args.seed, args.shifts, "auto")
+    opts = SolveOptions(threads=args.threads, mip_gap=args.mip_gap)
+    x, _ = odds_start.start_and_bound(model, replace(opts, time_limit=args.time_limit))
+    delta = np.asarray(model.meta["shifts"]["delta"], dtype=float)
+    dirs = odds_tighten.directions(delta)[0]
+    z0 = float(model.c @ x + model.objective_offset)
+    iters, run = [0], highspy.Highs.run
+
+    def counted(h):
+        out = run(h)
+        iters[0] += h.getInfo().simplex_iteration_count
+        return out
+
+    got: dict[bool, list] = {True: [], False: []}
+    ranges = {}
+    for r in range(args.rounds):
+        load = os.getloadavg()[0]
+        for split in (True, False) if r % 2 else (False, True):
+            iters[0] = 0
+            with (
+                mock.patch.object(odds_tighten, "SPLIT_ORDER", split),
+                mock.patch.object(highspy.Highs, "run", counted),
+            ):
+                t0 = time.perf_counter()
+                ranges[split] = odds_tighten.value_ranges(model, z0, dirs, opts)
+                got[split].append((time.perf_counter() - t0, iters[0], load))
+        same = all(
+            np.allclose(a, b, rtol=1e-6, atol=1e-6) for a, b in zip(*ranges.values(), strict=True)
+        )
+        if not same:
+            raise AssertionError("the two orders gave different ranges")
+        log(
+            f"  narrowing round {r} (load {load:.1f}): split {got[True][-1][:2]}, "
+            f"pairs {got[False][-1][:2]}"
+        )
+    ratio = [a[0] / b[0] for a, b in zip(got[True], got[False], strict=True)]
+    med = {k: statistics.median(t for t, _, _ in v) for k, v in got.items()}
+    its = {k: statistics.median(i for _, i, _ in v) for k, v in got.items()}
+    loads = [ld for _, _, ld in got[True]]
+    return [
+        f"| {n:,} | {s} | {len(dirs)} | {med[False]:.2f} s ({its[False]:,.0f} it) "
+        f"| {med[True]:.2f} s ({its[True]:,.0f} it) | {statistics.median(ratio):.2f}x "
+        f"[{min(ratio):.2f}-{max(ratio):.2f}] | {min(loads):.1f}-{max(loads):.1f} |"
+    ]
+
+
 def _fmt(r: dict) -> str:
     if r["status"] == "optimal":
         return f"optimal {r['time_s']:.2f} s"
@@ -229,6 +288,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shifts", type=float, default=0.1, help="fraction of options with a shift")
     ap.add_argument("--formulations", default="auto", help="auto, products, aggregate")
     ap.add_argument("--output", type=Path, default=None)
+    ap.add_argument(
+        "--narrowing", action="store_true", help="time the narrowing's LPs in both orders instead"
+    )
     args = ap.parse_args(argv)
     args.formulations = args.formulations.split(",")
     for f in args.formulations:
@@ -241,6 +303,14 @@ def main(argv: list[str] | None = None) -> int:
     def log(msg: str) -> None:
         print(msg, flush=True)
 
+    if args.narrowing:
+        print(f"`{cmd}`\n")
+        print("| N | S | directions | pairs (median) | split (median) | split / pairs | load |")
+        print("|---|---|---|---|---|---|---|")
+        for n in (int(x) for x in args.sizes.split(",")):
+            for s in (int(x) for x in args.scenarios.split(",")):
+                print("\n".join(narrowing(n, s, args, log)), flush=True)
+        return 0
     rows = []
     for n in (int(x) for x in args.sizes.split(",")):
         for s in (int(x) for x in args.scenarios.split(",")):

@@ -121,3 +121,45 @@ def test_the_plain_solve_with_narrowing_gives_the_optimum(free: int, doc: dict) 
         return
     assert res.status == Status.OPTIMAL
     assert abs(res.objective - ref.value) <= TOL * max(1.0, abs(ref.value))
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(doc=problems_with_shifts())
+def test_each_range_is_its_own_lp_solved_alone(doc: dict) -> None:
+    # value_ranges solves its LPs in one warm-started sequence (every minimum, then every
+    # maximum): each end must be the optimum of its LP solved alone, here by SciPy's linprog
+    from scipy.optimize import linprog
+
+    model = _model(doc)
+    if model is None or "odds_rows" not in model.meta:
+        return
+    x0 = odds_start.find_start(model, SolveOptions(mip_gap=0.0))
+    if x0 is None:
+        return
+    delta = np.asarray(model.meta["shifts"]["delta"], dtype=float)
+    dirs, _, _ = odds_tighten.directions(delta)
+    z0 = float(model.c @ x0 + model.objective_offset)
+    lo, hi = odds_tighten.value_ranges(model, z0, dirs, SolveOptions())
+    at = model.meta["odds_rows"]
+    used = np.flatnonzero(np.abs(delta).sum(axis=0) > 0)
+    A = model.A.tocsr()
+    sign = -1.0 if model.maximize else 1.0  # the cut as sign * c . x <= sign * z
+    z = z0 - model.objective_offset + sign * odds_tighten.CUT_TOL * (1.0 + abs(z0))
+    fin = np.isfinite(model.row_upper), np.isfinite(model.row_lower)
+    from scipy import sparse
+
+    A_ub = sparse.vstack([A[fin[0]], -A[fin[1]], sparse.csr_matrix(sign * model.c)])
+    b_ub = np.concatenate([model.row_upper[fin[0]], -model.row_lower[fin[1]], [sign * z]])
+    bounds = np.column_stack([model.col_lower, model.col_upper])
+    for k, d in enumerate(dirs):
+        cost = np.zeros(model.n)
+        cost[at["v"] + np.arange(used.size)] = d[used]
+        for end, s in ((lo[k], 1.0), (hi[k], -1.0)):
+            res = linprog(s * cost, A_ub=A_ub, b_ub=b_ub, bounds=bounds, method="highs")
+            assert res.status == 0
+            assert abs(s * res.fun - end) <= 1e-6 * max(1.0, abs(end))

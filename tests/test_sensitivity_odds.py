@@ -362,3 +362,32 @@ def test_shadow_prices_under_shifts_are_those_of_the_compiled_milps_relaxation()
     assert sp.price == pytest.approx((lp(7.5 + h) - lp(7.5 - h)) / (2 * h), abs=1e-6)
     assert abs(sp.price) > 0.1
     assert any("relaxation of the compiled MILP" in n for n in rep.notes)
+
+
+def test_tornado_capacities_inside_their_tipping_interval_are_not_solved_again():
+    # a capacity factor inside the base package's interval (clear of its tolerance window)
+    # takes the base package without a solve; every row must equal the tornado computed with
+    # a solve at every point (no tipping points given)
+    from optimizer.analysis.sensitivity_odds import OddsSession
+    from optimizer.analysis.sensitivity_params import scale_param
+
+    spec = load_document(tomllib.loads(bundled_path("moving-odds").read_text()))
+    ses = OddsSession(spec)
+    tips = [ses.tipping(scale_param(spec, ses.model, r.id)) for r in spec.resources]
+    assert any(t.lower <= 0.9 or t.upper - t.tolerance >= 1.1 for t in tips)
+    n0 = ses.run.solves
+    alone = ses.tornado_odds(0.1)
+    n1 = ses.run.solves
+    shared = ses.tornado_odds(0.1, tips)
+    n2 = ses.run.solves
+    assert n2 - n1 < n1 - n0  # some capacity point was inside its interval
+
+    def key(r):
+        return (r.input, r.kind)
+
+    assert sorted(map(key, alone)) == sorted(map(key, shared))
+    by = {key(r): r for r in alone}
+    for r in shared:
+        a = by[key(r)]
+        assert r.value_low == pytest.approx(a.value_low, rel=1e-9, abs=1e-9)
+        assert r.value_high == pytest.approx(a.value_high, rel=1e-9, abs=1e-9)

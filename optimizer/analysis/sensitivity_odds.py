@@ -141,13 +141,17 @@ class OddsSession(Session):
         rows: list[TornadoRow] = []
 
         def value_at(p, theta: float) -> tuple[float, Key | None]:
+            t = known.get((p.kind, p.target))
             if isinstance(p, RhsParam):
+                # inside the base package's interval, clear of the tolerance window (as
+                # Session.tornado): no solve
+                if t is not None and t.lower <= theta <= t.upper - t.tolerance:
+                    return self.pk.expected(self.key0), self.key0
                 p.apply(self.lm, theta)
                 k = self.run()
                 p.restore(self.lm)
                 return (math.nan, k) if k is None else (self.pk.expected(k), k)
             st = p.move(base, theta)
-            t = known.get((p.kind, p.target))
             if t is not None and t.lower <= theta <= t.upper:
                 k = self.key0
             else:
