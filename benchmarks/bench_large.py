@@ -1,13 +1,18 @@
-"""Large portfolios from a CSV table: wall time, status and proven gap, new path vs plain HiGHS.
+"""Large portfolios from a CSV table: wall time, status and proven gap, new path vs baselines.
 
 For each size, a generated problem (``problems/generate.py``) is written as a problem file
 with its options in a CSV table (``problems/generate_csv.py``) and solved by the console
 script, ``optimizer solve FILE --time-limit T --format json``, as a subprocess (wall clock
 from start to exit). The baseline is the same command with the large-model path switched off
 (``optimizer.large.LARGE_COLUMNS`` set to infinity before the CLI runs): the plain HiGHS
-solve. The machine load (``os.getloadavg``) is printed before every run.
+solve. The second baseline, ``previous``, is the large-model path as it was before the
+sample's resource prices (``solvers.prices.SAMPLE_SHARE`` set to 0: the first restricted LP
+from value per use, no bound from the prices). With ``--repeat`` the rounds alternate the
+order of ``previous`` and ``new``; per size and method the median and range of the wall time
+and the proven gap are printed. The machine load (``os.getloadavg``, 1 min) is printed with
+every run: the machine is shared, and the large path is CPU-bound.
 
-    python benchmarks/bench_large.py --sizes 10000 30000 100000 --time-limit 60
+    python benchmarks/bench_large.py --sizes 100000 --baseline-sizes --repeat 3
 """
 
 from __future__ import annotations
@@ -27,6 +32,10 @@ sys.path.insert(0, str(ROOT))
 
 BASELINE = (
     "import sys, optimizer.large as L; L.LARGE_COLUMNS = float('inf'); "
+    "from optimizer.cli import main; sys.argv[0] = 'optimizer'; main()"
+)
+PREVIOUS = (
+    "import sys, solvers.prices as P; P.SAMPLE_SHARE = 0; "
     "from optimizer.cli import main; sys.argv[0] = 'optimizer'; main()"
 )
 NEW = "import sys; from optimizer.cli import main; sys.argv[0] = 'optimizer'; main()"
@@ -50,6 +59,21 @@ def run(code: str, path: Path, limit: float) -> dict:
     return out
 
 
+def summary(runs: list[dict]) -> str:
+    """Median (min-max) of wall and gap over the runs, and their loads."""
+    walls = [r["wall_s"] for r in runs]
+    gaps = [r["gap"] for r in runs if r.get("gap") is not None]
+    text = f"wall median {statistics.median(walls):.1f} s ({min(walls):.1f}-{max(walls):.1f})"
+    if gaps:
+        text += (
+            f", gap median {statistics.median(gaps):.3%} ({min(gaps):.3%}-{max(gaps):.3%})"
+            f", {len(gaps)} of {len(runs)} with a package"
+        )
+    else:
+        text += f", no package in {len(runs)} runs"
+    return text + f", load {[r['load1'] for r in runs]}"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 30_000, 100_000])
@@ -66,16 +90,21 @@ def main(argv=None) -> int:
             spec = generate(n, seed=1)
             path = write(spec, Path(tmp) / f"n{n}")
             print(f"n={n}: {n_columns(spec)} columns, options CSV written", flush=True)
-            for label, code in (("baseline", BASELINE), ("new", NEW)):
-                if label == "baseline" and n not in args.baseline_sizes:
-                    continue
-                runs = [run(code, path, args.time_limit) for _ in range(args.repeat)]
-                walls = [r["wall_s"] for r in runs]
-                print(
-                    f"  {label:8s} wall median {statistics.median(walls):.1f} s "
-                    f"(min {min(walls):.1f}, max {max(walls):.1f}); runs: {runs}",
-                    flush=True,
+            runs = {"baseline": [], "previous": [], "new": []}
+            for r in range(args.repeat):
+                pair = [("previous", PREVIOUS), ("new", NEW)]
+                todo = ([("baseline", BASELINE)] if n in args.baseline_sizes else []) + (
+                    pair if r % 2 == 0 else pair[::-1]
                 )
+                for label, code in todo:
+                    if label == "baseline" and r > 0:
+                        continue  # plain HiGHS once: it finds no package at 10^5
+                    res = run(code, path, args.time_limit)
+                    runs[label].append(res)
+                    print(f"  round {r + 1} {label:8s} {res}", flush=True)
+            for label, rs in runs.items():
+                if rs:
+                    print(f"  {label:8s} {summary(rs)}", flush=True)
     return 0
 
 

@@ -67,13 +67,21 @@ def heuristic(model, options):
         solver="highs",
         raw_status=(
             f"LP rounding: gap {gap:.3%} proven by the LP dual bound "
-            f"({'LP solved' if lp.converged else 'LP stopped at its share of the time'}, "
+            f"({_lp_state(lp)}, "
             f"{lp.rounds} column-generation rounds, {lp.columns.size} of {model.n} columns)"
             if gap is not None
             else "LP rounding: no finite bound"
         ),
         extra={"bound_source": "lp_dual", "lp_converged": lp.converged},
     )
+
+
+def _lp_state(lp) -> str:
+    if lp.converged:
+        return "LP solved"
+    if lp.rounds == 0:
+        return "no LP round ended: bound and greedy fill from a sample's resource prices"
+    return "LP stopped at its share of the time"
 
 
 def solve(backend, model, options, fallback):

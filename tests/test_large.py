@@ -109,3 +109,63 @@ def test_tightened_choice_multipliers_never_loosen_the_bound(seed):
     y = rng.uniform(0, 3, model.m) * np.isfinite(model.row_upper)
     tight = tighten_choice(model, y)
     assert opt - 1e-7 <= dual_bound(model, tight) <= dual_bound(model, y) + 1e-9
+
+
+@pytest.fixture
+def sampled(monkeypatch):
+    """The sample's prices switched on for small models (they are off below 2,000)."""
+    from solvers import prices
+
+    monkeypatch.setattr(prices, "SAMPLE_MIN_COMMITMENTS", 10)
+    monkeypatch.setattr(prices, "SAMPLE_SHARE", 0.3)
+    return prices
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sample_prices_bound_the_exact_optimum(sampled, seed):
+    from solvers.start import tighten_choice
+
+    spec = generate(40, years=5, seed=seed, tightness=0.2, relations=0.4)
+    model = compile_spec(spec)
+    y = sampled.sample_prices(model, SolveOptions(), None)
+    assert y is not None and np.any(y != 0)
+    exact = HighsSolver().solve(model, SolveOptions(time_limit=20))
+    assert exact.status.value == "optimal"
+    assert dual_bound(model, tighten_choice(model, y)) >= exact.objective * (1 - 1e-6)
+    lp = solve_lp(model, SolveOptions(), None)  # started from those prices
+    full = HighsSolver().solve(model.relaxed(), SolveOptions())
+    assert lp.converged and lp.bound == pytest.approx(full.objective, rel=1e-7)
+    assert exact.objective * (1 - 1e-6) <= lp.bound
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_packages_stay_feasible_with_tight_capacities_and_many_relations(sampled, seed):
+    model = compile_spec(generate(200, seed=seed, tightness=0.05, relations=0.8))
+    lp = solve_lp(model, SolveOptions(), None)
+    x = round_and_repair(model, lp.x, lp.y)
+    assert x is not None and _feasible(model, x)
+    assert value(model, x) <= lp.bound + 1e-9
+    y = sampled.sample_prices(model, SolveOptions(), None)
+    greedy = round_and_repair(model, np.zeros(model.n), y)  # the fill by the sample's prices
+    assert greedy is not None and _feasible(model, greedy)
+
+
+def test_without_an_lp_round_the_sample_gives_bound_and_package(sampled, monkeypatch):
+    from solvers import colgen
+
+    spec = generate(40, years=5, seed=7)
+    model = compile_spec(spec)
+    monkeypatch.setattr(colgen, "MAX_ROUNDS", 0)
+    lp = solve_lp(model, SolveOptions(), None)
+    assert lp.rounds == 0 and not lp.converged and not lp.x.any()
+    exact = HighsSolver().solve(model, SolveOptions(time_limit=20))
+    assert exact.status.value == "optimal"  # to 1e-6: the bounds below allow for it
+    assert lp.bound >= exact.objective * (1 - 1e-6)
+    monkeypatch.setattr(large, "LARGE_COLUMNS", 10)
+    sol = optimizer.solve(spec, time_limit=30)
+    assert sol.verified and "no LP round ended" in sol.solver["raw_status"]
+    assert sol.objective_value <= exact.bound + 1e-6
+    gap = (sol.solver["bound"] - sol.objective_value) / abs(sol.objective_value)
+    assert gap == pytest.approx(sol.solver["gap"], rel=1e-6, abs=1e-12)
+    assert sol.status == ("optimal" if gap <= 1e-6 else "time_limit")
+    assert sol.solver["bound"] >= exact.objective * (1 - 1e-6)
