@@ -12,7 +12,7 @@ from itertools import product
 import numpy as np
 
 from ..criteria_objective import _backend, _exact, optimum, swing_ranges, weighted_coefficients
-from .pareto import ParetoFront, ParetoPoint, check_package, non_dominated
+from .pareto_points import ParetoFront, ParetoPoint, check_package, non_dominated
 
 STEPS = 10
 

@@ -1012,7 +1012,7 @@ def build_report(
     """
     import solvers
 
-    from .. import __version__, api
+    from .. import __version__, engine
 
     wanted = tuple(SECTIONS if sections is None else sections)
     for s in wanted:
@@ -1050,7 +1050,7 @@ def build_report(
     options = solvers.SolveOptions(time_limit=time_limit, mip_gap=mip_gap, verbose=verbose)
 
     say("solve")
-    sol = api.solve(
+    sol = engine.solve(
         spec,
         solver=solver,
         objective=objective,
@@ -1066,7 +1066,7 @@ def build_report(
         if objective == "expected":
             return float(sol.expected)
         return float(
-            api.solve(spec, solver=solver, time_limit=time_limit, mip_gap=mip_gap).expected
+            engine.solve(spec, solver=solver, time_limit=time_limit, mip_gap=mip_gap).expected
         )
 
     res = _resources(spec, sol)

@@ -384,7 +384,7 @@ def warm_up() -> int:
 
     from solvers.highs import load_highs  # noqa: F401
 
-    from ... import api, compile, solution  # noqa: F401
+    from ... import compile, engine, solution  # noqa: F401
 
     return os.getpid()
 
