@@ -45,7 +45,6 @@ KNOWN_CYCLES_TO_REMOVE_AFTER_MERGE: set[frozenset[str]] = {
             for m in ("parse", "shift_bounds", "shifts", "tranches", "validate")
         ),
     ),
-    _c(*(f"optimizer.analysis._montecarlo.{m}" for m in ("result", "risk", "worker"))),
 }
 
 # who may import the facade
