@@ -42,7 +42,7 @@ KNOWN_CYCLES_TO_REMOVE_AFTER_MERGE: set[frozenset[str]] = {
         *(f"optimizer.spec.{m}" for m in ("bulk", "bulk_build", "criteria", "locate", "model")),
         *(
             f"optimizer.spec.{m}"
-            for m in ("parse", "shift_bounds", "shifts", "tranches", "validate")
+            for m in ("read_base", "shift_bounds", "shifts", "tranches", "validate")
         ),
     ),
 }
