@@ -37,14 +37,9 @@ KNOWN_CYCLES_TO_REMOVE_AFTER_MERGE: set[frozenset[str]] = {
             for m in ("sensitivity", "sensitivity_odds", "sensitivity_tranches")
         ),
     ),
-    # still to untangle in this work (the core splits); listed so each step's commit is green
-    _c(
-        *(f"optimizer.spec.{m}" for m in ("bulk", "bulk_build", "criteria", "locate", "model")),
-        *(
-            f"optimizer.spec.{m}"
-            for m in ("read_base", "shift_bounds", "shifts", "tranches", "validate")
-        ),
-    ),
+    # ProblemSpec.from_arrays calls spec/bulk_build.from_arrays, which builds a ProblemSpec:
+    # bulk_build (the frames/bulk work's file) can take the class it builds, or the method move
+    _c("optimizer.spec.bulk_build", "optimizer.spec.model"),
 }
 
 # who may import the facade
@@ -160,7 +155,8 @@ def _under(name: str, *prefixes: str) -> bool:
 def test_the_graph_is_read():
     graph = import_graph()
     # a few edges known from the source, so an empty graph cannot pass the rules below
-    assert "optimizer.spec.model" in graph["optimizer.spec.validate"]
+    assert "optimizer.spec.items" in graph["optimizer.spec.validate"]
+    assert "optimizer.spec.validate" in graph["optimizer.spec.model"]  # inside a method
     assert "optimizer.compile" in graph["optimizer.engine"]
     assert "solvers" in graph["optimizer.engine"]
 

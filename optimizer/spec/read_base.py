@@ -8,10 +8,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..errors import InputError, did_you_mean, printable
-from .locate import list_hint
-from .model import (
+from .items import (
     Amount,
 )
+from .locate import list_hint
 
 
 def is_distribution(value: Any) -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import InputError, did_you_mean
 from .criteria import read_scores
-from .model import (
+from .items import (
     RELATION_TYPES,
     RESOURCE_KINDS,
     Amount,

@@ -12,10 +12,14 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, did_you_mean
 from .bulk import CommitmentTable, commitment_ids, stages
-from .model import RELATION_TYPES, Amount, Commitment, Member, Option, ProblemSpec
+from .items import RELATION_TYPES, Amount, Commitment, Member, Option
+
+if TYPE_CHECKING:
+    from .model import ProblemSpec
 
 PROBABILITY_TOLERANCE = 1e-9
 DEFAULT_MAX_COLUMNS = 2_000_000
