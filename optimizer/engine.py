@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from solvers.unbounded import unbounded_text
-
 from .errors import InfeasibleError, LimitError, SolverError, VerificationError
 from .solution import OBJ_TOL, Solution, decode, decode_responses, evaluate
 from .spec import ProblemSpec
@@ -92,6 +90,14 @@ def solve(
     notes = scaling_warnings(model)  # coefficients spanning too many orders of magnitude
     notes += tuple(c.message() for c in chosen_cuts(problem, sol.chosen))  # profiles cut
     return replace(sol, warnings=sol.warnings + notes) if notes else sol
+
+
+def unbounded_text(model, res) -> str:
+    """The message of an unbounded ``SolveResult`` (``solvers.unbounded.unbounded_text``,
+    imported when needed so that importing the API loads no solver code)."""
+    from solvers.unbounded import unbounded_text as text
+
+    return text(model, res)
 
 
 def finish(problem: ProblemSpec, model, res, backend=None, opts=None) -> Solution:
