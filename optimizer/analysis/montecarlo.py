@@ -82,8 +82,9 @@ import numpy as np
 
 from ..errors import InputError, VerificationError
 from ._montecarlo.check import compare_draw, fresh_solve
+from ._montecarlo.drawn import Drawn
 from ._montecarlo.exact import ExactContext, baseline_offsets, run_exact_chunk
-from ._montecarlo.linear import Drawn, LinearModel, linearize
+from ._montecarlo.linear import LinearModel, linearize
 from ._montecarlo.result import (
     InputInfo,
     MonteCarloResult,

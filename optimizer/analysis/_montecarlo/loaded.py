@@ -12,7 +12,8 @@ import numpy as np
 
 from solvers.highs import change_rows_bounds, tune_for_resolves
 
-from .linear import DrawData, LinearModel
+from .drawn import DrawData
+from .linear import LinearModel
 
 
 # Specs hold read-only mappings (``types.MappingProxyType``), which pickle cannot send to a

@@ -12,7 +12,8 @@ import numpy as np
 from solvers.highs import change_rows_bounds
 
 from ...errors import SolverError
-from .linear import TOL, DrawData, Drawn, _tol
+from .drawn import DrawData, Drawn
+from .linear import TOL, _tol
 from .loaded import (  # noqa: F401
     ANCHOR_LIMIT,
     BY_ENUM,
