@@ -274,13 +274,14 @@ def profile_compile(n: int, seed: int, repeat: int = 3, top: int = 15) -> str:
     import pstats
 
     import optimizer.compile as C
+    import optimizer.compile_build as B  # the stages live in the build module
 
     spec = generate(n, seed=seed)
     warm_up()
     spent: dict[str, float] = {}
     saved = []
     for owner_name, attr, label in STAGES:
-        owner = C if owner_name is None else getattr(C, owner_name)
+        owner = B if owner_name is None else getattr(B, owner_name)
         if not hasattr(owner, attr):
             continue
         f = getattr(owner, attr)

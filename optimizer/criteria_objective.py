@@ -117,7 +117,7 @@ def with_requires(model, requires, where: str = "--require"):
     if not requires:
         return model
     from .criteria import criteria_of
-    from .objectives import _extend
+    from .objective_extend import _extend
 
     data = criteria_of(model, where)
     rows = []
@@ -201,7 +201,7 @@ def weighted_coefficients(data, w, worst, best, n):
 
 
 def _with_constant(model, obj, c, const, maximize, meta):
-    from .objectives import _extend
+    from .objective_extend import _extend
 
     out = _extend(
         model,

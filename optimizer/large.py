@@ -12,7 +12,7 @@ binary decision, a back end that takes a start) the solve here is:
    the bound of step 1; without one: the package is handed to the back end as a MIP start
    and the back end proves the optimum.
 
-The package goes through the same verifier as every answer (``optimizer.api.finish``).
+The package goes through the same verifier as every answer (``optimizer.engine.finish``).
 """
 
 from __future__ import annotations

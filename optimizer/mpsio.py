@@ -340,7 +340,7 @@ def solve_file(
     if res.status == solvers.Status.INFEASIBLE:
         raise InfeasibleError(f"{name}: infeasible ({res.raw_status})")
     if res.status == solvers.Status.UNBOUNDED:
-        from .api import unbounded_text
+        from solvers.unbounded import unbounded_text
 
         raise SolverError(f"{name}: {unbounded_text(model, res)}")
     if res.x is None:
@@ -355,12 +355,5 @@ def solve_file(
         sense="maximize" if model.maximize else "minimize",
         values=dict(zip(model.col_labels, (float(v) for v in res.x), strict=True)),
         check=check,
-        solver={
-            "name": res.solver,
-            "time_s": round(res.time_s, 6),
-            "gap": res.gap,
-            "bound": res.bound,
-            "raw_status": res.raw_status,
-            "nodes": res.nodes,
-        },
+        solver=res.summary(),
     )

@@ -151,7 +151,7 @@ def mccormick(model, delta, mc, lo, hi, L, U, ncols, v, w):
     """
     from scipy import sparse
 
-    from .compile import expand_ranges
+    from .compile_arrays import expand_ranges
 
     M = delta.shape[0]
     used = np.flatnonzero(np.abs(delta).sum(axis=0) > 0)
@@ -190,7 +190,7 @@ def with_bounds(model: MatrixModel, L: np.ndarray, U: np.ndarray) -> MatrixModel
     for ``r_m`` in ``[L_m, U_m]`` (narrower ranges that hold at every package to be kept)."""
     from scipy import sparse
 
-    from .odds import member_columns
+    from .odds_columns import member_columns
 
     at = model.meta["odds_rows"]
     meta = model.meta["shifts"]
@@ -229,8 +229,8 @@ def free_products(model: MatrixModel) -> MatrixModel:
 def products_at(model: MatrixModel, x: np.ndarray) -> np.ndarray:
     """``x`` with ``v_s = C[:, s] . x`` and ``w_m = y_m r_m`` recomputed from its decision
     columns (a package), so a complete point of the exact model."""
-    from .compile import expand_ranges
-    from .odds import member_columns
+    from .compile_arrays import expand_ranges
+    from .odds_columns import member_columns
 
     at, meta = model.meta["odds_rows"], model.meta["shifts"]
     members, delta = list(meta["members"]), np.asarray(meta["delta"], dtype=float)

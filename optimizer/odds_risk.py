@@ -75,7 +75,7 @@ def cvar_with_shifts(model, obj, lam: float, alpha: float, d: np.ndarray):
     """
     from scipy import sparse
 
-    from .objectives import _extend
+    from .objective_extend import _extend
     from .odds import member_columns
 
     shifts = model.meta["shifts"]

@@ -12,7 +12,7 @@ and that linear objective is maximised over the same rows (the products' columns
 nothing there; at any package their rows fix them to ``y_m x_j``, so the answer is a complete
 feasible point of the exact model). HiGHS is then started from it (``setSolution``): the
 start is only an incumbent, so the optimum and its proof are those of the exact model, and
-the engine still checks the answer independently (``optimizer.api.finish``).
+the engine still checks the answer independently (``optimizer.engine.finish``).
 """
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ def add_rows(model, rows, lower, labels):
 def solve_offer(spec, model, key, backend, opts):
     """The verified ``Solution`` of ``spec`` with the offer ``key`` fixed and everything
     decided later re-optimised (``InfeasibleError`` when the offer is infeasible)."""
-    from . import api
+    from . import engine
 
     fixed = fix_offer(model, key)
-    return api.finish(spec, fixed, backend.solve(fixed, opts))
+    return engine.finish(spec, fixed, backend.solve(fixed, opts))

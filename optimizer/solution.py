@@ -18,27 +18,12 @@ import numpy as np
 from .checks import FEAS_TOL, INT_TOL
 from .checks import check_responses as _check_responses
 from .checks import relation_violation as _relation_violation
+from .choice import Choice
 from .errors import VerificationError
 from .frames_api import Frames
 from .spec.model import Amount, Member, ProblemSpec
 
 OBJ_TOL = 1e-6
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The option chosen for a commitment, and its start year (``None`` if single-period)."""
-
-    commitment: str
-    option: str
-    start: int | None = None
-
-    def __str__(self) -> str:
-        s = f"{self.commitment}.{self.option}"
-        return s if self.start is None else f"{s}@{self.start}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"commitment": self.commitment, "option": self.option, "start": self.start}
 
 
 @dataclass(frozen=True)

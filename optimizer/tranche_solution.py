@@ -13,14 +13,13 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from .choice import Choice
 from .spec.model import ProblemSpec
 from .spec.tranches import stage2_ids, tranche_resources
 
 
 def decode_tranches(model, x: np.ndarray) -> dict[str, tuple]:
     """``{scenario: (Choice, ...)}`` for every scenario, or ``{}`` without tranches."""
-    from .solution import Choice
-
     origin = model.meta.get("tranche_of")
     if not origin:
         return {}

@@ -130,7 +130,7 @@ def expand(spec: ProblemSpec) -> tuple[ProblemSpec, Expansion]:
 
 def compile_tranches(spec: ProblemSpec):
     """The expected-value ``MatrixModel`` of a problem with tranches (shifts not yet applied)."""
-    from .compile import _compile
+    from .compile_build import _compile
 
     big, exp = expand(spec)
     model = _compile(big, exp)

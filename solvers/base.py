@@ -89,6 +89,17 @@ class SolveResult:
             "nodes": self.nodes,
         }
 
+    def summary(self) -> dict[str, Any]:
+        """What a verified solution reports of the solve (its ``solver`` field)."""
+        return {
+            "name": self.solver,
+            "time_s": round(self.time_s, 6),
+            "gap": self.gap,
+            "bound": self.bound,
+            "raw_status": self.raw_status,
+            "nodes": self.nodes,
+        }
+
 
 class Solver(Protocol):
     name: str

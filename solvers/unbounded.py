@@ -113,3 +113,15 @@ def ray_columns(h, options) -> list[int]:
     ray = np.abs(np.asarray(ray, dtype=float))
     nz = np.flatnonzero(ray > RAY_TOL)
     return [int(j) for j in nz[np.argsort(-ray[nz], kind="stable")][:MAX_NAMED]]
+
+
+def unbounded_text(model, res) -> str:
+    """ "unbounded: ... along r" for an unbounded ``SolveResult``, naming the columns of the
+    solver's unbounded direction when it gave them (its ``extra["ray"]``)."""
+    ray = [model.col_name(int(j)) for j in res.extra.get("ray", ())]
+    along = f" along {', '.join(repr(r) for r in ray)}" if ray else ""
+    hint = "; give it a bound" if len(ray) == 1 else ""
+    return (
+        f"unbounded: the objective improves without limit{along}{hint} "
+        f"(solver '{res.solver}': {res.raw_status})"
+    )

@@ -276,7 +276,7 @@ def alternatives(
     """
     import solvers
 
-    from .. import api
+    from .. import engine
     from ..compile import compile_spec
     from ..errors import InputError
     from ..objectives import apply_objective, parse_objective
@@ -311,7 +311,7 @@ def alternatives(
         if found and res.x is None and res.status == solvers.Status.TIME_LIMIT:
             stopped = "limit reached"  # the packages above stand; the next was not found
             break
-        sol = api.finish(spec, model, res, backend, opts)
+        sol = engine.finish(spec, model, res, backend, opts)
         value = float(sol.objective_value)
         if best is None:
             best = value

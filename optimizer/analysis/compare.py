@@ -123,7 +123,7 @@ def compare(
     """Solve ``spec`` under each objective and measure every package the same way."""
     import solvers
 
-    from .. import api
+    from .. import engine
     from ..compile import compile_spec
     from ..errors import InfeasibleError
     from ..objectives import (
@@ -146,7 +146,7 @@ def compare(
     bests = scenario_bests(base, backend, opts)
     if bests is None:
         # infeasible: let the expected-value solve raise it, with its diagnosis
-        api.finish(spec, base, backend.solve(base, opts), backend, opts)
+        engine.finish(spec, base, backend.solve(base, opts), backend, opts)
         raise InfeasibleError(f"{spec.name}: infeasible")
     ids = tuple(s.id for s in spec.scenarios)
     p = [s.probability for s in spec.scenarios]
@@ -154,7 +154,7 @@ def compare(
     out = []
     for o in objs:
         model = apply_objective(base, o, backend, opts, bests=bests)
-        sol = api.finish(spec, model, backend.solve(model, opts), backend, opts)
+        sol = engine.finish(spec, model, backend.solve(model, opts), backend, opts)
         v = [float(sol.by_scenario[s]) for s in ids]
         ps = [sol.probabilities[s] for s in ids] if sol.probabilities else p  # p(x) under shifts
         out.append(

@@ -82,8 +82,9 @@ import numpy as np
 
 from ..errors import InputError, VerificationError
 from ._montecarlo.check import compare_draw, fresh_solve
+from ._montecarlo.drawn import Drawn
 from ._montecarlo.exact import ExactContext, baseline_offsets, run_exact_chunk
-from ._montecarlo.linear import Drawn, LinearModel, linearize
+from ._montecarlo.linear import LinearModel, linearize
 from ._montecarlo.result import (
     InputInfo,
     MonteCarloResult,
@@ -182,7 +183,7 @@ def monte_carlo(
     from solvers import SolveOptions, get
     from solvers.base import DEFAULT_MIP_GAP
 
-    from .. import api
+    from .. import engine
     from ..compile import compile_spec
     from ..spec.tranches import has_tranches
     from ..spec.uncertain import sample_inputs
@@ -215,7 +216,7 @@ def monte_carlo(
     base = compile_spec(spec) if lm is None else lm.base
     opts = SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
     res = get("highs").solve(base, opts)
-    base_sol = api.finish(spec, base, res)
+    base_sol = engine.finish(spec, base, res)
     base_x = np.asarray(res.x, dtype=float)
     base_x[base.integrality] = np.round(base_x[base.integrality])
     K = 0 if lm is None else lm.K

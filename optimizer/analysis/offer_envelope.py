@@ -70,13 +70,13 @@ class OfferSolver:
 
     def solve_model(self, sp, model) -> Found | None:
         """Solve a compiled ``model`` of ``sp`` (perhaps with columns fixed or rows added)."""
-        from .. import api
+        from .. import engine
         from ..offer import offer_key
 
         self.solves += 1
         res = self.backend.solve(model, self.opts)
         try:
-            sol = api.finish(sp, model, res)
+            sol = engine.finish(sp, model, res)
         except InfeasibleError:
             return None
         return Found(sol, offer_key(model, res.x))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..criteria_objective import _backend, _exact, optimum
-from .pareto import ParetoFront, ParetoPoint, check_package, non_dominated
+from .pareto_points import ParetoFront, ParetoPoint, check_package, non_dominated
 
 TOL = 1e-9
 

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from .alternatives import differences, package_text
-from .scenarios import PackageResult, ValueOfInformation
+from .scenarios import OFFERS_TEXT, PackageResult, ValueOfInformation
 
 
 def voi_tables(v: ValueOfInformation) -> list[Any]:
@@ -115,10 +115,3 @@ def voi_tables(v: ValueOfInformation) -> list[Any]:
     if v.offers:
         out.insert(2, OFFERS_TEXT)
     return out
-
-
-OFFERS_TEXT = (
-    "Packages are offers: each scenario's best ('WS') chooses the offer and its conditional "
-    "tranches knowing the scenario; every row below is an offer with its tranches "
-    "re-optimised in each scenario (EEV: the mean scenario's offer, so evaluated)."
-)

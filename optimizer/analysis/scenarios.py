@@ -59,6 +59,13 @@ from ..solution import Choice, _r
 ZERO_TOL = 1e-6  # relative: EVPI/VSS closer to 0 than the MIP gap are reported as 0
 
 
+OFFERS_TEXT = (
+    "Packages are offers: each scenario's best ('WS') chooses the offer and its conditional "
+    "tranches knowing the scenario; every row below is an offer with its tranches "
+    "re-optimised in each scenario (EEV: the mean scenario's offer, so evaluated)."
+)
+
+
 def _num(x: float | None) -> float | None:
     """JSON-safe: ``None`` for a missing or infinite value."""
     return None if x is None or not math.isfinite(x) else _r(x)
@@ -157,8 +164,6 @@ class ValueOfInformation(Frames):
             "regret_table": [p.to_dict() for p in self.packages],
         }
         if self.offers:
-            from .scenario_tables import OFFERS_TEXT
-
             d["tranches"] = OFFERS_TEXT
         if self.induced is not None:
             d["probabilities"] = "induced by each package; WS at the RP package's"
@@ -225,7 +230,7 @@ def value_of_information(
 
     import solvers
 
-    from .. import api
+    from .. import engine
     from ..compile import compile_spec
     from ..errors import LimitError
 
@@ -239,7 +244,7 @@ def value_of_information(
 
     def solve(sp, model=None, what: str = ""):
         model = compile_spec(sp) if model is None else model
-        sol = api.finish(sp, model, backend.solve(model, opts), backend, opts)
+        sol = engine.finish(sp, model, backend.solve(model, opts), backend, opts)
         if sol.status != "optimal":
             raise LimitError(f"{spec.name}: {what} not proven optimal within the limits")
         return sol
@@ -266,7 +271,7 @@ def value_of_information(
         model = fix_first_stage(full, chosen, responses)
         res = backend.solve(model, opts)
         if res.status != solvers.Status.INFEASIBLE:
-            sol = api.finish(spec, model, res, backend, opts)
+            sol = engine.finish(spec, model, res, backend, opts)
             return {s: float(sol.by_scenario[s]) for s in ids}
         out: dict[str, float | None] = {}
         for s in ids:  # which scenarios have no feasible recourse?
@@ -276,7 +281,7 @@ def value_of_information(
             if r.status == solvers.Status.INFEASIBLE:
                 out[s] = None
             else:
-                out[s] = float(api.finish(one, m, r, backend, opts).expected)
+                out[s] = float(engine.finish(one, m, r, backend, opts).expected)
         return out
 
     def row(label: str, sol, values=None) -> PackageResult:
@@ -320,10 +325,3 @@ def value_of_information(
         induced=p_star if spec.shifts else None,
         offers=any(c.stage == 2 for c in spec.commitments),
     )
-
-
-def voi_tables(v: ValueOfInformation) -> list[Any]:
-    """Rich renderables for ``optimizer scenarios`` (:mod:`.scenario_tables`)."""
-    from .scenario_tables import voi_tables as tables
-
-    return tables(v)

@@ -152,7 +152,7 @@ class Session:
         self.run = Runner(self.lm, self.pk)
         key0 = self.run()
         if key0 is None:
-            from ..api import solve
+            from ..engine import solve
 
             solve(spec, solver=self.lm.solver_name or "highs")  # raises with a diagnosis
             raise SolverError(f"{spec.name}: infeasible")

@@ -28,7 +28,7 @@ from ..criteria_objective import (
     with_requires,
 )
 from ..errors import InfeasibleError
-from .pareto import check_package
+from .pareto_points import check_package
 
 TIE = 1e-9
 

@@ -165,7 +165,7 @@ def build_report(
     """
     import solvers
 
-    from .. import api
+    from .. import engine
 
     wanted = tuple(SECTIONS if sections is None else sections)
     _check_arguments(spec, wanted, montecarlo, alternatives, frontier)
@@ -174,7 +174,7 @@ def build_report(
     options = solvers.SolveOptions(time_limit=time_limit, mip_gap=mip_gap, verbose=verbose)
 
     say("solve")
-    sol = api.solve(
+    sol = engine.solve(
         spec,
         solver=solver,
         objective=objective,
@@ -190,7 +190,7 @@ def build_report(
         if objective == "expected":
             return float(sol.expected)
         return float(
-            api.solve(spec, solver=solver, time_limit=time_limit, mip_gap=mip_gap).expected
+            engine.solve(spec, solver=solver, time_limit=time_limit, mip_gap=mip_gap).expected
         )
 
     res = resources_section(spec, sol)

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ..errors import InputError, did_you_mean
-from .model import Commitment, Option
+from .items import Commitment, Option
 
 _BAD_ID = re.compile(r"[ .\t\n\[\]=\"']")
 MAX_WHOLE = 999_999_999

@@ -34,7 +34,7 @@ class Criterion:
 
 def read_criteria(reader: Any, raw: Any) -> tuple[Criterion, ...]:
     """The ``[[criteria]]`` list of a document (``reader`` is a ``parse.Reader``)."""
-    from .parse import join
+    from .read_base import join
 
     out = []
     for i, t in enumerate(reader.list_of_tables(raw, "criteria")):

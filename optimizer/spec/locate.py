@@ -12,9 +12,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model import ProblemSpec
+if TYPE_CHECKING:
+    from .model import ProblemSpec
+
 
 # the lists whose items have ids, and what one item is called
 ITEM_NAMES = {

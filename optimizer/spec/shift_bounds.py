@@ -25,10 +25,14 @@ that the relations allow and that really moves the probability out of range.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .model import Member, ProblemSpec
+from .items import Member
+
+if TYPE_CHECKING:
+    from .model import ProblemSpec
 
 
 @dataclass(frozen=True)

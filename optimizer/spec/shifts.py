@@ -16,12 +16,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import InputError, did_you_mean
-from .model import Member, ProblemSpec
+from .items import Member
+
+if TYPE_CHECKING:
+    from .model import ProblemSpec
 
 SHIFT_KEYS = ("when", "from", "to", "amount", "share", "credibility", "description", "source")
 PROBABILITY_TOLERANCE = 1e-9

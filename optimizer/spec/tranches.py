@@ -14,8 +14,13 @@ nothing from the compile or the solvers.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import InputError, UsageError
-from .model import Member, ProblemSpec
+from .items import Member
+
+if TYPE_CHECKING:
+    from .model import ProblemSpec
 
 
 def stage2_ids(spec: ProblemSpec) -> set[str]:

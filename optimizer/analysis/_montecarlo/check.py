@@ -10,11 +10,11 @@ def fresh_solve(spec, d: int, locations: dict) -> tuple[int, float | None]:
     """Rebuild draw ``d`` from the spec and solve it from scratch: its optimal value (None when
     the fresh solve finds none). Needs nothing from the Monte Carlo run, so with an executor it
     is submitted at once and runs while this process compiles and the draws run."""
-    from ... import api
+    from ... import engine
     from ...errors import OptimizerError
 
     try:
-        return d, float(api.solve(spec.with_values(locations)).expected)
+        return d, float(engine.solve(spec.with_values(locations)).expected)
     except OptimizerError:
         return d, None
 

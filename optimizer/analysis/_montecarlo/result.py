@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ...frames_api import Frames
-from .worker import BY_ENUM, BY_LP, BY_MIP, BY_POOL, INFEASIBLE, LIMIT, OK
+from .loaded import BY_ENUM, BY_LP, BY_MIP, BY_POOL, INFEASIBLE, LIMIT, OK
+from .summary import Summary, _num
 
 if TYPE_CHECKING:
     from .risk import BaseRisk
@@ -27,51 +28,6 @@ def _choice_text(model, j: int) -> str:
     name = f"{model.commitment_ids[ci]}.{model.option_ids[ci][int(model.col_option[j])]}"
     year = model.period_labels[int(model.col_start[j])]
     return name if year is None else f"{name}@{year}"
-
-
-# ---- results -----------------------------------------------------------------------------------
-
-
-def _num(x: float | None) -> float | None:
-    if x is None or not math.isfinite(x):
-        return None
-    return float(f"{x:.12g}") if x != 0 else 0.0
-
-
-@dataclass(frozen=True)
-class Summary:
-    """Mean and percentiles of a set of values (linear interpolation between order statistics)."""
-
-    n: int
-    mean: float
-    p5: float
-    p50: float
-    p95: float
-    min: float
-    max: float
-
-    @classmethod
-    def of(cls, values: np.ndarray) -> Summary:
-        v = np.asarray(values, dtype=float)
-        v = v[np.isfinite(v)]
-        if v.size == 0:
-            return cls(0, *([math.nan] * 6))
-        p5, p50, p95 = np.percentile(v, [5, 50, 95])
-        return cls(
-            int(v.size),
-            float(v.mean()),
-            float(p5),
-            float(p50),
-            float(p95),
-            float(v.min()),
-            float(v.max()),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            k: (self.n if k == "n" else _num(getattr(self, k)))
-            for k in ("n", "mean", "p5", "p50", "p95", "min", "max")
-        }
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from .linear import TOL
-from .result import Summary, _num
+from .summary import Summary, _num
 
 CONVENTION = (
     "value, optimum and regret over the same draws: those where the recommended package is "

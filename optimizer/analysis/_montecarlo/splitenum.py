@@ -39,7 +39,8 @@ import math
 
 import numpy as np
 
-from .linear import TOL, DrawData, Drawn, _tol
+from .drawn import DrawData, Drawn
+from .linear import TOL, _tol
 
 HALF_LIMIT = 50_000  # packages of one half (before its fixed rows filter them)
 PAIR_LIMIT = 50_000  # pairs checked in one draw before the caller falls back to the MIP
