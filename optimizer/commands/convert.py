@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import emit, handle_errors, problem_options
+from ._options import MAX_BYTES, arg, emit, handle_errors, load_problem, note, problem_options
 
 
 @click.command(name="convert")
@@ -26,7 +26,7 @@ from ..cli import emit, handle_errors, problem_options
     help="Write to FILE (atomically) instead of stdout (needed for xlsx).",
 )
 @handle_errors
-def command(problem, sets, force, forbid, max_columns, fmt, output):
+def command(fmt, output):
     """Write PROBLEM (a bundled name or a TOML, JSON or .xlsx file) as TOML, JSON or xlsx.
 
     The problem is validated first (an invalid one is refused, nothing written); reading the
@@ -38,17 +38,17 @@ def command(problem, sets, force, forbid, max_columns, fmt, output):
       optimizer convert plan.xlsx -o plan.toml
       optimizer convert plan.toml --to json
     """
-    from ..cli import load_problem
     from ..errors import InputError
     from ..report.problem_files import json_text, toml_text, write_problem
     from ..spec.load import DEFAULT_MAX_BYTES, apply_overrides, parse_override, read_document
     from ..spec.load import resolve as resolve_problem
 
-    if force or forbid:
+    if arg("force") or arg("forbid"):
         raise InputError("--force and --forbid do not apply to convert", where="convert")
-    load_problem(problem, sets, max_columns=max_columns, activity=False)  # validates
+    load_problem(activity=False)  # validates
     ctx = click.get_current_context()
-    max_bytes = ctx.meta.get("optimizer.max_bytes") or DEFAULT_MAX_BYTES
+    max_bytes = ctx.meta.get(MAX_BYTES) or DEFAULT_MAX_BYTES
+    problem, sets = arg("problem"), arg("sets")
     doc, _, _ = read_document(resolve_problem(problem), problem, max_bytes)
     if sets:
         doc = apply_overrides(doc, [parse_override(s) for s in sets])
@@ -60,5 +60,4 @@ def command(problem, sets, force, forbid, max_columns, fmt, output):
         emit(json_text(doc) if fmt == "json" else toml_text(doc), None)
         return
     write_problem(doc, output, fmt)
-    if not ctx.meta.get("optimizer.quiet"):
-        click.echo(f"wrote {output}", err=True)
+    note(f"wrote {output}")

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from ..cli import (
+from ..errors import InputError
+from ._options import (
+    FiniteFloatRange,
     emit_result,
     handle_errors,
     is_quiet,
@@ -15,8 +17,6 @@ from ..cli import (
     output_options,
     problem_options,
 )
-from ..errors import InputError
-from .params import FiniteFloatRange
 
 TRAJECTORY_ROWS = 30
 
@@ -130,11 +130,6 @@ def discover_tables(d) -> list:
 @output_options("table", "json")
 @handle_errors
 def command(
-    problem,
-    sets,
-    force,
-    forbid,
-    max_columns,
     n,
     seed,
     threshold,
@@ -172,7 +167,7 @@ def command(
             )
         if not plots.available():
             raise InputError(plots.MISSING_MESSAGE, where="--plot")
-    spec = load_problem(problem, sets, force, forbid, max_columns)
+    spec = load_problem()
     d = discover(
         spec,
         n,

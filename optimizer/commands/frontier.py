@@ -7,17 +7,18 @@ from pathlib import Path
 
 import click
 
-from ..cli import (
+from ..errors import InputError
+from ._options import (
+    FiniteFloatRange,
     emit_result,
     handle_errors,
     is_quiet,
     load_problem,
     output_options,
     problem_options,
+    solver_args,
     solver_options,
 )
-from ..errors import InputError
-from .params import FiniteFloatRange
 
 
 def parse_range(text: str) -> tuple[float, float]:
@@ -173,15 +174,6 @@ def frontier_tables(fr) -> list:
 @output_options("table", "json")
 @handle_errors
 def command(
-    problem,
-    sets,
-    force,
-    forbid,
-    max_columns,
-    solver,
-    time_limit,
-    mip_gap,
-    verbose,
     resource,
     steps,
     range_,
@@ -203,14 +195,12 @@ def command(
       optimizer frontier canada-us-2025 --resource fiscal --steps 40 --range 0.2,2 --plot fiscal.png
       optimizer frontier small_example.toml --resource budget --format json -o frontier.json
     """
-    from solvers import SolveOptions
-
     from ..analysis.frontier import capacity_frontier
 
     lo, hi = parse_range(range_)
     if plot_file is not None and plot_file.suffix.lower() not in (".png", ".svg"):
         raise InputError(f"the plot must be .png or .svg, got '{plot_file.name}'", where="--plot")
-    spec = load_problem(problem, sets, force, forbid, max_columns)
+    spec = load_problem()
     fr = capacity_frontier(
         spec,
         resource,
@@ -218,8 +208,7 @@ def command(
         hi=hi,
         steps=steps,
         tolerance=tolerance,
-        solver=solver,
-        options=SolveOptions(time_limit=time_limit, mip_gap=mip_gap, verbose=verbose),
+        **solver_args(),
         pareto=pareto,
         cvar_alpha=cvar_alpha,
         max_points=max_points,

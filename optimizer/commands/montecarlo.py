@@ -9,9 +9,15 @@ import sys
 
 import click
 
-from ..cli import emit_result, handle_errors, load_problem, output_options, problem_options
 from ..errors import InputError
-from .params import FiniteFloatRange
+from ._options import (
+    FiniteFloatRange,
+    emit_result,
+    handle_errors,
+    load_problem,
+    output_options,
+    problem_options,
+)
 
 MAX_INPUT_ROWS = 25
 
@@ -282,11 +288,6 @@ def _ignore_sigint() -> None:
 )
 @handle_errors
 def command(
-    problem,
-    sets,
-    force,
-    forbid,
-    max_columns,
     n,
     seed,
     workers,
@@ -319,7 +320,7 @@ def command(
         raise InputError("give --workers or --scheduler, not both", where="--scheduler")
     if scheduler is not None:
         check_scheduler(scheduler)
-    spec = load_problem(problem, sets, force, forbid, max_columns)
+    spec = load_problem()
     if progress is None:
         progress = sys.stderr.isatty()
     bar, update = _progress(progress)

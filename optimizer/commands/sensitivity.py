@@ -6,16 +6,17 @@ import math
 
 import click
 
-from ..cli import (
+from ..errors import InputError
+from ._options import (
+    FiniteFloatRange,
     emit_result,
     handle_errors,
     load_problem,
     output_options,
     problem_options,
+    solver_args,
     solver_options,
 )
-from ..errors import InputError
-from .params import FiniteFloatRange
 
 KIND_CHOICES = ("probability", "value", "capacity", "scale", "baseline", "shift")
 SECTIONS = ("tipping", "thresholds", "tornado", "shadow")
@@ -241,15 +242,6 @@ def sensitivity_tables(rep) -> list:
 @output_options("table", "json")
 @handle_errors
 def command(
-    problem,
-    sets,
-    force,
-    forbid,
-    max_columns,
-    solver,
-    time_limit,
-    mip_gap,
-    verbose,
     tolerance,
     range_,
     only,
@@ -277,18 +269,15 @@ def command(
       optimizer sensitivity canada-us-2025 --only probability,capacity --range 10%
       optimizer sensitivity small_example.toml --format json -o sens.json
     """
-    from solvers import SolveOptions
-
     from ..analysis.sensitivity import sensitivity
 
     kinds = _choices(only, KIND_CHOICES, "--only")
     secs = _choices(sections, SECTIONS, "--sections")
     rel = parse_fraction(range_, "--range")
-    spec = load_problem(problem, sets, force, forbid, max_columns)
+    spec = load_problem()
     rep = sensitivity(
         spec,
-        solver=solver,
-        options=SolveOptions(time_limit=time_limit, mip_gap=mip_gap, verbose=verbose),
+        **solver_args(),
         tolerance=tolerance,
         tornado_range=rel,
         kinds=kinds,
