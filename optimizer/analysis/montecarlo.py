@@ -80,6 +80,8 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 
 import numpy as np
 
+from solvers.deadline import expired, remaining
+
 from ..errors import InputError, VerificationError
 from ._montecarlo.check import compare_draw, fresh_solve
 from ._montecarlo.exact import ExactContext, baseline_offsets, run_exact_chunk
@@ -110,6 +112,7 @@ from ._montecarlo.worker import (
     run_chunk,
     warm_up,
 )
+from .partial import BudgetStop
 
 MIN_CHUNK, MAX_CHUNK = 4, 256
 
@@ -348,7 +351,10 @@ def monte_carlo(
                     idx = np.arange(a, min(hi, a + size))
                     n_chunks += 1
                     fn, args = job(idx, pool, lp_mode, anchors)
-                    take(fn(*args))
+                    out = fn(*args)
+                    if expired():  # --max-time: solves in this chunk may have been cut short
+                        raise BudgetStop
+                    take(out)
                 continue
             # Guided chunks: 1/(2 workers) of what is left in the stage, down to MIN_CHUNK
             # draws, with two chunks per worker in flight, so no worker waits for long at
@@ -364,7 +370,9 @@ def monte_carlo(
                     n_chunks += 1
                     fn, args = job(idx, pool, lp_mode, anchors)
                     pending.add(executor.submit(fn, *args))
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                if expired():  # --max-time: the draws done stand (partial.py)
+                    raise BudgetStop
+                finished, pending = wait(pending, remaining(), return_when=FIRST_COMPLETED)
                 for f in finished:
                     take(f.result())
             # first_seen is per stage complete: the pool order is now deterministic

@@ -18,6 +18,11 @@ from ..errors import SolverError
 NOTE = "unfinished: stopped at the time budget"
 
 
+class BudgetStop(KeyboardInterrupt):
+    """Raised inside a draw loop when the budget is spent: the loop's Ctrl-C path stops it
+    and keeps the draws done (``interrupted``; the command tells the two apart)."""
+
+
 def each(
     items: Iterable[Any], compute: Callable[[Any], Any], name: Callable[[Any], str] = str
 ) -> tuple[list[Any], list[str]]:
@@ -56,6 +61,9 @@ def unfinished_of(result) -> tuple[str, ...] | None:
 def completion(result) -> tuple[bool, list[str]]:
     """``(complete, unfinished items)`` of an analysis result once its command has run."""
     items = unfinished_of(result)
+    if items is None and hasattr(result, "n_requested"):  # Monte Carlo: the draws not done
+        n, done = result.n_requested, result.n_done
+        items = () if done >= n else (f"draws {done + 1}..{n} of {n}",)
     if items is None:
         if not expired():
             return True, []

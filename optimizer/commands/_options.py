@@ -15,8 +15,11 @@ from pathlib import Path
 
 import click
 
-from ..errors import InputError, OptimizerError
+from solvers.deadline import budget
+
+from ..errors import EXIT_PARTIAL, InputError, OptimizerError
 from ._output import (
+    PARTIAL,
     QUIET,
     SPEC,
     VERBOSE,
@@ -25,6 +28,7 @@ from ._output import (
     is_quiet,
     is_verbose,
     note,
+    partial_line,
     start_activity,
     stop_activity,
 )
@@ -42,6 +46,7 @@ __all__ = [  # the commands import these from here
     "is_quiet",
     "is_verbose",
     "load_problem",
+    "max_time_option",
     "note",
     "objective_option",
     "output_options",
@@ -58,7 +63,14 @@ def handle_errors(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            with budget(_max_time()):
+                out = fn(*args, **kwargs)
+            ctx = click.get_current_context()
+            if PARTIAL in ctx.meta:  # stopped at --max-time: what was done is out
+                stop_activity()
+                note(partial_line(ctx.meta[PARTIAL]))
+                sys.exit(EXIT_PARTIAL)
+            return out
         except OptimizerError as e:
             stop_activity()
             click.echo(f"error: {e.one_line()}", err=True)
@@ -71,6 +83,24 @@ def handle_errors(fn):
             stop_activity()
 
     return wrapper
+
+
+def _max_time() -> float | None:
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(ARGS, {}).get("max_time") if ctx else None
+
+
+def max_time_option(fn):
+    """``--max-time SECONDS``: a budget for the whole command (``solvers.deadline``), applied
+    by ``handle_errors``."""
+    return _shared(
+        "--max-time",
+        type=FiniteFloatRange(0, min_open=True),
+        default=None,
+        metavar="SECONDS",
+        help="A time budget for the whole command: stop by then and report what was "
+        f"completed, the rest marked unfinished (exit code {EXIT_PARTIAL}).",
+    )(fn)
 
 
 def _keep(ctx, param, value):
@@ -205,7 +235,9 @@ def solver_options(fn=None, *, auto: bool = False):
         return lambda f: solver_options(f, auto=auto)
     from solvers import AUTO, DEFAULT, REGISTRY
 
-    fn = _shared("-v", "--verbose", is_flag=True, help="Show the solver's log.")(fn)
+    fn = max_time_option(
+        _shared("-v", "--verbose", is_flag=True, help="Show the solver's log.")(fn)
+    )
     fn = _shared(
         "--mip-gap",
         type=FiniteFloatRange(0, 1),

@@ -84,6 +84,33 @@ def note(text: str) -> None:
         click.echo(text, err=True)
 
 
+PARTIAL = "optimizer.partial"
+
+
+def completed(result) -> tuple[bool, list[str]] | None:
+    """``(complete, unfinished items)`` of an analysis result (``None`` for a result that is
+    not an analysis'); an incomplete one is kept for the exit code (see ``finish``)."""
+    if not hasattr(result, "to_dict"):
+        return None
+    from ..analysis.partial import completion
+
+    done = completion(result)
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and not done[0]:
+        ctx.meta[PARTIAL] = done[1]
+    return done
+
+
+def partial_line(items: list[str], limit: int = 3) -> str:
+    """The one line on stderr of a command stopped at its time budget."""
+    from ..analysis.partial import NOTE
+
+    shown = "; ".join(items[:limit]) + (
+        f"; ... ({len(items)} in all)" if len(items) > limit else ""
+    )
+    return f"{NOTE} (--max-time): not computed: {shown}"
+
+
 def emit(text: str, output: Path | None, quiet: bool = False) -> None:
     """Print ``text`` on stdout, or write it to ``output`` atomically (styles removed).
 
@@ -102,7 +129,9 @@ def emit(text: str, output: Path | None, quiet: bool = False) -> None:
 
 def emit_result(result, tables, fmt: str, output: Path | None, *, width: int = 120) -> None:
     """Emit an analysis result: ``result.to_dict()`` as JSON, or ``tables(result)`` rendered;
-    to an ``.xlsx`` output, a workbook of its tables and the inputs audit."""
+    to an ``.xlsx`` output, a workbook of its tables and the inputs audit. JSON says whether
+    the analysis is complete (``--max-time``) and lists what was left unfinished."""
+    done = completed(result)
     if output is not None and output.suffix.lower() == ".xlsx":
         from ..report.problem_files import write_result_workbook
 
@@ -112,7 +141,12 @@ def emit_result(result, tables, fmt: str, output: Path | None, *, width: int = 1
         note(f"wrote {output}")
         return
     if fmt == "json":
-        text = json.dumps(result.to_dict(), indent=2) + "\n"
+        d = result.to_dict()
+        if done is not None:
+            d["complete"] = done[0]
+            if not done[0]:
+                d["unfinished"] = done[1]
+        text = json.dumps(d, indent=2) + "\n"
     else:
         from ..report.tables import render
 

@@ -14,6 +14,7 @@ from ._options import (
     handle_errors,
     is_quiet,
     load_problem,
+    max_time_option,
     output_options,
     problem_options,
 )
@@ -63,6 +64,7 @@ def discover_tables(d) -> list:
 
 @click.command(name="discover")
 @problem_options
+@max_time_option
 @click.option(
     "-n",
     "--draws",

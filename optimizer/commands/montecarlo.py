@@ -15,6 +15,7 @@ from ._options import (
     emit_result,
     handle_errors,
     load_problem,
+    max_time_option,
     output_options,
     problem_options,
 )
@@ -223,6 +224,7 @@ def _ignore_sigint() -> None:
 
 @click.command(name="montecarlo")
 @problem_options
+@max_time_option
 @click.option(
     "-n",
     "--draws",
@@ -314,6 +316,8 @@ def command(
       optimizer montecarlo my_problem.toml -n 10000 --workers 2 --format json -o mc.json
       optimizer montecarlo my_problem.toml -n 100000 --scheduler tcp://10.0.0.5:8786
     """
+    from solvers.deadline import expired
+
     from ..analysis.montecarlo import monte_carlo
 
     if scheduler is not None and workers != 1:
@@ -376,6 +380,6 @@ def command(
         if client is not None:
             client.close()
     emit_result(result, montecarlo_tables, fmt, output, width=140)
-    if result.interrupted:
+    if result.interrupted and not expired():  # Ctrl-C; a spent --max-time exits with 5
         click.echo(f"interrupted after {result.n_done} of {result.n_requested} draws", err=True)
         sys.exit(130)

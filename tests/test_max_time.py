@@ -1,0 +1,96 @@
+"""``--max-time``: a budget for a whole analysis, run as the console script.
+
+On a generated 400-commitment problem the full analyses take far longer than the budget: the
+command must come back (a generous bound, only to catch a hang), print JSON that says it is
+not complete and what was left, and exit with the documented code 5. On the small example a
+generous budget changes nothing but the timings, and items finished under a tight budget are
+the full run's items.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+
+import pytest
+from test_console import SCRIPT
+
+from problems.generate import generate
+from problems.generate_csv import write
+
+EXIT_PARTIAL = 5  # README, "Exit codes"
+HANG = 20.0  # seconds past the budget that only a hang would take
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("p400")
+    write(generate(400, seed=1), folder)
+    return str(folder / "problem.toml")
+
+
+def run(*args: str) -> tuple[subprocess.CompletedProcess, float]:
+    t0 = time.monotonic()
+    out = subprocess.run([SCRIPT, *args], capture_output=True, text=True, timeout=300)
+    return out, time.monotonic() - t0
+
+
+def untimed(d):
+    """``d`` without its wall-clock figures (they differ between any two runs)."""
+    if isinstance(d, dict):
+        return {k: untimed(v) for k, v in d.items() if k not in ("time_s", "wall_time_s")}
+    if isinstance(d, list):
+        return [untimed(v) for v in d]
+    return d
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sensitivity", "--sections", "tornado"],
+        ["frontier", "--resource", "budget"],
+    ],
+)
+def test_a_large_analysis_stops_at_the_budget_with_what_it_completed(big, args):
+    out, took = run(args[0], big, *args[1:], "--max-time", "2", "--format", "json")
+    assert out.returncode == EXIT_PARTIAL, out.stderr
+    assert took < 2 + HANG
+    d = json.loads(out.stdout)
+    assert d["complete"] is False
+    assert d["unfinished"]  # named items
+    assert out.stderr.startswith("unfinished: stopped at the time budget")
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sensitivity", "small-example"],
+        ["frontier", "small-example", "--resource", "budget"],
+        ["scenarios", "small-example"],
+        ["alternatives", "small-example", "-k", "3"],
+    ],
+)
+def test_a_generous_budget_changes_nothing(args):
+    full, _ = run(*args, "--format", "json")
+    timed, _ = run(*args, "--format", "json", "--max-time", "1000")
+    assert full.returncode == timed.returncode == 0, (full.stderr, timed.stderr)
+    a, b = json.loads(full.stdout), json.loads(timed.stdout)
+    assert a["complete"] is True and b["complete"] is True
+    assert untimed(a) == untimed(b)
+
+
+def test_tornado_rows_finished_under_a_tight_budget_are_the_full_runs():
+    args = ["sensitivity", "small-example", "--sections", "tornado", "--format", "json"]
+    full = json.loads(run(*args)[0].stdout)
+    for budget in ("0.05", "0.3"):
+        out, _ = run(*args, "--max-time", budget)
+        assert out.returncode in (0, EXIT_PARTIAL), out.stderr
+        d = json.loads(out.stdout)
+        assert d["complete"] is (out.returncode == 0)
+        rows = {r["input"]: r for r in untimed(d)["tornado"]["rows"]}
+        every = {r["input"]: r for r in untimed(full)["tornado"]["rows"]}
+        assert all(rows[k] == every[k] for k in rows)
+        left = {u.removeprefix("tornado: ") for u in d.get("unfinished", [])}
+        assert set(rows) | left == set(every) and not set(rows) & left
