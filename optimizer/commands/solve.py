@@ -15,7 +15,7 @@ from ._options import (
     solve_kwargs,
     solver_options,
 )
-from ._output import emit, emit_result, note
+from ._output import PARTIAL, emit, emit_result, note
 
 
 def _is_model_file(problem: str) -> bool:
@@ -62,6 +62,8 @@ def command(objective, fmt, output):
       optimizer solve problem.toml --solver cbc --time-limit 60 -o result.json --format json
       optimizer solve model.mps --solver auto
     """
+    from solvers.deadline import expired
+
     from .. import api
 
     if _is_model_file(arg("problem")):
@@ -84,3 +86,5 @@ def command(objective, fmt, output):
 
         text = render(solution_tables(sol))
     emit(text, output)
+    if sol.status != "optimal" and expired():  # the budget cut the solve: exit 5
+        click.get_current_context().meta[PARTIAL] = [f"the proof of optimality ({sol.status})"]
