@@ -14,7 +14,7 @@ import subprocess
 import time
 
 import pytest
-from test_console import SCRIPT
+from test_console import DIRICHLET, SCRIPT
 
 from problems.generate import generate
 from problems.generate_csv import write
@@ -36,10 +36,15 @@ def run(*args: str) -> tuple[subprocess.CompletedProcess, float]:
     return out, time.monotonic() - t0
 
 
+# wall-clock figures differ between any two runs; Monte Carlo's "run" says how the draws were
+# cut into chunks (smaller under a budget), which never changes a result
+VARYING = ("time_s", "wall_time_s", "timings", "run")
+
+
 def untimed(d):
-    """``d`` without its wall-clock figures (they differ between any two runs)."""
+    """``d`` without the figures that differ between two runs of the same analysis."""
     if isinstance(d, dict):
-        return {k: untimed(v) for k, v in d.items() if k not in ("time_s", "wall_time_s")}
+        return {k: untimed(v) for k, v in d.items() if k not in VARYING}
     if isinstance(d, list):
         return [untimed(v) for v in d]
     return d
@@ -70,6 +75,7 @@ def test_a_large_analysis_stops_at_the_budget_with_what_it_completed(big, args):
         ["frontier", "small-example", "--resource", "budget"],
         ["scenarios", "small-example"],
         ["alternatives", "small-example", "-k", "3"],
+        ["montecarlo", "small-example", "-n", "40", "--seed", "3", "--set", DIRICHLET],
     ],
 )
 def test_a_generous_budget_changes_nothing(args):
@@ -94,3 +100,17 @@ def test_tornado_rows_finished_under_a_tight_budget_are_the_full_runs():
         assert all(rows[k] == every[k] for k in rows)
         left = {u.removeprefix("tornado: ") for u in d.get("unfinished", [])}
         assert set(rows) | left == set(every) and not set(rows) & left
+
+
+def test_monte_carlo_reports_the_draws_done():
+    # canada-us-2025 rebuilds and solves each draw (its odds move with the package): 3000
+    # draws take minutes, far past the budget
+    out, took = run(
+        "montecarlo", "canada-us-2025", "-n", "3000", "--max-time", "10", "--format", "json"
+    )
+    assert out.returncode == EXIT_PARTIAL, out.stderr
+    assert took < 10 + HANG
+    d = json.loads(out.stdout)
+    assert d["complete"] is False
+    assert d["draws_done"] < d["draws_requested"] == 3000
+    assert d["unfinished"] == [f"draws {d['draws_done'] + 1}..3000 of 3000"]

@@ -230,7 +230,6 @@ def monte_carlo(
         nc = base.n_commitment_cols
         gap = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
         ectx = ExactContext(spec, base_x, tuple(base_sol.chosen), nc, recourse, time_limit, gap)
-        locs = [draws.locations(spec, d) for d in range(n)]
         drawn = by_enum = None
     else:
         ctx = Context(
@@ -251,7 +250,7 @@ def monte_carlo(
 
     def job(idx, pool, lp_mode, anchors) -> tuple:
         if exact:
-            return run_exact_chunk, (ectx, idx, [locs[d] for d in idx])
+            return run_exact_chunk, (ectx, idx, [draws.locations(spec, d) for d in idx])
         return run_chunk, (ctx, idx, deltas[idx], probs[idx], pool, lp_mode, anchors)
 
     setup_time = time.perf_counter() - t_setup
@@ -347,6 +346,7 @@ def monte_carlo(
             stage_no += 1
             if executor is None:
                 size = chunk_size or max(4, min(256, math.ceil((hi - lo) / (4 * max(1, workers)))))
+                size = size if remaining() is None else min(size, 8)  # --max-time: lose little
                 for a in range(lo, hi, size):
                     idx = np.arange(a, min(hi, a + size))
                     n_chunks += 1

@@ -23,6 +23,12 @@ class BudgetStop(KeyboardInterrupt):
     and keeps the draws done (``interrupted``; the command tells the two apart)."""
 
 
+def stop_if_spent() -> None:
+    """Raise ``BudgetStop`` once the budget is spent (inside a draw loop)."""
+    if expired():
+        raise BudgetStop
+
+
 def each(
     items: Iterable[Any], compute: Callable[[Any], Any], name: Callable[[Any], str] = str
 ) -> tuple[list[Any], list[str]]:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import click
 
-from solvers.deadline import budget
+from solvers.deadline import budget, expired
 
-from ..errors import EXIT_PARTIAL, InputError, OptimizerError
+from ..errors import EXIT_PARTIAL, InputError, LimitError, OptimizerError
 from ._output import (
     PARTIAL,
     QUIET,
@@ -64,7 +64,12 @@ def handle_errors(fn):
     def wrapper(*args, **kwargs):
         try:
             with budget(_max_time()):
-                out = fn(*args, **kwargs)
+                try:
+                    out = fn(*args, **kwargs)
+                except LimitError as e:  # nothing to show: say that the budget ran out
+                    if not expired():
+                        raise
+                    raise LimitError(f"{e} (the --max-time budget ran out)") from None
             ctx = click.get_current_context()
             if PARTIAL in ctx.meta:  # stopped at --max-time: what was done is out
                 stop_activity()

@@ -14,6 +14,7 @@ import numpy as np
 from solvers.highs import change_rows_bounds, tune_for_resolves
 
 from ...errors import SolverError
+from ..partial import stop_if_spent
 from .linear import TOL, DrawData, Drawn, LinearModel, _tol
 from .splitenum import SplitEnumerator
 
@@ -450,6 +451,7 @@ def run_chunk(
     new: dict[tuple[int, ...], np.ndarray] = {}
     worst = 0.0
     for i in range(k):
+        stop_if_spent()  # --max-time, in this process (a worker process has no budget)
         d = w.drawn.at(deltas[i], probs[i])
         use_lp = lp_mode == "all" or (lp_mode == "probe" and draws[i] % LP_PROBE == 0)
         st, hw, x, v, b = w.solve(d, pool, use_lp)
