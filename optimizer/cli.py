@@ -136,7 +136,23 @@ def main() -> None:
     if _solves(sys.argv[1:]):
         import highspy  # noqa: F401
         import scipy.sparse  # noqa: F401
-    cli(prog_name="optimizer")
+    try:
+        cli(prog_name="optimizer")
+    except SystemExit as e:
+        _leave_abandoned_runs(e.code)
+        raise
+
+
+def _leave_abandoned_runs(code) -> None:
+    """Exit at once past a HiGHS run abandoned at a limit (HiGHS polls no interrupt in some
+    phases, see ``solvers.highs_run``): tearing its threads down at exit would abort."""
+    run = sys.modules.get("solvers.highs_run")
+    if run is not None and run.busy():
+        import os
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code if isinstance(code, int) else 1)
 
 
 if __name__ == "__main__":
