@@ -114,3 +114,35 @@ def test_monte_carlo_reports_the_draws_done():
     assert d["complete"] is False
     assert d["draws_done"] < d["draws_requested"] == 3000
     assert d["unfinished"] == [f"draws {d['draws_done'] + 1}..3000 of 3000"]
+
+
+def _report_text(path) -> str:
+    """The report without the lines that say when and by which command line it was made."""
+    skip = ("**generated:**", "**command:**")
+    lines = path.read_text().replace(f"{path.stem}_files/", "FILES/").splitlines()
+    return "\n".join(x for x in lines if not any(k in x for k in skip))
+
+
+def test_report_marks_each_section_the_budget_cut(big, tmp_path):
+    out, took = run(
+        "report", big, "-o", str(tmp_path / "r.md"), "--max-time", "3", "--sections",
+        "scenarios,sensitivity,frontier",
+    )  # fmt: skip
+    assert took < 3 + HANG
+    if out.returncode == 4:  # no package at all within 3 s on a loaded machine: said so
+        assert "--max-time budget ran out" in out.stderr
+        assert not (tmp_path / "r.md").exists()
+        return
+    assert out.returncode == EXIT_PARTIAL, out.stderr
+    text = (tmp_path / "r.md").read_text()
+    assert text.count("unfinished: stopped at the time budget") >= 3  # each analysis section
+    assert out.stderr.splitlines()[-1].startswith("unfinished: stopped at the time budget")
+
+
+def test_report_with_a_generous_budget_is_the_same(tmp_path):
+    args = ["report", "small-example", "--sections", "scenarios,sensitivity,alternatives"]
+    a, _ = run(*args, "-o", str(tmp_path / "a.md"))
+    b, _ = run(*args, "-o", str(tmp_path / "b.md"), "--max-time", "1000")
+    assert a.returncode == b.returncode == 0, (a.stderr, b.stderr)
+    assert _report_text(tmp_path / "a.md") == _report_text(tmp_path / "b.md")
+    assert "unfinished" not in (tmp_path / "a.md").read_text()

@@ -38,6 +38,7 @@ ARGS = "optimizer.args"
 MAX_BYTES = "optimizer.max_bytes"
 
 __all__ = [  # the commands import these from here
+    "PARTIAL",
     "FiniteFloatRange",
     "arg",
     "emit",

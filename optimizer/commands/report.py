@@ -11,6 +11,7 @@ import click
 
 from ..errors import InputError
 from ._options import (
+    PARTIAL,
     handle_errors,
     is_quiet,
     is_verbose,
@@ -178,6 +179,11 @@ def command(
             ) from None
     finally:
         bar.close()
+    from ..report.unfinished import unfinished_sections
+
+    late = unfinished_sections(rep)  # --max-time: the exit code says so (handle_errors)
+    if late:
+        click.get_current_context().meta[PARTIAL] = [f"report section '{t}'" for t in late]
     if not is_quiet():
         for w in rep.warnings:
             click.echo(f"warning: {w}", err=True)

@@ -32,6 +32,7 @@ from ..errors import InputError, OptimizerError
 from . import plots
 from .inputs import InputGroup, UncertainInput, input_groups, tag_counts, uncertain_inputs
 from .tables import fmt, prob
+from .unfinished import BudgetMarks
 
 log = logging.getLogger(__name__)
 
@@ -1060,6 +1061,8 @@ def build_report(
     )
     groups = input_groups(spec)
     out = [_recommendation(spec, sol, groups), _scenario_values(spec, sol)]
+    marks = BudgetMarks(out, lambda text: Note(text, "warning"))  # --max-time (unfinished.py)
+    say = marks.wrap(say)
 
     def expected_optimum() -> float:
         """The verified expected-value optimum (what sensitivity and frontier start from)."""
@@ -1139,6 +1142,7 @@ def build_report(
     if "inputs" in wanted:
         say("inputs")
         out.append(_inputs(spec, groups))
+    marks.check()
     for s in SECTIONS:
         if s not in wanted and s != "montecarlo":
             skipped.append(f"{s} (left out with --sections)")
