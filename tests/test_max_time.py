@@ -23,6 +23,13 @@ EXIT_PARTIAL = 5  # README, "Exit codes"
 HANG = 20.0  # seconds past the budget that only a hang would take
 
 
+CRITERIA = [
+    ["compare", "small-example"],
+    ["weights", "criteria-example"],
+    ["pareto", "criteria-example", "--criteria", "expected,emissions"],
+]
+
+
 @pytest.fixture(scope="module")
 def big(tmp_path_factory):
     folder = tmp_path_factory.mktemp("p400")
@@ -76,6 +83,7 @@ def test_a_large_analysis_stops_at_the_budget_with_what_it_completed(big, args):
         ["scenarios", "small-example"],
         ["alternatives", "small-example", "-k", "3"],
         ["montecarlo", "small-example", "-n", "40", "--seed", "3", "--set", DIRICHLET],
+        *CRITERIA,
     ],
 )
 def test_a_generous_budget_changes_nothing(args):
@@ -146,3 +154,12 @@ def test_report_with_a_generous_budget_is_the_same(tmp_path):
     assert a.returncode == b.returncode == 0, (a.stderr, b.stderr)
     assert _report_text(tmp_path / "a.md") == _report_text(tmp_path / "b.md")
     assert "unfinished" not in (tmp_path / "a.md").read_text()
+
+
+@pytest.mark.parametrize("args", CRITERIA)
+def test_a_spent_budget_leaves_every_item_unfinished(args):
+    # a millisecond is spent before the first solve ends: nothing is done, and it says so
+    out, _ = run(*args, "--format", "json", "--max-time", "0.001")
+    assert out.returncode == EXIT_PARTIAL, out.stderr
+    d = json.loads(out.stdout)
+    assert d["complete"] is False and d["unfinished"]

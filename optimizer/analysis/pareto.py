@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from solvers.deadline import expired
+
 from ..criteria_objective import _exact, _known, optimum, with_requires
 from ..errors import InputError, VerificationError
 
@@ -66,6 +68,7 @@ class ParetoFront:
     exact: bool
     solves: int
     step: dict[str, float] = field(default_factory=dict)
+    unfinished: tuple[str, ...] | None = None  # --max-time: what was not found (partial.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -96,6 +99,8 @@ def check_package(spec, model, x):
 
 def non_dominated(points: list[ParetoPoint], ids, maximize) -> list[ParetoPoint]:
     """The points no other point dominates (values compared to 1e-9 relative)."""
+    if not points:  # none found within the time budget
+        return []
     sg = np.array([1.0 if m else -1.0 for m in maximize])
     V = np.array([[p.criteria[c] for c in ids] for p in points]) * sg
     tol = 1e-9 * np.maximum(1.0, np.abs(V).max(axis=0))
@@ -176,7 +181,7 @@ def pareto_front(
                 x2 = optimum(with_requires(m, (held,)), cb, mb, backend, opts)
                 x = x if x2 is None else x2
                 solves += 1
-        if x is None:
+        if x is None or expired():  # --max-time: the rest of the front is left unfinished
             break
         chosen, values = check_package(spec, model, x)
         points.append(ParetoPoint({c: values[c] for c in criteria}, chosen))
@@ -197,4 +202,9 @@ def pareto_front(
         exact=exact,
         solves=solves,
         step={b: step} | ({a: ga} if ga else {}),
+        unfinished=(
+            ("the whole front" if level is None else f"points past {b} = {level:g}",)
+            if expired()
+            else ()
+        ),
     )

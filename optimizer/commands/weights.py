@@ -49,13 +49,12 @@ def command(
       optimizer weights criteria-example
       optimizer weights criteria-example --criterion emissions --format json
     """
-    from ..analysis.weights import WeightReport, weight_sensitivity
+    from ..analysis.weights import weight_report
     from ..criteria_objective import parse_require
     from ..report.criteria_tables import weight_report_tables
 
     spec = load_problem()
     reqs = tuple(parse_require(r) for r in requires)
-    run = solver_args()
     ids = criteria or ("expected", *(c.id for c in spec.criteria if c.id != "expected"))
-    results = tuple(weight_sensitivity(spec, c, requires=reqs, **run) for c in ids)
-    emit_result(WeightReport(results), weight_report_tables, fmt, output)
+    rep = weight_report(spec, ids, requires=reqs, **solver_args())
+    emit_result(rep, weight_report_tables, fmt, output)
