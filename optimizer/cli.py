@@ -3,7 +3,7 @@
 Each command is a module of ``optimizer/commands/`` (imported only when listed in --help or
 invoked); the options they share and the error handling are in ``optimizer/commands/_options``.
 Exit codes: 0 solved, 2 bad input or usage, 3 infeasible, 4 no solution within limits or
-solver failure (see README, "Exit codes").
+solver failure, 5 stopped at --max-time with partial results (see README, "Exit codes").
 """
 
 from __future__ import annotations
@@ -99,9 +99,10 @@ def cli() -> None:
       optimizer problems
 
     Every command takes -h/--help (with examples); commands that take a PROBLEM take
-    -q/--quiet (only errors), and those that solve -v/--verbose (the solver's log). Exit
-    codes: 0 solved, 2 bad input or usage, 3 infeasible, 4 no solution within the limits or
-    solver failure.
+    -q/--quiet (only errors), and those that solve -v/--verbose (the solver's log) and
+    --max-time SECONDS (a budget for the whole command). Exit codes: 0 solved, 2 bad input or
+    usage, 3 infeasible, 4 no solution within the limits or solver failure, 5 stopped at
+    --max-time (what was completed is printed, the rest marked unfinished).
 
     \b
     Shell completion (commands, options, bundled problem names):
