@@ -81,8 +81,11 @@ def handle_errors(fn):
             stop_activity()
             click.echo(f"error: {e.one_line()}", err=True)
             sys.exit(e.exit_code)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             stop_activity()
+            if type(e).__name__ == "BudgetStop":  # a draw loop with nothing to show
+                click.echo("error: stopped at the --max-time budget before a result", err=True)
+                sys.exit(LimitError.exit_code)
             click.echo("interrupted", err=True)
             sys.exit(130)
         finally:
