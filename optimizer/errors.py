@@ -8,6 +8,8 @@ Exit codes (documented in the README):
 * 3 -- the problem is infeasible (``InfeasibleError``; carries a diagnosis when one was made)
 * 4 -- no solution within limits, or the solver failed (``SolverError``, ``LimitError``,
   ``VerificationError``)
+* 5 -- stopped at ``--max-time``: the output holds what was completed, the rest marked
+  unfinished (``EXIT_PARTIAL``; not an exception)
 
 Messages are shown as one printable line: control characters escaped, an overlong quoted value
 cut in the middle (``shorten``); ``printable`` makes a problem's free text safe to print.
@@ -18,6 +20,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+
+# Not an error: a command stopped at its --max-time budget printed what it completed, the rest
+# marked unfinished ("complete": false in JSON).
+EXIT_PARTIAL = 5
 
 
 class OptimizerError(Exception):

@@ -54,10 +54,12 @@ class _Runner:
     def _loop(self) -> None:
         while True:
             job = self.jobs.get()
+            _running.add(job)
             try:
                 job.fn()
             except BaseException as e:  # handed to the waiting thread
                 job.failure.append(e)
+            _running.discard(job)
             # back among the idle threads before the waiting thread hears of it, so that
             # its next run finds this thread (and HiGHS' scheduler in it) free
             kept = _release(self)
@@ -68,6 +70,12 @@ class _Runner:
 
 _lock = threading.Lock()
 _idle: dict[object, list[_Runner]] = {}
+_running: set[_Job] = set()  # runs in progress, an abandoned one included
+
+
+def busy() -> bool:
+    """Whether a HiGHS run is still in progress (one abandoned at a limit, say)."""
+    return bool(_running)
 
 
 def _acquire(key) -> _Runner:
@@ -185,4 +193,4 @@ def run_interruptible(h, deadline: float | None, verbose: bool = False) -> bool:
     return True
 
 
-__all__ = ["ABANDON_AFTER_S", "idle_threads", "run_interruptible", "stop_flag", "submit"]
+__all__ = ["ABANDON_AFTER_S", "busy", "idle_threads", "run_interruptible", "stop_flag", "submit"]

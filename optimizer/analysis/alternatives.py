@@ -48,6 +48,8 @@ from typing import Any
 
 import numpy as np
 
+from solvers.deadline import expired
+
 from ..frames_api import Frames
 from ..solution import Choice, _r
 
@@ -163,6 +165,7 @@ class Alternatives(Frames):
     alternatives: tuple[Alternative, ...]
     stopped: str  # why the list ended: "k reached", "no more packages", "outside --within"
     solver: str
+    unfinished: tuple[str, ...] | None = None  # --max-time: what was not found (partial.py)
 
     @property
     def status(self) -> str | None:
@@ -304,7 +307,10 @@ def alternatives(
     stopped = "k reached"
     while len(found) < k:
         model = _add_rows(base, cuts, labels)
-        res = backend.solve(model, opts)
+        res = None if found and expired() else backend.solve(model, opts)
+        if found and expired():  # --max-time: the next packages are left unfinished
+            stopped = "time budget"
+            break
         if found and res.status == solvers.Status.INFEASIBLE:
             stopped = "no more packages"
             break
@@ -350,6 +356,7 @@ def alternatives(
         alternatives=tuple(found),
         stopped=stopped,
         solver=backend.name,
+        unfinished=(f"packages {len(found) + 1}..{k}",) if stopped == "time budget" else (),
     )
 
 

@@ -64,6 +64,7 @@ class Comparison(Frames):
     commitments: tuple[str, ...]  # in problem order
     solver: str
     shifts: bool = False  # the problem has [[shifts]]: each package measured at its own p(x)
+    unfinished: tuple[str, ...] | None = None  # --max-time: objectives not solved
 
     def __repr__(self) -> str:
         inner = ", ".join(f"{a.objective}: {a.expected:.6g}" for a in self.attitudes)
@@ -135,6 +136,7 @@ def compare(
         scenario_bests,
         worst_value,
     )
+    from .partial import each
     from .scenarios import stage_one
 
     objs = [parse_objective(o) for o in parse_objectives(objectives)]
@@ -151,26 +153,26 @@ def compare(
     ids = tuple(s.id for s in spec.scenarios)
     p = [s.probability for s in spec.scenarios]
     maximize = spec.sense == "maximize"
-    out = []
-    for o in objs:
+
+    def attitude(o) -> Attitude:
         model = apply_objective(base, o, backend, opts, bests=bests)
         sol = engine.finish(spec, model, backend.solve(model, opts), backend, opts)
         v = [float(sol.by_scenario[s]) for s in ids]
         ps = [sol.probabilities[s] for s in ids] if sol.probabilities else p  # p(x) under shifts
-        out.append(
-            Attitude(
-                objective=str(o),
-                chosen=tuple(sol.chosen),
-                objective_value=float(sol.objective_value),
-                expected=expected_value(v, ps),
-                worst=worst_value(v, maximize),
-                cvar=cvar_value(v, ps, alpha, maximize),
-                max_regret=max(0.0, float(regrets(v, bests, maximize).max())),
-                by_scenario=dict(zip(ids, v, strict=True)),
-                responses=stage_one(sol),
-                probabilities=dict(sol.probabilities),
-            )
+        return Attitude(
+            objective=str(o),
+            chosen=tuple(sol.chosen),
+            objective_value=float(sol.objective_value),
+            expected=expected_value(v, ps),
+            worst=worst_value(v, maximize),
+            cvar=cvar_value(v, ps, alpha, maximize),
+            max_regret=max(0.0, float(regrets(v, bests, maximize).max())),
+            by_scenario=dict(zip(ids, v, strict=True)),
+            responses=stage_one(sol),
+            probabilities=dict(sol.probabilities),
         )
+
+    out, left = each(objs, attitude)  # --max-time: the objectives left are named (partial.py)
     return Comparison(
         problem=spec.name,
         sense=spec.sense,
@@ -182,6 +184,7 @@ def compare(
         commitments=tuple(c.id for c in spec.commitments),
         solver=backend.name,
         shifts=bool(spec.shifts),
+        unfinished=tuple(f"objective {n}" for n in left),
     )
 
 

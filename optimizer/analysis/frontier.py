@@ -26,10 +26,12 @@ package found.
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
 
+from solvers.deadline import expired
 from solvers.resolve import MAX_STEPS, Key, Packages, bisect_edge
 
 from ..errors import InputError, SolverError, UsageError
@@ -65,6 +67,8 @@ def threshold_walk(at, threshold, lo: float, hi: float, tol: float):
     segs: list[tuple[float, float, Key | None]] = []
     b = hi
     k = at(b)
+    if expired():
+        return segs
     for _ in range(MAX_STEPS):
         if k is None:
             segs.append((lo, b, None))  # infeasible here, so at every smaller factor too
@@ -75,6 +79,8 @@ def threshold_walk(at, threshold, lo: float, hi: float, tol: float):
             return segs
         b = max(t - tol, lo)
         nk = at(b)
+        if expired():  # --max-time: the range below is left unfinished (partial.py)
+            return segs
         if nk == k:
             raise SolverError("the capacity walk did not make progress (tolerance too small?)")
         k = nk
@@ -219,7 +225,11 @@ def capacity_frontier(
             )
         )
     points = []
+    reached, unfinished = (walk[0][0] if walk else math.inf), []  # --max-time (partial.py)
     for f in np.linspace(lo, hi, steps + 1):
+        if f < reached:
+            unfinished.append(f"point at scale {f:g}")
+            continue
         # the segment holding f; inside a tolerance window, the lower package (it is feasible)
         k = walk[0][2]
         for a, _b, kk in walk:
@@ -228,12 +238,15 @@ def capacity_frontier(
         points.append(FrontierPoint(float(f), ev(k), None if k is None else pk.names(k)))
 
     use = cvar = None
-    if pareto:
+    if pareto and not expired():
         use = use_front(ses, resource, tolerance=tolerance, max_points=max_points)
         if cvar_alpha is not None:
             cvar, note = cvar_front(ses, cvar_alpha, tolerance=tolerance, max_points=max_points)
             if note:
                 notes.append(note)
+    if pareto and expired():  # not computed, or cut short by --max-time (partial.py)
+        use = cvar = None
+        unfinished.append("Pareto fronts")
     solves = ses.run.solves + (use.solves if use else 0) + (cvar.solves if cvar else 0)
     return Frontier(
         problem=spec.name,
@@ -253,6 +266,7 @@ def capacity_frontier(
         solver=ses.lm.solver_name,
         time_s=time.perf_counter() - t0,
         notes=tuple(notes + ses.run.warnings),
+        unfinished=tuple(unfinished),
     )
 
 

@@ -124,6 +124,7 @@ class Frontier(Frames):
     solver: str
     time_s: float
     notes: tuple[str, ...] = ()
+    unfinished: tuple[str, ...] | None = None  # --max-time: what was not computed (partial.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {

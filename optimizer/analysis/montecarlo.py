@@ -80,6 +80,8 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 
 import numpy as np
 
+from solvers.deadline import expired, remaining
+
 from ..errors import InputError, VerificationError
 from ._montecarlo.check import compare_draw, fresh_solve
 from ._montecarlo.drawn import Drawn
@@ -111,6 +113,7 @@ from ._montecarlo.worker import (
     run_chunk,
     warm_up,
 )
+from .partial import BudgetStop
 
 MIN_CHUNK, MAX_CHUNK = 4, 256
 
@@ -228,7 +231,6 @@ def monte_carlo(
         nc = base.n_commitment_cols
         gap = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
         ectx = ExactContext(spec, base_x, tuple(base_sol.chosen), nc, recourse, time_limit, gap)
-        locs = [draws.locations(spec, d) for d in range(n)]
         drawn = by_enum = None
     else:
         ctx = Context(
@@ -249,7 +251,7 @@ def monte_carlo(
 
     def job(idx, pool, lp_mode, anchors) -> tuple:
         if exact:
-            return run_exact_chunk, (ectx, idx, [locs[d] for d in idx])
+            return run_exact_chunk, (ectx, idx, [draws.locations(spec, d) for d in idx])
         return run_chunk, (ctx, idx, deltas[idx], probs[idx], pool, lp_mode, anchors)
 
     setup_time = time.perf_counter() - t_setup
@@ -345,11 +347,15 @@ def monte_carlo(
             stage_no += 1
             if executor is None:
                 size = chunk_size or max(4, min(256, math.ceil((hi - lo) / (4 * max(1, workers)))))
+                size = size if remaining() is None else min(size, 8)  # --max-time: lose little
                 for a in range(lo, hi, size):
                     idx = np.arange(a, min(hi, a + size))
                     n_chunks += 1
                     fn, args = job(idx, pool, lp_mode, anchors)
-                    take(fn(*args))
+                    out = fn(*args)
+                    if expired():  # --max-time: solves in this chunk may have been cut short
+                        raise BudgetStop
+                    take(out)
                 continue
             # Guided chunks: 1/(2 workers) of what is left in the stage, down to MIN_CHUNK
             # draws, with two chunks per worker in flight, so no worker waits for long at
@@ -365,7 +371,9 @@ def monte_carlo(
                     n_chunks += 1
                     fn, args = job(idx, pool, lp_mode, anchors)
                     pending.add(executor.submit(fn, *args))
-                finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+                if expired():  # --max-time: the draws done stand (partial.py)
+                    raise BudgetStop
+                finished, pending = wait(pending, remaining(), return_when=FIRST_COMPLETED)
                 for f in finished:
                     take(f.result())
             # first_seen is per stage complete: the pool order is now deterministic

@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from solvers.deadline import expired
+
 from ..criteria_objective import _exact, _known, optimum, with_requires
 from ..errors import InputError
 from .pareto_points import ParetoFront, ParetoPoint, check_package, non_dominated
@@ -108,7 +110,7 @@ def pareto_front(
         c = sa * ca + rho * sb * cb if rho is not None else sa * ca
         x = optimum(m, c, True, backend, opts)
         solves += 1
-        if x is None:
+        if x is None or expired():  # --max-time: the rest of the front is left unfinished
             break
         chosen, values = check_package(spec, model, x)
         points.append(ParetoPoint({c: values[c] for c in criteria}, chosen))
@@ -129,4 +131,9 @@ def pareto_front(
         exact=exact,
         solves=solves,
         step={b: step} | ({a: ga} if ga else {}),
+        unfinished=(
+            ("the whole front" if level is None else f"points past {b} = {level:g}",)
+            if expired()
+            else ()
+        ),
     )

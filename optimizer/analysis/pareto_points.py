@@ -37,6 +37,7 @@ class ParetoFront:
     exact: bool
     solves: int
     step: dict[str, float] = field(default_factory=dict)
+    unfinished: tuple[str, ...] | None = None  # --max-time: what was not found (partial.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -67,6 +68,8 @@ def check_package(spec, model, x):
 
 def non_dominated(points: list[ParetoPoint], ids, maximize) -> list[ParetoPoint]:
     """The points no other point dominates (values compared to 1e-9 relative)."""
+    if not points:  # none found within the time budget
+        return []
     sg = np.array([1.0 if m else -1.0 for m in maximize])
     V = np.array([[p.criteria[c] for c in ids] for p in points]) * sg
     tol = 1e-9 * np.maximum(1.0, np.abs(V).max(axis=0))

@@ -49,6 +49,7 @@ from typing import Any
 
 import numpy as np
 
+from solvers.deadline import expired
 from solvers.resolve import (
     Key,
     Runner,
@@ -59,6 +60,7 @@ from solvers.resolve import (
 )
 
 from ..errors import InputError, SolverError, UsageError
+from .partial import each
 from .sensitivity_params import (
     FEASIBILITY_STEP,
     KINDS,
@@ -150,6 +152,7 @@ class Session:
             packages = packages_for(self.model)
         self.pk = packages
         self.run = Runner(self.lm, self.pk)
+        self.unfinished: list[str] = []  # --max-time: what was not computed (partial.py)
         key0 = self.run()
         if key0 is None:
             from ..engine import solve
@@ -372,8 +375,12 @@ class Session:
             return self.pk.expected(k), k
 
         def add(name: str, kind: str, param, lo: float, hi: float) -> None:
+            if expired():  # --max-time: the row is left unfinished (partial.py)
+                return self.unfinished.append(f"tornado: {name}")
             vl, kl = value_at(param, lo)
             vh, kh = value_at(param, hi)
+            if expired():
+                return self.unfinished.append(f"tornado: {name}")
             rows.append(
                 TornadoRow(
                     name,
@@ -489,13 +496,16 @@ def sensitivity(
     ses = Session(spec, solver, options)
     tipping: list[TippingPoint] = []
     if "tipping" in sections:
-        tipping = [ses.tipping(p, tolerance) for p in parameters(spec, ses.model, kinds)]
+        params = parameters(spec, ses.model, kinds)
+        tipping, left = each(params, lambda p: ses.tipping(p, tolerance), lambda p: p.name)
+        ses.unfinished += [f"tipping: {n}" for n in left]
     thresholds: list[Threshold] = []
     if "thresholds" in sections:
-        for ci, cm in enumerate(spec.commitments):
-            for oi in range(len(cm.options)):
-                if option_columns(ses.model, ci, oi).size:
-                    thresholds.append(ses.threshold(ci, oi))
+        ids = [(ci, oi) for ci, cm in enumerate(spec.commitments) for oi in range(len(cm.options))]
+        ids = [i for i in ids if option_columns(ses.model, *i).size]
+        label = lambda i: f"{spec.commitments[i[0]].id}.{spec.commitments[i[0]].options[i[1]].id}"  # noqa: E731
+        thresholds, left = each(ids, lambda i: ses.threshold(*i), label)
+        ses.unfinished += [f"thresholds: {n}" for n in left]
     tornado = ses.tornado(tornado_range, tipping) if "tornado" in sections else []
     notes: tuple[str, ...] = ()
     if any(s.baseline for s in spec.scenarios):
@@ -504,7 +514,10 @@ def sensitivity(
         notes = (NOTE_BASELINES,)
         if "tornado" in sections:
             tornado = by_swing([*tornado, *baseline_rows(spec, ses.v0, tornado_range)])
-    prices, lp_obj = ses.shadow_prices() if "shadow" in sections else ([], None)
+    prices, lp_obj = ([], None)
+    if "shadow" in sections:
+        done, left = each(["shadow prices"], lambda _: ses.shadow_prices())
+        (prices, lp_obj), ses.unfinished = done[0] if done else ([], None), ses.unfinished + left
     return SensitivityReport(
         problem=spec.name,
         sense=spec.sense,
@@ -523,4 +536,5 @@ def sensitivity(
         time_s=time.perf_counter() - t0,
         warnings=tuple(ses.run.warnings),
         notes=notes,
+        unfinished=tuple(ses.unfinished),
     )

@@ -203,6 +203,7 @@ class SensitivityReport(Frames):
     warnings: tuple[str, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = ()  # what is computed, where it differs from the plain problem
     offers: bool = False  # conditional tranches: the package is the offer (see the notes)
+    unfinished: tuple[str, ...] | None = None  # --max-time: items not computed (partial.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -197,6 +197,15 @@ class WeightReport:
     """The weight sensitivity of several criteria."""
 
     results: tuple[WeightSensitivity, ...]
+    unfinished: tuple[str, ...] | None = None  # --max-time: criteria not done (partial.py)
 
     def to_dict(self) -> dict[str, Any]:
         return {"criteria": [r.to_dict() for r in self.results]}
+
+
+def weight_report(spec, ids, **kw) -> WeightReport:
+    """``weight_sensitivity`` of each criterion in ``ids`` while the time budget lasts."""
+    from .partial import each
+
+    done, left = each(ids, lambda c: weight_sensitivity(spec, c, **kw))
+    return WeightReport(tuple(done), tuple(f"criterion {c}" for c in left))

@@ -1,4 +1,6 @@
-"""One module per analysis command; each defines ``command`` (a Click command).
+"""One module per command; each defines ``command`` (a Click command), registered by name in
+``optimizer.cli.LAZY_COMMANDS``.
 
-Shared option decorators and error handling come from ``optimizer.cli``.
+Shared option decorators, the problem loader and error handling are in ``_options``; printing
+a result in the chosen ``--format`` is in ``_output``.
 """

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import click
 
-from ..cli import (
+from ._options import (
     emit_result,
     handle_errors,
     load_problem,
     objective_option,
     output_options,
     problem_options,
+    solve_kwargs,
     solver_options,
 )
 
@@ -51,15 +52,6 @@ from ..cli import (
 @output_options("table", "json")
 @handle_errors
 def command(
-    problem,
-    sets,
-    force,
-    forbid,
-    max_columns,
-    solver,
-    time_limit,
-    mip_gap,
-    verbose,
     k,
     within,
     min_diff,
@@ -82,7 +74,7 @@ def command(
     """
     from ..analysis.alternatives import alternatives, alternatives_tables
 
-    spec = load_problem(problem, sets, force, forbid, max_columns)
+    spec = load_problem()
     a = alternatives(
         spec,
         k,
@@ -90,9 +82,6 @@ def command(
         min_diff=min_diff,
         by=by,
         objective=objective,
-        solver=solver,
-        time_limit=time_limit,
-        mip_gap=mip_gap,
-        verbose=verbose,
+        **solve_kwargs(),
     )
     emit_result(a, alternatives_tables, fmt, output, width=120)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..cli import handle_errors
 from ..errors import InputError, did_you_mean
+from ._options import handle_errors
 from .params import FiniteFloatRange
 
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import click
 
-from ..cli import (
+from ._options import (
+    FiniteFloatRange,
     emit_result,
     handle_errors,
     load_problem,
     output_options,
     problem_options,
+    solve_kwargs,
     solver_options,
 )
-from .params import FiniteFloatRange
 
 
 @click.command(name="compare")
@@ -34,15 +35,6 @@ from .params import FiniteFloatRange
 @output_options("table", "json")
 @handle_errors
 def command(
-    problem,
-    sets,
-    force,
-    forbid,
-    max_columns,
-    solver,
-    time_limit,
-    mip_gap,
-    verbose,
     objectives,
     alpha,
     fmt,
@@ -60,14 +52,11 @@ def command(
     """
     from ..analysis.compare import compare, compare_tables
 
-    spec = load_problem(problem, sets, force, forbid, max_columns)
+    spec = load_problem()
     c = compare(
         spec,
         objectives,
         alpha=alpha,
-        solver=solver,
-        time_limit=time_limit,
-        mip_gap=mip_gap,
-        verbose=verbose,
+        **solve_kwargs(),
     )
     emit_result(c, compare_tables, fmt, output, width=120)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..cli import emit, handle_errors, problem_options
+from ._options import MAX_BYTES, arg, emit, handle_errors, load_problem, note, problem_options
 
 
 @click.command(name="convert")
@@ -32,7 +32,7 @@ from ..cli import emit, handle_errors, problem_options
     "each table as a reference to its CSV file).",
 )
 @handle_errors
-def command(problem, sets, force, forbid, max_columns, fmt, output, inline_tables):
+def command(fmt, output, inline_tables):
     """Write PROBLEM (a bundled name or a TOML, JSON or .xlsx file) as TOML, JSON or xlsx.
 
     The problem is validated first (an invalid one is refused, nothing written); reading the
@@ -47,18 +47,18 @@ def command(problem, sets, force, forbid, max_columns, fmt, output, inline_table
       optimizer convert plan.toml --to json
       optimizer convert plan.toml --inline-tables -o standalone.toml
     """
-    from ..cli import load_problem
     from ..errors import InputError
     from ..report.problem_files import json_text, toml_text, write_problem
     from ..spec.load import DEFAULT_MAX_BYTES, apply_overrides, parse_override, read_document
     from ..spec.load import resolve as resolve_problem
     from ..spec.tables_ref import tables_for_output
 
-    if force or forbid:
+    if arg("force") or arg("forbid"):
         raise InputError("--force and --forbid do not apply to convert", where="convert")
-    load_problem(problem, sets, max_columns=max_columns, activity=False)  # validates
+    load_problem(activity=False)  # validates
     ctx = click.get_current_context()
-    max_bytes = ctx.meta.get("optimizer.max_bytes") or DEFAULT_MAX_BYTES
+    max_bytes = ctx.meta.get(MAX_BYTES) or DEFAULT_MAX_BYTES
+    problem, sets = arg("problem"), arg("sets")
     path = resolve_problem(problem)
     doc, _, _ = read_document(path, problem, max_bytes)
     if sets:
@@ -72,5 +72,4 @@ def command(problem, sets, force, forbid, max_columns, fmt, output, inline_table
         emit(json_text(doc) if fmt == "json" else toml_text(doc), None)
         return
     write_problem(doc, output, fmt)
-    if not ctx.meta.get("optimizer.quiet"):
-        click.echo(f"wrote {output}", err=True)
+    note(f"wrote {output}")

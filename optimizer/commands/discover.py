@@ -7,62 +7,23 @@ from pathlib import Path
 
 import click
 
-from ..cli import (
+from ..errors import InputError
+from ..report.discover_tables import discover_tables
+from ._options import (
+    FiniteFloatRange,
     emit_result,
     handle_errors,
     is_quiet,
     load_problem,
+    max_time_option,
     output_options,
     problem_options,
 )
-from ..errors import InputError
-from .params import FiniteFloatRange
-
-TRAJECTORY_ROWS = 30
-
-
-def discover_tables(d) -> list:
-    from ..analysis.discovery import FAILING
-    from ..report.discovery import box_rows
-    from ..report.tables import table
-
-    vu = f" {d.value_unit}" if d.value_unit else ""
-    out: list = [
-        f"[bold]Scenario discovery: {d.title or d.problem}[/bold]\n"
-        f"draws: {d.used} used of {d.draws} (seed {d.seed}); threshold {d.threshold:g}{vu}; "
-        f"failing: {d.failing} ({d.failing_infeasible} infeasible)\n{FAILING}\n{d.statement()}"
-    ]
-    for cap, cols, rows in box_rows(d):
-        out.append(table(cap, cols, rows, right=(2,)))
-    if d.prim.boxes:
-        b = d.prim.boxes[0]
-        rows = [
-            [
-                str(k),
-                f"{s.coverage:.3f}",
-                f"{s.density:.3f}",
-                f"{s.support:.3f}",
-                str(s.points),
-                "<- picked" if k == b.step else "",
-            ]
-            for k, s in enumerate(b.trajectory)
-        ]
-        shown = rows if len(rows) <= TRAJECTORY_ROWS else rows[:: -(-len(rows) // TRAJECTORY_ROWS)]
-        if b.step < len(rows) and rows[b.step] not in shown:
-            shown = sorted([*shown, rows[b.step]], key=lambda r: int(r[0]))
-        out.append(
-            table(
-                "Peeling trajectory of box 1 (pick another step with --step)",
-                ["step", "coverage", "density", "support", "draws", ""],
-                shown,
-                right=(0, 1, 2, 3, 4),
-            )
-        )
-    return out
 
 
 @click.command(name="discover")
 @problem_options
+@max_time_option
 @click.option(
     "-n",
     "--draws",
@@ -130,11 +91,6 @@ def discover_tables(d) -> list:
 @output_options("table", "json")
 @handle_errors
 def command(
-    problem,
-    sets,
-    force,
-    forbid,
-    max_columns,
     n,
     seed,
     threshold,
@@ -172,7 +128,7 @@ def command(
             )
         if not plots.available():
             raise InputError(plots.MISSING_MESSAGE, where="--plot")
-    spec = load_problem(problem, sets, force, forbid, max_columns)
+    spec = load_problem()
     d = discover(
         spec,
         n,

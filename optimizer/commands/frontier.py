@@ -7,17 +7,19 @@ from pathlib import Path
 
 import click
 
-from ..cli import (
+from ..errors import InputError
+from ..report.frontier_tables import frontier_tables
+from ._options import (
+    FiniteFloatRange,
     emit_result,
     handle_errors,
     is_quiet,
     load_problem,
     output_options,
     problem_options,
+    solver_args,
     solver_options,
 )
-from ..errors import InputError
-from .params import FiniteFloatRange
 
 
 def parse_range(text: str) -> tuple[float, float]:
@@ -32,89 +34,6 @@ def parse_range(text: str) -> tuple[float, float]:
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise InputError(f"expected finite factors, got {describe(text)}", where="--range")
     return lo, hi
-
-
-def _caps(caps, limit: int = 3) -> str:
-    from ..report.tables import fmt
-
-    parts = [f"{fmt(c, 4)}" if y is None else f"{y}: {fmt(c, 4)}" for y, c in caps]
-    if len(parts) > limit:
-        parts = [*parts[:limit], "..."]
-    return ", ".join(parts)
-
-
-def frontier_tables(fr) -> list:
-    from ..report.tables import table
-
-    vu = f" ({fr.value_unit})" if fr.value_unit else ""
-    unit = f" {fr.unit}" if fr.unit else ""
-    out: list = [
-        f"[bold]Frontier of {fr.problem}: expected value against {fr.resource}[/bold]\n"
-        f"base capacity{unit}: {_caps(fr.base_capacity, 12)}\n"
-        f"scaled by {fr.range[0]:g} .. {fr.range[1]:g}; each breakpoint is the exact factor at "
-        f"which the entering package fits (nothing missed wider than {fr.tolerance:.2g})\n"
-        f"solver: {fr.solver}   re-solves: {fr.solves}   time: {fr.time_s:.2f} s"
-    ]
-    rows = []
-    prev = None
-    for p in fr.points:
-        if p.package is None:
-            change = "infeasible"
-        elif prev is None or prev == p.package:
-            change = "-" if prev is not None else f"{len(p.package)} chosen"
-        else:
-            enter = [f"+{x}" for x in p.package if x not in prev]
-            leave = [f"-{x}" for x in prev if x not in p.package]
-            change = " ".join(enter + leave)
-        rows.append([float(p.scale), p.expected, change])
-        prev = p.package
-    out.append(
-        table(
-            f"Expected value{vu} by capacity of {fr.resource} (x base)",
-            ["scale", "expected value", "package change since the previous row"],
-            rows,
-            right=(0, 1),
-        )
-    )
-    if fr.breakpoints:
-        rows = [
-            [
-                float(b.scale),
-                _caps(b.capacity),
-                b.expected_below,
-                b.expected_above,
-                " ".join(f"+{x}" for x in b.change.enter) or "-",
-                " ".join(f"-{x}" for x in b.change.leave) or "-",
-            ]
-            for b in fr.breakpoints
-        ]
-        out.append(
-            table(
-                "Breakpoints: where the optimal package changes",
-                ["scale", f"capacity{unit}", "value below", "value above", "enter", "leave"],
-                rows,
-                right=(0, 2, 3),
-            )
-        )
-    for front in (fr.use_front, fr.cvar_front):
-        if front is None:
-            continue
-        u = f" ({front.unit})" if front.unit else ""
-        rows = [[p.measure, p.expected, str(p.change)] for p in front.points]
-        better = "lower" if front.measure.startswith("total") else "higher"
-        out.append(
-            table(
-                f"Pareto front: expected value{vu} vs {front.measure}{u} ({better} is better); "
-                f"{'complete' if front.complete else 'stopped at --max-points'}, "
-                f"{front.solves} solves",
-                [front.measure, "expected value", "package vs the best expected value"],
-                rows,
-                right=(0, 1),
-            )
-        )
-    for n in fr.notes:
-        out.append(f"note: {n}")
-    return out
 
 
 @click.command(name="frontier")
@@ -173,15 +92,6 @@ def frontier_tables(fr) -> list:
 @output_options("table", "json")
 @handle_errors
 def command(
-    problem,
-    sets,
-    force,
-    forbid,
-    max_columns,
-    solver,
-    time_limit,
-    mip_gap,
-    verbose,
     resource,
     steps,
     range_,
@@ -203,14 +113,12 @@ def command(
       optimizer frontier canada-us-2025 --resource fiscal --steps 40 --range 0.2,2 --plot fiscal.png
       optimizer frontier small_example.toml --resource budget --format json -o frontier.json
     """
-    from solvers import SolveOptions
-
     from ..analysis.frontier import capacity_frontier
 
     lo, hi = parse_range(range_)
     if plot_file is not None and plot_file.suffix.lower() not in (".png", ".svg"):
         raise InputError(f"the plot must be .png or .svg, got '{plot_file.name}'", where="--plot")
-    spec = load_problem(problem, sets, force, forbid, max_columns)
+    spec = load_problem()
     fr = capacity_frontier(
         spec,
         resource,
@@ -218,8 +126,7 @@ def command(
         hi=hi,
         steps=steps,
         tolerance=tolerance,
-        solver=solver,
-        options=SolveOptions(time_limit=time_limit, mip_gap=mip_gap, verbose=verbose),
+        **solver_args(),
         pareto=pareto,
         cvar_alpha=cvar_alpha,
         max_points=max_points,

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
-from ..cli import (
+from ._options import (
+    arg,
     emit_result,
     handle_errors,
     load_problem,
     output_options,
     problem_options,
+    solver_args,
     solver_options,
 )
 
@@ -42,15 +44,6 @@ from ..cli import (
 @output_options("table", "json")
 @handle_errors
 def command(
-    problem,
-    sets,
-    force,
-    forbid,
-    max_columns,
-    solver,
-    time_limit,
-    mip_gap,
-    verbose,
     criteria,
     requires,
     plot,
@@ -67,21 +60,18 @@ def command(
       optimizer pareto criteria-example --criteria jobs,emissions --format json
       optimizer pareto criteria-example --criteria expected,emissions --plot front.png
     """
-    from solvers import SolveOptions
-
     from ..analysis.pareto import pareto_front
     from ..criteria_objective import parse_require
     from ..report.criteria_tables import pareto_tables
 
-    spec = load_problem(problem, sets, force, forbid, max_columns)
+    spec = load_problem()
     ids = tuple(c.strip() for c in criteria.split(",") if c.strip())
     reqs = tuple(parse_require(r) for r in requires)
-    opts = SolveOptions(time_limit=time_limit, mip_gap=mip_gap, verbose=verbose)
-    front = pareto_front(spec, ids, solver=solver, options=opts, requires=reqs)
+    front = pareto_front(spec, ids, requires=reqs, **solver_args())
     if plot is not None:
         from ..api import solve
         from ..report.criteria_plot import plot_front
 
-        sol = solve(spec, solver=solver, objective="weighted")  # the package marked
+        sol = solve(spec, solver=arg("solver"), objective="weighted")  # the package marked
         plot_front(front, plot, chosen=sol.criteria)
     emit_result(front, pareto_tables, fmt, output)

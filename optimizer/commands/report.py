@@ -9,16 +9,18 @@ from pathlib import Path
 
 import click
 
-from ..cli import (
+from ..errors import InputError
+from ._options import (
+    PARTIAL,
     handle_errors,
     is_quiet,
     is_verbose,
     load_problem,
     objective_option,
     problem_options,
+    solve_kwargs,
     solver_options,
 )
-from ..errors import InputError
 
 
 def _sections(text: str) -> tuple[str, ...]:
@@ -119,15 +121,6 @@ class _Bar:
 )
 @handle_errors
 def command(
-    problem,
-    sets,
-    force,
-    forbid,
-    max_columns,
-    solver,
-    time_limit,
-    mip_gap,
-    verbose,
     output,
     objective,
     draws,
@@ -158,7 +151,7 @@ def command(
     if output.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
         raise InputError(f"the report must be .html or .md, got '{output.name}'", where="--output")
     wanted = _sections(sections)
-    spec = load_problem(problem, sets, force, forbid, max_columns, activity=False)
+    spec = load_problem(activity=False)
     steps = 2 + sum(1 for s in SECTIONS if s in wanted and (s != "montecarlo" or draws))
     bar = _Bar(steps)
     command_line = ""  # recorded in the report when run as the optimizer command
@@ -167,11 +160,8 @@ def command(
     try:
         rep = build_report(
             spec,
-            solver=solver,
             objective=objective,
-            time_limit=time_limit,
-            mip_gap=mip_gap,
-            verbose=verbose,
+            **solve_kwargs(),
             montecarlo=draws,
             seed=seed,
             alternatives=k,
@@ -189,6 +179,11 @@ def command(
             ) from None
     finally:
         bar.close()
+    from ..report.unfinished import unfinished_sections
+
+    late = unfinished_sections(rep)  # --max-time: the exit code says so (handle_errors)
+    if late:
+        click.get_current_context().meta[PARTIAL] = [f"report section '{t}'" for t in late]
     if not is_quiet():
         for w in rep.warnings:
             click.echo(f"warning: {w}", err=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from ..cli import (
+from ._options import (
     emit_result,
     handle_errors,
     load_problem,
     output_options,
     problem_options,
+    solve_kwargs,
     solver_options,
 )
 
@@ -19,9 +20,7 @@ from ..cli import (
 @solver_options
 @output_options("table", "json")
 @handle_errors
-def command(
-    problem, sets, force, forbid, max_columns, solver, time_limit, mip_gap, verbose, fmt, output
-):
+def command(fmt, output):
     """Value of information for PROBLEM: what knowing the scenario in advance is worth.
 
     Solves each scenario alone (wait-and-see), the expected-value package (RP) and the
@@ -37,8 +36,9 @@ def command(
     from ..analysis.scenario_tables import voi_tables
     from ..analysis.scenarios import value_of_information
 
-    spec = load_problem(problem, sets, force, forbid, max_columns)
+    spec = load_problem()
     v = value_of_information(
-        spec, solver=solver, time_limit=time_limit, mip_gap=mip_gap, verbose=verbose
+        spec,
+        **solve_kwargs(),
     )
     emit_result(v, voi_tables, fmt, output, width=120)

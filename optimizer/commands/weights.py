@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from ..cli import (
+from ._options import (
     emit_result,
     handle_errors,
     load_problem,
     output_options,
     problem_options,
+    solver_args,
     solver_options,
 )
 
@@ -34,15 +35,6 @@ from ..cli import (
 @output_options("table", "json")
 @handle_errors
 def command(
-    problem,
-    sets,
-    force,
-    forbid,
-    max_columns,
-    solver,
-    time_limit,
-    mip_gap,
-    verbose,
     criteria,
     requires,
     fmt,
@@ -57,17 +49,12 @@ def command(
       optimizer weights criteria-example
       optimizer weights criteria-example --criterion emissions --format json
     """
-    from solvers import SolveOptions
-
-    from ..analysis.weights import WeightReport, weight_sensitivity
+    from ..analysis.weights import weight_report
     from ..criteria_objective import parse_require
     from ..report.criteria_tables import weight_report_tables
 
-    spec = load_problem(problem, sets, force, forbid, max_columns)
+    spec = load_problem()
     reqs = tuple(parse_require(r) for r in requires)
-    opts = SolveOptions(time_limit=time_limit, mip_gap=mip_gap, verbose=verbose)
     ids = criteria or ("expected", *(c.id for c in spec.criteria if c.id != "expected"))
-    results = tuple(
-        weight_sensitivity(spec, c, solver=solver, options=opts, requires=reqs) for c in ids
-    )
-    emit_result(WeightReport(results), weight_report_tables, fmt, output)
+    rep = weight_report(spec, ids, requires=reqs, **solver_args())
+    emit_result(rep, weight_report_tables, fmt, output)

@@ -40,6 +40,7 @@ from .sections.risk import risk_section
 from .sections.scenarios import scenario_values_section
 from .sections.sensitivity import sensitivity_section
 from .sections.voi import voi_section
+from .unfinished import BudgetMarks
 
 # what callers and tests import from here besides ``build_report``
 _sensitivity = sensitivity_section
@@ -184,6 +185,8 @@ def build_report(
     )
     groups = input_groups(spec)
     out = [recommendation_section(spec, sol, groups), scenario_values_section(spec, sol)]
+    marks = BudgetMarks(out, lambda text: Note(text, "warning"))  # --max-time (unfinished.py)
+    say = marks.wrap(say)
 
     def expected_optimum() -> float:
         """The verified expected-value optimum (what sensitivity and frontier start from)."""
@@ -263,6 +266,7 @@ def build_report(
     if "inputs" in wanted:
         say("inputs")
         out.append(inputs_section(spec, groups))
+    marks.check()
     for s in SECTIONS:
         if s not in wanted and s != "montecarlo":
             skipped.append(f"{s} (left out with --sections)")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...errors import InputError, SolverError
+from ..partial import stop_if_spent
 from .linear import TOL
 from .worker import BY_MIP, INFEASIBLE, LIMIT, OK, ChunkResult, _Loaded, package_key
 
@@ -132,6 +133,7 @@ def run_exact_chunk(ctx: ExactContext, draws: np.ndarray, locations: list[dict])
     breaks: dict[int, tuple] = {}
     worst = solver_time = 0.0
     for i, d in enumerate(draws):
+        stop_if_spent()  # --max-time, in this process (a worker process has no budget)
         sp = _drawn_spec(ctx.spec, int(d), locations[i])
         model = compile_spec(sp)
         if model.n_commitment_cols != ctx.n_commitment_cols:

@@ -33,6 +33,7 @@ from .loaded import (  # noqa: F401
     _mappingproxy,
     _tune,
 )
+from ..partial import stop_if_spent
 from .splitenum import SplitEnumerator
 
 
@@ -327,6 +328,7 @@ def run_chunk(
     new: dict[tuple[int, ...], np.ndarray] = {}
     worst = 0.0
     for i in range(k):
+        stop_if_spent()  # --max-time, in this process (a worker process has no budget)
         d = w.drawn.at(deltas[i], probs[i])
         use_lp = lp_mode == "all" or (lp_mode == "probe" and draws[i] % LP_PROBE == 0)
         st, hw, x, v, b = w.solve(d, pool, use_lp)
