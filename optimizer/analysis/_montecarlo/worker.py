@@ -12,6 +12,7 @@ import numpy as np
 from solvers.highs import change_rows_bounds
 
 from ...errors import SolverError
+from ..partial import stop_if_spent
 from .drawn import DrawData, Drawn
 from .linear import TOL, _tol
 from .loaded import (  # noqa: F401
@@ -33,7 +34,6 @@ from .loaded import (  # noqa: F401
     _mappingproxy,
     _tune,
 )
-from ..partial import stop_if_spent
 from .splitenum import SplitEnumerator
 
 
