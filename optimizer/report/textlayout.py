@@ -194,16 +194,31 @@ def _wrap(text: str, width: int, justify: str | None) -> list[str] | None:
     return out
 
 
+def _cell(c: Any) -> str | None:
+    """The text rich prints for a table cell: simple text as it is, and ``\\[`` (rich's escaped
+    bracket, e.g. ``fiscal\\[rupture]``) as ``[``; None for anything else."""
+    if not isinstance(c, str):
+        return None
+    parts = c.split("\\[")
+    if not all(_simple(p) for p in parts):
+        return None
+    text = "[".join(parts)
+    return text if _EMOJI.search(text) is None else None
+
+
 def _table_lines(t: TextTable, max_width: int) -> list[list[tuple[str, str]]] | None:
     """A ``TextTable`` as rich's ``Table`` lays it out (see ``TextTable.__rich__``)."""
     n = len(t.columns)
     if not n or any(len(r) != n for r in t.rows):
         return None
-    texts = [t.title or "", *t.columns, *(c for r in t.rows for c in r)]
+    texts = [t.title or "", *t.columns]
     if not all(isinstance(c, str) and _simple(c) for c in texts):
         return None
+    rows = [[_cell(c) for c in r] for r in t.rows]
+    if any(c is None for r in rows for c in r):
+        return None
     pads = [(j > 0) + (j < n - 1) for j in range(n)]  # one space between columns, none outside
-    cols = [[t.columns[j], *(r[j] for r in t.rows)] for j in range(n)]
+    cols = [[t.columns[j], *(r[j] for r in rows)] for j in range(n)]
     widths = [_measure_column(cols[j], max_width, pads[j]) or 1 for j in range(n)]
     table_width = sum(widths)
     if table_width > max_width:
