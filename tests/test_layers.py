@@ -24,22 +24,6 @@ def _c(*names: str) -> frozenset[str]:
 
 
 KNOWN_CYCLES_TO_REMOVE_AFTER_MERGE: set[frozenset[str]] = {
-    # frontier ↔ sensitivity (and their odds/tranche parts): the tipping-point search and the
-    # capacity frontier call each other; the next step is a shared module both import
-    _c(
-        *(
-            f"optimizer.analysis.{m}"
-            for m in ("frontier", "frontier_fronts", "frontier_plot", "frontier_tranche_front")
-        ),
-        *(
-            f"optimizer.analysis.{m}"
-            for m in ("frontier_tranches", "frontier_types", "odds_inputs")
-        ),
-        *(
-            f"optimizer.analysis.{m}"
-            for m in ("sensitivity", "sensitivity_odds", "sensitivity_tranches")
-        ),
-    ),
     # ProblemSpec.from_arrays calls spec/bulk_build.from_arrays, which builds a ProblemSpec:
     # bulk_build (the frames/bulk work's file) can take the class it builds, or the method move
     _c("optimizer.spec.bulk_build", "optimizer.spec.model"),

@@ -32,19 +32,16 @@ import time
 import numpy as np
 
 from solvers.deadline import expired
-from solvers.resolve import MAX_STEPS, Key, Packages, bisect_edge
+from solvers.resolve import Key, Packages, bisect_edge
 
-from ..errors import InputError, SolverError, UsageError
+from ..errors import InputError, UsageError
+from .capacity_walk import threshold_walk
 from .frontier_fronts import cvar_front, total_use_vector, use_front
 from .frontier_plot import MAX_LABELS, plot
 from .frontier_types import Breakpoint, Frontier, FrontierPoint, ParetoFront, ParetoPoint, Segment
 from .odds_packages import packages_for
-from .sensitivity import (
-    FEASIBILITY_STEP,
-    Session,
-    resource_rows,
-    scale_param,
-)
+from .sensitivity_params import FEASIBILITY_STEP, resource_rows, scale_param
+from .sensitivity_session import Session
 
 DEFAULT_MAX_POINTS = 200
 # the largest --range factor: beyond it, scaled capacities leave the solvers' numeric range
@@ -56,35 +53,6 @@ SHIFTS_NOTE = (
 
 
 # ---- the capacity walk -------------------------------------------------------------------
-
-
-def threshold_walk(at, threshold, lo: float, hi: float, tol: float):
-    """Segments ``(lower, upper, key)`` of the optimal package over [lo, hi], top down.
-
-    ``at(f)`` solves at factor ``f`` (None if infeasible); ``threshold(key)`` is the smallest
-    factor at which the package fits. ``upper`` of a segment is where it was found optimal.
-    """
-    segs: list[tuple[float, float, Key | None]] = []
-    b = hi
-    k = at(b)
-    if expired():
-        return segs
-    for _ in range(MAX_STEPS):
-        if k is None:
-            segs.append((lo, b, None))  # infeasible here, so at every smaller factor too
-            return segs
-        t = threshold(k)
-        segs.append((max(t, lo), b, k))
-        if t <= lo:
-            return segs
-        b = max(t - tol, lo)
-        nk = at(b)
-        if expired():  # --max-time: the range below is left unfinished (partial.py)
-            return segs
-        if nk == k:
-            raise SolverError("the capacity walk did not make progress (tolerance too small?)")
-        k = nk
-    raise SolverError("the capacity walk did not converge")
 
 
 def _merge_ties(walk, pk: Packages, tol_v: float):

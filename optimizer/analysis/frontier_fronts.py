@@ -13,7 +13,8 @@ from solvers.resolve import Change, Key, Packages, Runner
 from ..errors import OptimizerError
 from .frontier_types import ParetoFront, ParetoPoint
 from .odds_packages import OddsPackages, packages_for
-from .sensitivity import FEASIBILITY_STEP, Session, resource_rows
+from .sensitivity_params import FEASIBILITY_STEP, resource_rows
+from .sensitivity_session import Session
 
 # ---- Pareto fronts (epsilon-constraint) ---------------------------------------------------
 

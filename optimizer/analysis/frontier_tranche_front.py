@@ -23,7 +23,7 @@ from solvers.resolve import Change
 
 from .frontier_types import ParetoFront, ParetoPoint
 from .offer_envelope import OfferSolver, tie
-from .sensitivity import FEASIBILITY_STEP
+from .sensitivity_params import FEASIBILITY_STEP
 
 
 def _use(spec, option, resource: str, start: int) -> float:
@@ -77,7 +77,7 @@ def tranche_use_front(
     """Offers non-dominated in (expected value, the offer's total use of ``resource``)."""
     from ..compile import compile_spec
     from ..offer import add_rows
-    from .frontier_tranches import _labels
+    from .capacity_walk import _labels
 
     ses = ses or OfferSolver(spec, solver, options)
     before = ses.solves

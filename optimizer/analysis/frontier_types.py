@@ -9,7 +9,7 @@ from typing import Any
 from solvers.resolve import Change
 
 from ..frames_api import Frames
-from .sensitivity import _num
+from .sensitivity_results import _num
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ import numpy as np
 
 from solvers.resolve import Key, Packages
 
-from .sensitivity import option_columns, unit_value_direction
+from .sensitivity_params import option_columns, unit_value_direction
 
 PROBABILITY_TOLERANCE = 1e-9
 

@@ -37,17 +37,9 @@ from .odds_inputs import (
     probability_params,
     value_params,
 )
-from .sensitivity import (
-    RhsParam,
-    SensitivityReport,
-    Session,
-    TippingPoint,
-    TornadoRow,
-    by_swing,
-    capacity_params,
-    option_columns,
-    scale_param,
-)
+from .sensitivity_params import RhsParam, capacity_params, option_columns, scale_param
+from .sensitivity_results import SensitivityReport, TippingPoint, TornadoRow, by_swing
+from .sensitivity_session import Session
 
 NOTES_SHIFTS = (
     "probabilities are those induced by each package: p(x) = base probabilities moved by the "

@@ -348,7 +348,7 @@ def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kind
     ins = inputs(spec, tornado_range, kinds)
     tips = [tipping(ses, i) for i in ins if i.search is not None] if "tipping" in sections else []
     if "tipping" in sections and ("capacity" in kinds or "scale" in kinds):
-        from .frontier_tranches import capacity_tipping
+        from .capacity_walk import capacity_tipping
 
         tips += [capacity_tipping(ses, spec, r.id) for r in spec.resources if _scalable(r)]
     thresholds = []
