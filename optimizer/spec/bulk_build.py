@@ -259,14 +259,21 @@ def table_from_arrays(
 
 
 def from_arrays(
-    name: str, commitment, *, scenarios=None, resources=(), relations=(), years=None, **columns
+    spec_class,
+    name: str,
+    commitment,
+    *,
+    scenarios=None,
+    resources=(),
+    relations=(),
+    years=None,
+    **columns,
 ):
-    """A validated ``ProblemSpec`` whose options come from columns (see ``table_from_arrays``;
+    """A validated ``spec_class`` (``ProblemSpec``, which passes itself, so that this module
+    does not import ``model``) whose options come from columns (see ``table_from_arrays``;
     ``value`` may also be one column: the same amount in every scenario). The other keyword
     arguments are those of ``ProblemSpec.build``."""
-    from .model import ProblemSpec
-
-    fields = {k: columns.pop(k) for k in list(columns) if k in ProblemSpec.__dataclass_fields__}
+    fields = {k: columns.pop(k) for k in list(columns) if k in spec_class.__dataclass_fields__}
     value = columns.get("value")
     if value is not None and not isinstance(value, Mapping):
         ids = (
@@ -284,7 +291,7 @@ def from_arrays(
     finally:
         if enabled:
             gc.enable()
-    return ProblemSpec.build(
+    return spec_class.build(
         name,
         table,
         scenarios=scenarios,

@@ -194,7 +194,7 @@ class ProblemSpec:
         """A validated problem from one array entry per option (``optimizer.spec.bulk_build``)."""
         from .bulk_build import from_arrays
 
-        return from_arrays(name, commitment, **columns)
+        return from_arrays(cls, name, commitment, **columns)
 
     # ---- modified copies (the Python API's way to change a problem without files) ----
     def replace(self, **changes) -> ProblemSpec:
