@@ -30,187 +30,28 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for p in (ROOT, ROOT / "benchmarks"):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+from _engine_runs import (  # noqa: E402
+    engine_compile,
+    engine_handoff,
+    fmt,
+    peak_mib,
+    solve_highs,
+    timed,
+    warm_up,
+)
+from _pulp_model import build_pulp, pulp_handoff  # noqa: E402
 
 from problems.generate import generate  # noqa: E402
-
-
-# ---- the same model, built the way a PuLP user writes it ------------------------------------
-def _profile(amount, start: int, T: int, recurring: bool) -> list[float]:
-    out = [0.0] * T
-    if isinstance(amount, tuple):
-        for k, v in enumerate(amount):
-            if start + k < T:
-                out[start + k] += v
-    elif recurring:
-        for t in range(start, T):
-            out[t] = amount
-    else:
-        out[start] = amount
-    return out
-
-
-def build_pulp(spec):
-    """A ``pulp.LpProblem`` of ``spec`` (expected value), written as a PuLP user would."""
-    import pulp
-
-    T = spec.n_periods
-    disc = [(1.0 + spec.discount_rate) ** -t for t in range(T)]
-    prob_of = {s.id: s.probability for s in spec.scenarios}
-    sense = pulp.LpMaximize if spec.sense == "maximize" else pulp.LpMinimize
-    prob = pulp.LpProblem(spec.name.replace("-", "_"), sense)
-    res = {r.id: r for r in spec.resources}
-    x: dict[tuple[str, str, int], pulp.LpVariable] = {}
-    by_commitment: dict[str, list] = {}
-    by_option: dict[tuple[str, str], list] = {}
-    start_of: dict[str, int] = {}
-    obj = []
-    use_terms: dict[tuple[str, int], list] = {}
-    for c in spec.commitments:
-        for o in c.options:
-            lo, hi = spec.start_window(o)
-            for s in range(lo, hi + 1):
-                v = pulp.LpVariable(f"x_{c.id}_{o.id}_{s}", cat=pulp.LpBinary)
-                x[c.id, o.id, s] = v
-                start_of[v.name] = s
-                by_commitment.setdefault(c.id, []).append(v)
-                by_option.setdefault((c.id, o.id), []).append(v)
-                value = 0.0
-                for sid, amt in o.value.items():
-                    prof = _profile(amt, s, T, o.value_per_year)
-                    value += prob_of[sid] * sum(a * d for a, d in zip(prof, disc, strict=True))
-                if value:
-                    obj.append(value * v)
-                for rid, amt in o.use.items():
-                    r = res[rid]
-                    prof = _profile(amt, s, T, r.kind == "per_year")
-                    if r.kind == "total":
-                        use_terms.setdefault((rid, -1), []).append(sum(prof) * v)
-                        continue
-                    for t, a in enumerate(prof):
-                        if a:
-                            use_terms.setdefault((rid, t), []).append(a * v)
-    prob += pulp.lpSum(obj)
-    for c in spec.commitments:
-        vs = by_commitment[c.id]
-        cid = c.id
-        if c.required:
-            prob += pulp.lpSum(vs) == 1, f"choice_{cid}"
-        elif len(vs) > 1:
-            prob += pulp.lpSum(vs) <= 1, f"choice_{cid}"
-    for (rid, t), terms in use_terms.items():
-        cap = res[rid].capacity[0 if t < 0 else t]
-        if cap != float("inf"):
-            prob += pulp.lpSum(terms) <= cap, f"{rid}_{t}"
-
-    def members(m):
-        return (
-            by_commitment[m.commitment] if m.option is None else by_option[m.commitment, m.option]
-        )
-
-    for k, rel in enumerate(spec.relations):
-        if rel.type == "requires":
-            a, b = members(rel.a), members(rel.b)
-            if rel.lag is None:
-                prob += pulp.lpSum(a) <= pulp.lpSum(b), f"rel{k}"
-                continue
-            for s in sorted({start_of[v.name] for v in a}):
-                prob += (
-                    pulp.lpSum(v for v in a if start_of[v.name] <= s)
-                    <= pulp.lpSum(v for v in b if start_of[v.name] <= s - rel.lag),
-                    f"rel{k}_{s}",
-                )
-        elif rel.type in ("excludes", "at_most", "at_least", "exactly"):
-            expr = pulp.lpSum(v for m in rel.members for v in members(m))
-            if rel.type == "excludes":
-                prob += expr <= 1, f"rel{k}"
-            elif rel.type == "at_most":
-                prob += expr <= rel.count, f"rel{k}"
-            elif rel.type == "at_least":
-                prob += expr >= rel.count, f"rel{k}"
-            else:
-                prob += expr == rel.count, f"rel{k}"
-        elif rel.type == "both_or_neither":
-            first = pulp.lpSum(members(rel.members[0]))
-            for i, m in enumerate(rel.members[1:]):
-                prob += first == pulp.lpSum(members(m)), f"rel{k}_{i}"
-        elif rel.type in ("force", "forbid"):
-            for i, m in enumerate(rel.members):
-                rhs = 1 if rel.type == "force" else 0
-                prob += pulp.lpSum(members(m)) == rhs, f"rel{k}_{i}"
-    return prob
-
-
-def pulp_handoff(prob, directory: str) -> None:
-    prob.writeMPS(os.path.join(directory, "model.mps"))
-
-
-# ---- the engine --------------------------------------------------------------------------
-def engine_compile(spec):
-    from optimizer.compile import compile_spec
-
-    return compile_spec(spec)
-
-
-def engine_handoff(model):
-    from solvers import SolveOptions
-    from solvers.highs import load_highs
-
-    return load_highs(model, SolveOptions())
-
-
-# ---- measuring ---------------------------------------------------------------------------
-def timed(fn, *args, repeat: int = 1):
-    """(best seconds, last result)."""
-    best, out = float("inf"), None
-    for _ in range(repeat):
-        out = None
-        gc.collect()
-        t0 = time.perf_counter()
-        out = fn(*args)
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
-def peak_mib(fn, *args) -> float:
-    gc.collect()
-    tracemalloc.start()
-    try:
-        fn(*args)
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
-
-
-def solve_highs(model, time_limit: float) -> dict:
-    from solvers import SolveOptions, get
-
-    res = get("highs").solve(model, SolveOptions(time_limit=time_limit))
-    return {
-        "status": res.status.value,
-        "objective": res.objective,
-        "bound": res.bound,
-        "gap": res.gap,
-        "time_s": res.time_s,
-    }
-
-
-def warm_up(*builders) -> None:
-    """Run every builder once on a tiny problem: imports and first-call costs are not timed."""
-    spec = generate(20, seed=0)
-    model = engine_compile(spec)
-    engine_handoff(model)
-    for build in builders:
-        build(spec)
 
 
 def measure(
@@ -360,13 +201,6 @@ def table(rows: list[dict]) -> str:
         "compile / solve",
     ]
 
-    def f(x, d=3):
-        if x is None:
-            return "-"
-        if isinstance(x, float):
-            return f"{x:.{d}f}" if x < 1000 else f"{x:,.0f}"
-        return f"{x:,}" if isinstance(x, int) else str(x)
-
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
         q = ratios(r)
@@ -375,18 +209,18 @@ def table(rows: list[dict]) -> str:
             "| "
             + " | ".join(
                 [
-                    f(r["n"]),
-                    f(r["cols"]),
-                    f(r["nnz"]),
-                    f(r["engine_compile_s"]),
-                    f(r["engine_handoff_s"]),
-                    f(r.get("pulp_build_s")),
-                    f(r.get("pulp_handoff_s")),
-                    f(q.get("build_ratio"), 1) + ("x" if "build_ratio" in q else ""),
-                    f(q.get("total_ratio"), 1) + ("x" if "total_ratio" in q else ""),
-                    f(r.get("engine_compile_peak_mib"), 1),
-                    f(r.get("pulp_build_peak_mib"), 1),
-                    f(q.get("memory_ratio"), 1) + ("x" if "memory_ratio" in q else ""),
+                    fmt(r["n"]),
+                    fmt(r["cols"]),
+                    fmt(r["nnz"]),
+                    fmt(r["engine_compile_s"]),
+                    fmt(r["engine_handoff_s"]),
+                    fmt(r.get("pulp_build_s")),
+                    fmt(r.get("pulp_handoff_s")),
+                    fmt(q.get("build_ratio"), 1) + ("x" if "build_ratio" in q else ""),
+                    fmt(q.get("total_ratio"), 1) + ("x" if "total_ratio" in q else ""),
+                    fmt(r.get("engine_compile_peak_mib"), 1),
+                    fmt(r.get("pulp_build_peak_mib"), 1),
+                    fmt(q.get("memory_ratio"), 1) + ("x" if "memory_ratio" in q else ""),
                     "-" if h is None else f"{h['time_s']:.2f} ({h['status']})",
                     "-" if h is None else f"{100 * q['compile_share_of_solve']:.2f}%",
                 ]
