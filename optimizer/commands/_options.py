@@ -3,7 +3,7 @@
 The shared options (PROBLEM and what changes it, the solver's settings) are not passed to a
 command's function: each is kept in the Click context, and ``load_problem()``,
 ``solve_kwargs()`` and ``solver_args()`` read them there, so a command names only its own
-options. Engine errors become one line on stderr and the exception's exit code in
+options. ``problem_command`` and ``analysis_command`` stack them around a command's own. Engine errors become one line on stderr and the exception's exit code in
 ``handle_errors``, and only there.
 """
 
@@ -40,6 +40,7 @@ MAX_BYTES = "optimizer.max_bytes"
 __all__ = [  # the commands import these from here
     "PARTIAL",
     "FiniteFloatRange",
+    "analysis_command",
     "arg",
     "emit",
     "emit_result",
@@ -51,6 +52,7 @@ __all__ = [  # the commands import these from here
     "note",
     "objective_option",
     "output_options",
+    "problem_command",
     "problem_options",
     "solve_kwargs",
     "solver_args",
@@ -289,3 +291,36 @@ def output_options(*formats: str):
         )(fn)
 
     return deco
+
+
+def problem_command(name: str, *options, solver: str | None = None, formats: tuple = ()):
+    """A Click command over PROBLEM. Its --help lists, in this order: PROBLEM and
+    ``problem_options``; the solver's options (``solver="options"``: ``solver_options``;
+    ``"auto"``: the same with ``--solver auto``; ``"max-time"``: only ``--max-time``; ``None``:
+    none); the command's own ``options`` (decorators, in the order given); and
+    ``output_options(*formats)`` when ``formats`` are given. ``handle_errors`` wraps the
+    function."""
+    if solver not in (None, "options", "auto", "max-time"):
+        raise ValueError(f"unknown solver options {solver!r}")
+
+    def deco(fn):
+        fn = handle_errors(fn)
+        if formats:
+            fn = output_options(*formats)(fn)
+        for opt in reversed(options):
+            fn = opt(fn)
+        if solver == "max-time":
+            fn = max_time_option(fn)
+        elif solver is not None:
+            fn = solver_options(fn, auto=solver == "auto")
+        return click.command(name=name)(problem_options(fn))
+
+    return deco
+
+
+def analysis_command(
+    name: str, *options, solver: str = "options", formats: tuple = ("table", "json")
+):
+    """``problem_command`` for a command that solves: the solver's options and ``--format
+    table|json`` with ``-o/--output`` by default."""
+    return problem_command(name, *options, solver=solver, formats=formats)

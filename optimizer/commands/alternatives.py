@@ -4,53 +4,42 @@ from __future__ import annotations
 
 import click
 
-from ._options import (
-    emit_result,
-    handle_errors,
-    load_problem,
+from ._options import analysis_command, emit_result, load_problem, objective_option, solve_kwargs
+
+
+@analysis_command(
+    "alternatives",
+    click.option(
+        "-k",
+        "k",
+        type=click.IntRange(1),
+        default=5,
+        show_default=True,
+        help="How many packages to list (the best, proven optimal or not, is the first).",
+    ),
+    click.option(
+        "--within",
+        default=None,
+        metavar="GAP",
+        help="Only packages within this relative gap of the optimum, e.g. 2% or 0.02.",
+    ),
+    click.option(
+        "--min-diff",
+        type=click.IntRange(1),
+        default=1,
+        show_default=True,
+        help="Each package differs from every one listed before it in at least N commitments.",
+    ),
+    click.option(
+        "--by",
+        type=click.Choice(["option", "start", "commitment"]),
+        default="option",
+        show_default=True,
+        help="What makes packages distinct: the options chosen (start years ignored), the "
+        "options and their start years, or only which commitments are in.",
+    ),
     objective_option,
-    output_options,
-    problem_options,
-    solve_kwargs,
-    solver_options,
 )
-
-
-@click.command(name="alternatives")
-@problem_options
-@solver_options
-@click.option(
-    "-k",
-    "k",
-    type=click.IntRange(1),
-    default=5,
-    show_default=True,
-    help="How many packages to list (the best, proven optimal or not, is the first).",
-)
-@click.option(
-    "--within",
-    default=None,
-    metavar="GAP",
-    help="Only packages within this relative gap of the optimum, e.g. 2% or 0.02.",
-)
-@click.option(
-    "--min-diff",
-    type=click.IntRange(1),
-    default=1,
-    show_default=True,
-    help="Each package differs from every one listed before it in at least N commitments.",
-)
-@click.option(
-    "--by",
-    type=click.Choice(["option", "start", "commitment"]),
-    default="option",
-    show_default=True,
-    help="What makes packages distinct: the options chosen (start years ignored), the "
-    "options and their start years, or only which commitments are in.",
-)
-@objective_option
-@output_options("table", "json")
-@handle_errors
 def command(
     k,
     within,

@@ -4,36 +4,25 @@ from __future__ import annotations
 
 import click
 
-from ._options import (
-    FiniteFloatRange,
-    emit_result,
-    handle_errors,
-    load_problem,
-    output_options,
-    problem_options,
-    solve_kwargs,
-    solver_options,
-)
+from ._options import FiniteFloatRange, analysis_command, emit_result, load_problem, solve_kwargs
 
 
-@click.command(name="compare")
-@problem_options
-@solver_options
-@click.option(
-    "--objectives",
-    default="expected,maximin,cvar:0.2,regret",
-    show_default=True,
-    help="Comma-separated objectives: expected, maximin, cvar:ALPHA, mean-cvar:LAMBDA,ALPHA, "
-    "regret.",
+@analysis_command(
+    "compare",
+    click.option(
+        "--objectives",
+        default="expected,maximin,cvar:0.2,regret",
+        show_default=True,
+        help="Comma-separated objectives: expected, maximin, cvar:ALPHA, mean-cvar:LAMBDA,ALPHA, "
+        "regret.",
+    ),
+    click.option(
+        "--alpha",
+        type=FiniteFloatRange(0, 1, min_open=True),
+        default=None,
+        help="ALPHA of the CVaR column (default: the first CVaR objective's, else 0.1).",
+    ),
 )
-@click.option(
-    "--alpha",
-    type=FiniteFloatRange(0, 1, min_open=True),
-    default=None,
-    help="ALPHA of the CVaR column (default: the first CVaR objective's, else 0.1).",
-)
-@output_options("table", "json")
-@handle_errors
 def command(
     objectives,
     alpha,

@@ -6,43 +6,32 @@ from pathlib import Path
 
 import click
 
-from ._options import (
-    arg,
-    emit_result,
-    handle_errors,
-    load_problem,
-    output_options,
-    problem_options,
-    solver_args,
-    solver_options,
-)
+from ._options import analysis_command, arg, emit_result, load_problem, solver_args
 
 
-@click.command(name="pareto")
-@problem_options
-@solver_options
-@click.option(
-    "--criteria",
-    default="expected",
-    show_default=True,
-    metavar="A,B[,C...]",
-    help="The criteria to trade off (ids from [[criteria]], or 'expected').",
+@analysis_command(
+    "pareto",
+    click.option(
+        "--criteria",
+        default="expected",
+        show_default=True,
+        metavar="A,B[,C...]",
+        help="The criteria to trade off (ids from [[criteria]], or 'expected').",
+    ),
+    click.option(
+        "--require",
+        "requires",
+        multiple=True,
+        metavar="CRITERION>=V",
+        help="Bound a criterion while tracing the front (repeatable).",
+    ),
+    click.option(
+        "--plot",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Also draw the front (PNG/SVG/PDF; needs the 'plot' extra).",
+    ),
 )
-@click.option(
-    "--require",
-    "requires",
-    multiple=True,
-    metavar="CRITERION>=V",
-    help="Bound a criterion while tracing the front (repeatable).",
-)
-@click.option(
-    "--plot",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Also draw the front (PNG/SVG/PDF; needs the 'plot' extra).",
-)
-@output_options("table", "json")
-@handle_errors
 def command(
     criteria,
     requires,

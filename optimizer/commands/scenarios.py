@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-import click
-
-from ._options import (
-    emit_result,
-    handle_errors,
-    load_problem,
-    output_options,
-    problem_options,
-    solve_kwargs,
-    solver_options,
-)
+from ._options import analysis_command, emit_result, load_problem, solve_kwargs
 
 
-@click.command(name="scenarios")
-@problem_options
-@solver_options
-@output_options("table", "json")
-@handle_errors
+@analysis_command("scenarios")
 def command(fmt, output):
     """Value of information for PROBLEM: what knowing the scenario in advance is worth.
 
@@ -37,8 +23,5 @@ def command(fmt, output):
     from ..analysis.scenarios import value_of_information
 
     spec = load_problem()
-    v = value_of_information(
-        spec,
-        **solve_kwargs(),
-    )
+    v = value_of_information(spec, **solve_kwargs())
     emit_result(v, voi_tables, fmt, output, width=120)

@@ -4,36 +4,26 @@ from __future__ import annotations
 
 import click
 
-from ._options import (
-    emit_result,
-    handle_errors,
-    load_problem,
-    output_options,
-    problem_options,
-    solver_args,
-    solver_options,
-)
+from ._options import analysis_command, emit_result, load_problem, solver_args
 
 
-@click.command(name="weights")
-@problem_options
-@solver_options
-@click.option(
-    "--criterion",
-    "criteria",
-    multiple=True,
-    metavar="ID",
-    help="The criterion whose weight runs from 0 to 1 (repeatable; default: every one).",
+@analysis_command(
+    "weights",
+    click.option(
+        "--criterion",
+        "criteria",
+        multiple=True,
+        metavar="ID",
+        help="The criterion whose weight runs from 0 to 1 (repeatable; default: every one).",
+    ),
+    click.option(
+        "--require",
+        "requires",
+        multiple=True,
+        metavar="CRITERION>=V",
+        help="Bound a criterion meanwhile (repeatable).",
+    ),
 )
-@click.option(
-    "--require",
-    "requires",
-    multiple=True,
-    metavar="CRITERION>=V",
-    help="Bound a criterion meanwhile (repeatable).",
-)
-@output_options("table", "json")
-@handle_errors
 def command(
     criteria,
     requires,
