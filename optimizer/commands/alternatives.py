@@ -40,15 +40,7 @@ from ._options import analysis_command, emit_result, load_problem, objective_opt
     ),
     objective_option,
 )
-def command(
-    k,
-    within,
-    min_diff,
-    by,
-    objective,
-    fmt,
-    output,
-):
+def command(k, within, min_diff, by, objective, fmt, output):
     """The K best distinct packages of PROBLEM, each with what differs from the optimum.
 
     Packages are found in order by no-good cuts and each is verified. By default packages

@@ -116,19 +116,22 @@ def command(
     names = _solver_list(solver_names)
     sel = [s for item in select for s in item.split(",")]
     instances = bench.discover(set_, select=sel, first=first)
-    settings = {
-        "command": bench.command_line(),
-        "set": set_,
-        "solvers": names,
+    run = {
         "time_limit": time_limit,
         "repeat": repeat,
         "mip_gap": mip_gap,
         "threads": threads,
         "memory": memory,
+    }
+    settings = {
+        "command": bench.command_line(),
+        "set": set_,
+        "solvers": names,
+        **run,
         "memory_note": bench.MEMORY_NOTES[memory],
         "title": Path(set_).name,
     }
-    rows = _run_with_progress(bench, instances, names, time_limit, repeat, mip_gap, threads, memory)
+    rows = _run_with_progress(bench, instances, names, **run)
     if output is not None:
         plots = not no_plots and bench.plotting_available()
         try:
@@ -176,18 +179,11 @@ def command(
         )
 
 
-def _run_with_progress(bench, instances, names, time_limit, repeat, mip_gap, threads, memory):
+def _run_with_progress(bench, instances, names, **settings):
+    """``bench.run`` with ``settings``, under a progress bar when stderr is a terminal."""
     total = len(instances) * len(names)
     if not sys.stderr.isatty():
-        return bench.run(
-            instances,
-            names,
-            time_limit=time_limit,
-            repeat=repeat,
-            mip_gap=mip_gap,
-            threads=threads,
-            memory=memory,
-        )
+        return bench.run(instances, names, **settings)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -208,15 +204,6 @@ def _run_with_progress(bench, instances, names, time_limit, repeat, mip_gap, thr
             started[0] += 1
             bar.update(task, description=label)
 
-        rows = bench.run(
-            instances,
-            names,
-            time_limit=time_limit,
-            repeat=repeat,
-            mip_gap=mip_gap,
-            threads=threads,
-            memory=memory,
-            progress=step,
-        )
+        rows = bench.run(instances, names, progress=step, **settings)
         bar.advance(task)
     return rows

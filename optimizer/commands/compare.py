@@ -23,12 +23,7 @@ from ._options import FiniteFloatRange, analysis_command, emit_result, load_prob
         help="ALPHA of the CVaR column (default: the first CVaR objective's, else 0.1).",
     ),
 )
-def command(
-    objectives,
-    alpha,
-    fmt,
-    output,
-):
+def command(objectives, alpha, fmt, output):
     """Compare the packages PROBLEM's risk attitudes choose, side by side.
 
     Each objective is solved exactly; every package is then measured the same way: expected

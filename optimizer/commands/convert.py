@@ -6,32 +6,32 @@ from pathlib import Path
 
 import click
 
-from ._options import MAX_BYTES, arg, emit, handle_errors, load_problem, note, problem_options
+from ._options import MAX_BYTES, arg, emit, load_problem, note, problem_command
 
 
-@click.command(name="convert")
-@problem_options
-@click.option(
-    "--to",
-    "fmt",
-    type=click.Choice(["toml", "json", "xlsx"]),
-    default=None,
-    help="The form to write (default: from the output's suffix, else toml).",
+@problem_command(
+    "convert",
+    click.option(
+        "--to",
+        "fmt",
+        type=click.Choice(["toml", "json", "xlsx"]),
+        default=None,
+        help="The form to write (default: from the output's suffix, else toml).",
+    ),
+    click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Write to FILE (atomically) instead of stdout (needed for xlsx).",
+    ),
+    click.option(
+        "--inline-tables",
+        is_flag=True,
+        help="Copy the rows of CSV option tables ([[tables]]) in as commitments (default: keep "
+        "each table as a reference to its CSV file).",
+    ),
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Write to FILE (atomically) instead of stdout (needed for xlsx).",
-)
-@click.option(
-    "--inline-tables",
-    is_flag=True,
-    help="Copy the rows of CSV option tables ([[tables]]) in as commitments (default: keep "
-    "each table as a reference to its CSV file).",
-)
-@handle_errors
 def command(fmt, output, inline_tables):
     """Write PROBLEM (a bundled name or a TOML, JSON or .xlsx file) as TOML, JSON or xlsx.
 

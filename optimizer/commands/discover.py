@@ -9,87 +9,79 @@ import click
 
 from ..errors import InputError
 from ..report.discover_tables import discover_tables
-from ._options import (
-    FiniteFloatRange,
-    emit_result,
-    handle_errors,
-    is_quiet,
-    load_problem,
-    max_time_option,
-    output_options,
-    problem_options,
-)
+from ._options import FiniteFloatRange, analysis_command, emit_result, is_quiet, load_problem
 
 
-@click.command(name="discover")
-@problem_options
-@max_time_option
-@click.option(
-    "-n",
-    "--draws",
-    "n",
-    type=click.IntRange(1, 10_000_000),
-    default=1000,
-    show_default=True,
-    help="Number of Monte Carlo draws.",
+@analysis_command(
+    "discover",
+    click.option(
+        "-n",
+        "--draws",
+        "n",
+        type=click.IntRange(1, 10_000_000),
+        default=1000,
+        show_default=True,
+        help="Number of Monte Carlo draws.",
+    ),
+    click.option(
+        "--seed", type=click.IntRange(0), default=0, show_default=True, help="Random seed."
+    ),
+    click.option(
+        "--threshold",
+        type=FiniteFloatRange(0),
+        default=0.0,
+        show_default=True,
+        help="A draw fails when the package is infeasible or worse than the draw's optimum by "
+        "more than this (in the problem's value unit; 0: not optimal).",
+    ),
+    click.option(
+        "--boxes", type=click.IntRange(1, 20), default=3, show_default=True, help="Boxes at most."
+    ),
+    click.option(
+        "--alpha",
+        type=FiniteFloatRange(0, 0.5, min_open=True, max_open=True),
+        default=0.05,
+        show_default=True,
+        help="Share of the box's draws peeled (and pasted) per step.",
+    ),
+    click.option(
+        "--min-support",
+        type=FiniteFloatRange(0, 1, min_open=True),
+        default=0.05,
+        show_default=True,
+        help="Peeling stops before a box holds less than this share of the draws.",
+    ),
+    click.option("--no-paste", is_flag=True, help="Do not widen the picked box by pasting."),
+    click.option(
+        "--step",
+        type=int,
+        default=None,
+        help="Step of box 1's peeling trajectory to take (default: the largest support x "
+        "(density - failing share)).",
+    ),
+    click.option(
+        "--max-p",
+        type=FiniteFloatRange(0, 1),
+        default=0.05,
+        show_default=True,
+        help="Drop restrictions whose quasi-p-value is above this (1: keep every restriction).",
+    ),
+    click.option(
+        "--verify",
+        type=click.IntRange(0),
+        default=5,
+        show_default=True,
+        help="Draws rebuilt from the problem and solved from scratch as a check of the run.",
+    ),
+    click.option(
+        "--plot",
+        "plot_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Draw the peeling trajectory (coverage vs density) to FILE.png or FILE.svg.",
+    ),
+    solver="max-time",
 )
-@click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Random seed.")
-@click.option(
-    "--threshold",
-    type=FiniteFloatRange(0),
-    default=0.0,
-    show_default=True,
-    help="A draw fails when the package is infeasible or worse than the draw's optimum by "
-    "more than this (in the problem's value unit; 0: not optimal).",
-)
-@click.option(
-    "--boxes", type=click.IntRange(1, 20), default=3, show_default=True, help="Boxes at most."
-)
-@click.option(
-    "--alpha",
-    type=FiniteFloatRange(0, 0.5, min_open=True, max_open=True),
-    default=0.05,
-    show_default=True,
-    help="Share of the box's draws peeled (and pasted) per step.",
-)
-@click.option(
-    "--min-support",
-    type=FiniteFloatRange(0, 1, min_open=True),
-    default=0.05,
-    show_default=True,
-    help="Peeling stops before a box holds less than this share of the draws.",
-)
-@click.option("--no-paste", is_flag=True, help="Do not widen the picked box by pasting.")
-@click.option(
-    "--step",
-    type=int,
-    default=None,
-    help="Step of box 1's peeling trajectory to take (default: the largest support x "
-    "(density - failing share)).",
-)
-@click.option(
-    "--max-p",
-    type=FiniteFloatRange(0, 1),
-    default=0.05,
-    show_default=True,
-    help="Drop restrictions whose quasi-p-value is above this (1: keep every restriction).",
-)
-@click.option(
-    "--verify",
-    type=click.IntRange(0),
-    default=5,
-    show_default=True,
-    help="Draws rebuilt from the problem and solved from scratch as a check of the run.",
-)
-@click.option(
-    "--plot",
-    "plot_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Draw the peeling trajectory (coverage vs density) to FILE.png or FILE.svg.",
-)
-@output_options("table", "json")
-@handle_errors
 def command(
     n,
     seed,

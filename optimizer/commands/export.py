@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError
-from ._options import handle_errors, load_problem, problem_options
+from ._options import load_problem, problem_command
 from ._output import note
 
 
@@ -17,14 +17,17 @@ def _file_option(flag: str, dest: str, help: str):
     )
 
 
-@click.command(name="export")
-@problem_options
-@click.option(
-    "--objective", default="expected", show_default=True, help="Objective to export (see solve)."
+@problem_command(
+    "export",
+    click.option(
+        "--objective",
+        default="expected",
+        show_default=True,
+        help="Objective to export (see solve).",
+    ),
+    _file_option("--lp", "lp_file", "Write CPLEX LP format."),
+    _file_option("--mps", "mps_file", "Write (free) MPS format."),
 )
-@_file_option("--lp", "lp_file", "Write CPLEX LP format.")
-@_file_option("--mps", "mps_file", "Write (free) MPS format.")
-@handle_errors
 def command(objective, lp_file, mps_file):
     """Write PROBLEM's model as MPS and/or LP files that other solvers read.
 

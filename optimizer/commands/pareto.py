@@ -32,13 +32,7 @@ from ._options import analysis_command, arg, emit_result, load_problem, solver_a
         help="Also draw the front (PNG/SVG/PDF; needs the 'plot' extra).",
     ),
 )
-def command(
-    criteria,
-    requires,
-    plot,
-    fmt,
-    output,
-):
+def command(criteria, requires, plot, fmt, output):
     """The Pareto front of PROBLEM over two criteria: every non-dominated pair of values,
     one package each, found exactly (ε-constraint with the next-value step). With three or
     more criteria: the supported (weighted-sum) points, labelled as such.

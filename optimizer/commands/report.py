@@ -12,14 +12,12 @@ import click
 from ..errors import InputError
 from ._options import (
     PARTIAL,
-    handle_errors,
+    analysis_command,
     is_quiet,
     is_verbose,
     load_problem,
     objective_option,
-    problem_options,
     solve_kwargs,
-    solver_options,
 )
 
 
@@ -76,59 +74,51 @@ class _Bar:
             self.bar = None
 
 
-@click.command(name="report")
-@problem_options
-@solver_options
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="The report file: .html (one self-contained file) or .md (charts as PNG files in "
-    "NAME_files/ beside it).",
+@analysis_command(
+    "report",
+    click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        required=True,
+        help="The report file: .html (one self-contained file) or .md (charts as PNG files in "
+        "NAME_files/ beside it).",
+    ),
+    objective_option,
+    click.option(
+        "--montecarlo",
+        "draws",
+        type=click.IntRange(1),
+        default=None,
+        metavar="N",
+        help="Add the Monte Carlo section with N draws of the uncertain inputs.",
+    ),
+    click.option("--seed", type=int, default=0, show_default=True, help="Monte Carlo seed."),
+    click.option(
+        "--alternatives",
+        "k",
+        type=click.IntRange(1),
+        default=5,
+        show_default=True,
+        help="How many packages the alternatives section lists (the recommended one first).",
+    ),
+    click.option(
+        "--frontier",
+        "frontier",
+        multiple=True,
+        metavar="RESOURCE",
+        help="Draw the frontier of this resource (repeatable; default: the binding resources).",
+    ),
+    click.option(
+        "--sections",
+        default="scenarios,risk,sensitivity,frontier,montecarlo,alternatives,inputs",
+        show_default=True,
+        help="The analyses to include (comma-separated); the package, its value by scenario and "
+        "its resource use are always there.",
+    ),
+    formats=(),
 )
-@objective_option
-@click.option(
-    "--montecarlo",
-    "draws",
-    type=click.IntRange(1),
-    default=None,
-    metavar="N",
-    help="Add the Monte Carlo section with N draws of the uncertain inputs.",
-)
-@click.option("--seed", type=int, default=0, show_default=True, help="Monte Carlo seed.")
-@click.option(
-    "--alternatives",
-    "k",
-    type=click.IntRange(1),
-    default=5,
-    show_default=True,
-    help="How many packages the alternatives section lists (the recommended one first).",
-)
-@click.option(
-    "--frontier",
-    "frontier",
-    multiple=True,
-    metavar="RESOURCE",
-    help="Draw the frontier of this resource (repeatable; default: the binding resources).",
-)
-@click.option(
-    "--sections",
-    default="scenarios,risk,sensitivity,frontier,montecarlo,alternatives,inputs",
-    show_default=True,
-    help="The analyses to include (comma-separated); the package, its value by scenario and "
-    "its resource use are always there.",
-)
-@handle_errors
-def command(
-    output,
-    objective,
-    draws,
-    seed,
-    k,
-    frontier,
-    sections,
-):
+def command(output, objective, draws, seed, k, frontier, sections):
     """Write an analysis report of PROBLEM to an HTML or Markdown file.
 
     The report holds the recommended package and its expected value, its value by scenario,

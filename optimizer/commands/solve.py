@@ -5,16 +5,7 @@ from __future__ import annotations
 import click
 
 from ..errors import InputError
-from ._options import (
-    arg,
-    handle_errors,
-    load_problem,
-    objective_option,
-    output_options,
-    problem_options,
-    solve_kwargs,
-    solver_options,
-)
+from ._options import analysis_command, arg, load_problem, objective_option, solve_kwargs
 from ._output import PARTIAL, emit, emit_result, note
 
 
@@ -45,12 +36,12 @@ def _solve_model_file(problem: str, objective: str, fmt: str, output) -> None:
     emit(text, output)
 
 
-@click.command(name="solve")
-@problem_options
-@solver_options(auto=True)
-@objective_option
-@output_options("table", "json", "csv")
-@handle_errors
+@analysis_command(
+    "solve",
+    objective_option,
+    solver="auto",
+    formats=("table", "json", "csv"),
+)
 def command(objective, fmt, output):
     """Solve PROBLEM (a bundled name, a problem file, or an MPS/LP model file) and print the
     verified optimal package.

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import click
-
-from ._options import handle_errors, load_problem, problem_options
+from ._options import load_problem, problem_command
 from ._output import emit, note
 
 
-@click.command(name="validate")
-@problem_options
-@handle_errors
+@problem_command("validate")
 def command():
     """Check PROBLEM without solving it; print a one-line summary.
 

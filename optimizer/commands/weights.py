@@ -24,12 +24,7 @@ from ._options import analysis_command, emit_result, load_problem, solver_args
         help="Bound a criterion meanwhile (repeatable).",
     ),
 )
-def command(
-    criteria,
-    requires,
-    fmt,
-    output,
-):
+def command(criteria, requires, fmt, output):
     """Weight sensitivity of PROBLEM's weighted objective: for each criterion, the exact
     intervals of its weight (the others keeping their proportions) over which the weighted
     optimum is the same package, and the weights at which it changes.
