@@ -39,9 +39,7 @@ def read_criteria(reader: Any, raw: Any) -> tuple[Criterion, ...]:
     out = []
     for i, t in enumerate(reader.list_of_tables(raw, "criteria")):
         path = join("criteria", i)
-        reader.keys(t, CRITERION_KEYS, path)
-        if "id" not in t:
-            raise InputError("missing key 'id'", path=path)
+        reader.keys(t, CRITERION_KEYS, path, required=("id",))
         out.append(
             Criterion(
                 id=reader.ident(t["id"], join(path, "id")),

@@ -29,6 +29,13 @@ def _frozen_map(m: Mapping | None) -> Mapping:
     return MappingProxyType(dict(m or {}))
 
 
+def _by_scenario(value) -> Mapping:
+    """A value by scenario, frozen; a number alone is the same in every scenario (key ``*``)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = {"*": value}
+    return _frozen_map(value)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A possible future, with its probability."""
@@ -161,10 +168,7 @@ class Response:
     source: str = ""
 
     def __post_init__(self) -> None:
-        value = self.value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            value = {"*": value}
-        object.__setattr__(self, "value", _frozen_map(value))
+        object.__setattr__(self, "value", _by_scenario(self.value))
 
 
 @dataclass(frozen=True)
@@ -177,10 +181,7 @@ class Parameter:
     source: str = ""
 
     def __post_init__(self) -> None:
-        value = self.value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            value = {"*": value}
-        object.__setattr__(self, "value", _frozen_map(value))
+        object.__setattr__(self, "value", _by_scenario(self.value))
 
 
 @dataclass(frozen=True)

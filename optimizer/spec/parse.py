@@ -70,39 +70,15 @@ class Reader(ItemReader):
         name = self.ident(head["name"], "problem.name") if "name" in head else default_name
         n_periods = 1 if years is None else years[1] - years[0] + 1
 
-        scenarios = tuple(
-            self.scenario(s, join("scenarios", i))
-            for i, s in enumerate(self.list_of_tables(doc.get("scenarios", []), "scenarios"))
-        ) or (Scenario("base", 1.0),)
-        resources = tuple(
-            self.resource(r, join("resources", i), years, n_periods)
-            for i, r in enumerate(self.list_of_tables(doc.get("resources", []), "resources"))
-        )
-        commitments = [
-            self.commitment(c, join("commitments", i))
-            for i, c in enumerate(self.list_of_tables(doc.get("commitments", []), "commitments"))
-        ]
-        tables = [
-            self.csv_table(t, join("tables", i))
-            for i, t in enumerate(self.list_of_tables(doc.get("tables", []), "tables"))
-        ]
+        scenarios = tuple(self.each(doc, "scenarios", self.scenario)) or (Scenario("base", 1.0),)
+        resources = tuple(self.each(doc, "resources", self.resource, years, n_periods))
+        commitments = self.each(doc, "commitments", self.commitment)
+        tables = self.each(doc, "tables", self.csv_table)
         commitments = join_tables(commitments, tables)
-        relations = tuple(
-            self.relation(r, join("relations", i))
-            for i, r in enumerate(self.list_of_tables(doc.get("relations", []), "relations"))
-        )
-        responses = tuple(
-            self.response(r, join("responses", i))
-            for i, r in enumerate(self.list_of_tables(doc.get("responses", []), "responses"))
-        )
-        parameters = tuple(
-            self.parameter(r, join("parameters", i))
-            for i, r in enumerate(self.list_of_tables(doc.get("parameters", []), "parameters"))
-        )
-        constraints = tuple(
-            self.constraint(r, join("constraints", i))
-            for i, r in enumerate(self.list_of_tables(doc.get("constraints", []), "constraints"))
-        )
+        relations = tuple(self.each(doc, "relations", self.relation))
+        responses = tuple(self.each(doc, "responses", self.response))
+        parameters = tuple(self.each(doc, "parameters", self.parameter))
+        constraints = tuple(self.each(doc, "constraints", self.constraint))
         if "uncertainty" in doc:
             unc = self.table(doc["uncertainty"], "uncertainty")
             self.keys(unc, UNCERTAINTY_KEYS, "uncertainty")
@@ -140,9 +116,7 @@ class Reader(ItemReader):
         return attach(spec, self.uncertain) if self.uncertain else spec
 
     def csv_table(self, t: Mapping, path: str) -> list[Commitment]:
-        self.keys(t, TABLE_KEYS, path)
-        if "file" not in t:
-            raise InputError("missing key 'file'", path=path)
+        self.keys(t, TABLE_KEYS, path, required=("file",))
         kind = self.text(t, "kind", path, "options")
         if kind != "options":
             raise InputError(

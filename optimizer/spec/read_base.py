@@ -144,12 +144,18 @@ class BaseReader:
         return value
 
     @staticmethod
-    def keys(table: Mapping, allowed: tuple[str, ...], path: str) -> None:
+    def keys(
+        table: Mapping, allowed: tuple[str, ...], path: str, required: tuple[str, ...] = ()
+    ) -> None:
+        """Refuse a key not ``allowed``, then a missing ``required`` one (in that order)."""
         for k in table:
             if not isinstance(k, str) or k not in allowed:
                 raise InputError(
                     f"unknown key '{k}'{did_you_mean(str(k), allowed)}", path=join(path, str(k))
                 )
+        for k in required:
+            if k not in table:
+                raise InputError(f"missing key '{k}'", path=path)
 
     def number(self, value: Any, path: str) -> float:
         """A number, or a distribution table (recorded; its point value is returned)."""
@@ -215,6 +221,11 @@ class BaseReader:
         for i, item in enumerate(value):
             BaseReader.table(item, join(path, i))
         return value
+
+    def each(self, doc: Mapping, key: str, read: Callable, *args) -> list:
+        """``read(table, path, *args)`` for every table of the list ``key`` of ``doc``."""
+        tables = self.list_of_tables(doc.get(key, []), key)
+        return [read(t, join(key, i), *args) for i, t in enumerate(tables)]
 
     def text(self, t: Mapping, key: str, path: str, default: str = "") -> str:
         """Free text (a title, a description): control characters shown as escapes."""

@@ -55,9 +55,7 @@ class ItemReader(BaseReader):
         return {"*": self.number(value, path)}
 
     def response(self, t: Mapping, path: str) -> Response:
-        self.keys(t, RESPONSE_KEYS, path)
-        if "id" not in t:
-            raise InputError("missing key 'id'", path=path)
+        self.keys(t, RESPONSE_KEYS, path, required=("id",))
         stage = self.integer(t["stage"], join(path, "stage")) if "stage" in t else 2
         if stage not in (1, 2):
             raise InputError(f"expected stage 1 or 2, got {stage}", path=join(path, "stage"))
@@ -75,10 +73,7 @@ class ItemReader(BaseReader):
         )
 
     def parameter(self, t: Mapping, path: str) -> Parameter:
-        self.keys(t, PARAMETER_KEYS, path)
-        for k in ("id", "value"):
-            if k not in t:
-                raise InputError(f"missing key '{k}'", path=path)
+        self.keys(t, PARAMETER_KEYS, path, required=("id", "value"))
         return Parameter(
             id=self.ident(t["id"], join(path, "id")),
             value=self.scalar_by_scenario(t["value"], join(path, "value")),
@@ -87,9 +82,7 @@ class ItemReader(BaseReader):
         )
 
     def constraint(self, t: Mapping, path: str) -> Constraint:
-        self.keys(t, CONSTRAINT_KEYS, path)
-        if "expr" not in t:
-            raise InputError("missing key 'expr'", path=path)
+        self.keys(t, CONSTRAINT_KEYS, path, required=("expr",))
         return Constraint(
             id=self.ident(t["id"], join(path, "id"))
             if "id" in t
@@ -100,10 +93,7 @@ class ItemReader(BaseReader):
         )
 
     def scenario(self, t: Mapping, path: str) -> Scenario:
-        self.keys(t, SCENARIO_KEYS, path)
-        for k in ("id", "probability"):
-            if k not in t:
-                raise InputError(f"missing key '{k}'", path=path)
+        self.keys(t, SCENARIO_KEYS, path, required=("id", "probability"))
         return Scenario(
             id=self.ident(t["id"], join(path, "id")),
             probability=self.number(t["probability"], join(path, "probability")),
@@ -115,10 +105,7 @@ class ItemReader(BaseReader):
     def resource(
         self, t: Mapping, path: str, years: tuple[int, int] | None, n_periods: int
     ) -> Resource:
-        self.keys(t, RESOURCE_KEYS, path)
-        for k in ("id", "capacity"):
-            if k not in t:
-                raise InputError(f"missing key '{k}'", path=path)
+        self.keys(t, RESOURCE_KEYS, path, required=("id", "capacity"))
         kind = self.text(t, "kind", path, "per_year")
         if kind not in RESOURCE_KINDS:
             raise InputError(
@@ -192,9 +179,7 @@ class ItemReader(BaseReader):
         )
 
     def commitment(self, t: Mapping, path: str) -> Commitment:
-        self.keys(t, COMMITMENT_KEYS, path)
-        if "id" not in t:
-            raise InputError("missing key 'id'", path=path)
+        self.keys(t, COMMITMENT_KEYS, path, required=("id",))
         direct = [k for k in ("use", "value", "value_per_year", "start", "scores") if k in t]
         if "options" in t:
             if direct:
@@ -238,9 +223,7 @@ class ItemReader(BaseReader):
         return Member(c, o or None)
 
     def relation(self, t: Mapping, path: str) -> Relation:
-        self.keys(t, RELATION_KEYS, path)
-        if "type" not in t:
-            raise InputError("missing key 'type'", path=path)
+        self.keys(t, RELATION_KEYS, path, required=("type",))
         rtype = self.string(t["type"], join(path, "type"))
         if rtype not in RELATION_TYPES:
             raise InputError(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .items import RELATION_TYPES, RESOURCE_KINDS, SENSES
+
 _ID = {"type": "string", "pattern": r"^[^\s.\[\]=\"']+$"}
 _NUM = {"type": "number"}
 _TEXT = {"type": "string"}
@@ -42,6 +44,26 @@ _QTY = {"oneOf": [_NUM, _DIST]}
 _AMOUNT = {"oneOf": [_NUM, _DIST, {"type": "array", "items": _QTY, "minItems": 1}]}
 _YEARS = {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}
 _MEMBER = {"type": "string", "pattern": r"^[^\s.]+(\.[^\s.]+)?$"}
+
+
+def _records(
+    required: list[str],
+    properties: dict[str, Any],
+    description: str | None = None,
+    min_items: int | None = None,
+    one_of: list | None = None,
+) -> dict[str, Any]:
+    """An array of objects (a TOML array of tables) with these properties and no others."""
+    item: dict[str, Any] = {"type": "object", "additionalProperties": False, "required": required}
+    if one_of is not None:
+        item["oneOf"] = one_of
+    array: dict[str, Any] = {"type": "array"}
+    if description is not None:
+        array["description"] = description
+    if min_items is not None:
+        array["minItems"] = min_items
+    return {**array, "items": {**item, "properties": properties}}
+
 
 _OPTION_PROPS = {
     "id": _ID,
@@ -82,232 +104,163 @@ SCHEMA: dict[str, Any] = {
                 "description": _TEXT,
                 "years": {**_YEARS, "description": "[first, last] inclusive horizon"},
                 "discount_rate": _NUM,
-                "sense": {"enum": ["maximize", "minimize"]},
+                "sense": {"enum": list(SENSES)},
                 "value_unit": _TEXT,
                 "source": _TEXT,
             },
         },
-        "scenarios": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["id", "probability"],
-                "properties": {
-                    "id": _ID,
-                    "probability": {
-                        "oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, _DIST]
-                    },
-                    "baseline": {
-                        **_QTY,
-                        "description": "the scenario's value whatever the package (default 0)",
-                    },
-                    "description": _TEXT,
-                    "source": _TEXT,
+        "scenarios": _records(
+            ["id", "probability"],
+            {
+                "id": _ID,
+                "probability": {"oneOf": [{"type": "number", "minimum": 0, "maximum": 1}, _DIST]},
+                "baseline": {
+                    **_QTY,
+                    "description": "the scenario's value whatever the package (default 0)",
                 },
+                "description": _TEXT,
+                "source": _TEXT,
             },
-        },
-        "resources": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["id", "capacity"],
-                "properties": {
-                    "id": _ID,
-                    "unit": _TEXT,
-                    "capacity": {
-                        "oneOf": [
-                            _NUM,
-                            _DIST,
-                            {
-                                "type": "object",
-                                "patternProperties": {r"^\d+$": _QTY},
-                                "additionalProperties": False,
-                            },
-                        ]
-                    },
-                    "kind": {"enum": ["per_year", "total"]},
-                    "description": _TEXT,
-                    "source": _TEXT,
-                },
-            },
-        },
-        "commitments": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["id"],
-                "properties": {
-                    "id": _ID,
-                    "name": _TEXT,
-                    "description": _TEXT,
-                    "group": _TEXT,
-                    "source": _TEXT,
-                    "required": {"type": "boolean"},
-                    "stage": {
-                        "enum": [1, 2],
-                        "description": "2: a conditional tranche, decided per scenario",
-                    },
-                    "options": {
-                        "type": "array",
-                        "minItems": 1,
-                        "items": {
+        ),
+        "resources": _records(
+            ["id", "capacity"],
+            {
+                "id": _ID,
+                "unit": _TEXT,
+                "capacity": {
+                    "oneOf": [
+                        _NUM,
+                        _DIST,
+                        {
                             "type": "object",
+                            "patternProperties": {r"^\d+$": _QTY},
                             "additionalProperties": False,
-                            "required": ["id"],
-                            "properties": _OPTION_PROPS,
                         },
-                    },
-                    "use": _OPTION_PROPS["use"],
-                    "value": _OPTION_PROPS["value"],
-                    "value_per_year": _OPTION_PROPS["value_per_year"],
-                    "start": _OPTION_PROPS["start"],
-                    "scores": _OPTION_PROPS["scores"],
+                    ]
                 },
+                "kind": {"enum": list(RESOURCE_KINDS)},
+                "description": _TEXT,
+                "source": _TEXT,
             },
-        },
-        "criteria": {
-            "type": "array",
-            "description": "criteria besides the expected value (its id is 'expected')",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["id"],
-                "properties": {
-                    "id": _ID,
-                    "name": _TEXT,
-                    "unit": _TEXT,
-                    "sense": {"enum": ["maximize", "minimize"]},
-                    "weight": {**_NUM, "minimum": 0},
-                    "description": _TEXT,
-                    "source": _TEXT,
+        ),
+        "commitments": _records(
+            ["id"],
+            {
+                "id": _ID,
+                "name": _TEXT,
+                "description": _TEXT,
+                "group": _TEXT,
+                "source": _TEXT,
+                "required": {"type": "boolean"},
+                "stage": {
+                    "enum": [1, 2],
+                    "description": "2: a conditional tranche, decided per scenario",
                 },
+                "options": _records(["id"], _OPTION_PROPS, min_items=1),
+                "use": _OPTION_PROPS["use"],
+                "value": _OPTION_PROPS["value"],
+                "value_per_year": _OPTION_PROPS["value_per_year"],
+                "start": _OPTION_PROPS["start"],
+                "scores": _OPTION_PROPS["scores"],
             },
-        },
-        "shifts": {
-            "type": "array",
-            "description": "decision-dependent probabilities: choosing 'when' moves 'amount' "
+        ),
+        "criteria": _records(
+            ["id"],
+            {
+                "id": _ID,
+                "name": _TEXT,
+                "unit": _TEXT,
+                "sense": {"enum": list(SENSES)},
+                "weight": {**_NUM, "minimum": 0},
+                "description": _TEXT,
+                "source": _TEXT,
+            },
+            description="criteria besides the expected value (its id is 'expected')",
+        ),
+        "shifts": _records(
+            ["when", "from", "to"],
+            {
+                "when": {**_MEMBER, "description": "'commitment' or 'commitment.option'"},
+                "from": _ID,
+                "to": _ID,
+                "amount": {
+                    "oneOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": 1}, _DIST]
+                },
+                "share": {
+                    "oneOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": 1}, _DIST],
+                    "description": "instead of 'amount': the fraction of the base "
+                    "probability of 'from' that the shift moves (amount = share x "
+                    "probability of 'from')",
+                },
+                "credibility": {
+                    "type": "number",
+                    "exclusiveMinimum": 0,
+                    "maximum": 1,
+                    "description": "the probability the counterpart believes the offer; "
+                    "the shift moves amount x credibility (default 1)",
+                },
+                "description": _TEXT,
+                "source": _TEXT,
+            },
+            description="decision-dependent probabilities: choosing 'when' moves 'amount' "
             "of probability (or 'share' of the base probability of 'from') from scenario "
             "'from' to scenario 'to'",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["when", "from", "to"],
-                "oneOf": [{"required": ["amount"]}, {"required": ["share"]}],
-                "properties": {
-                    "when": {**_MEMBER, "description": "'commitment' or 'commitment.option'"},
-                    "from": _ID,
-                    "to": _ID,
-                    "amount": {
-                        "oneOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": 1}, _DIST]
-                    },
-                    "share": {
-                        "oneOf": [{"type": "number", "exclusiveMinimum": 0, "maximum": 1}, _DIST],
-                        "description": "instead of 'amount': the fraction of the base "
-                        "probability of 'from' that the shift moves (amount = share x "
-                        "probability of 'from')",
-                    },
-                    "credibility": {
-                        "type": "number",
-                        "exclusiveMinimum": 0,
-                        "maximum": 1,
-                        "description": "the probability the counterpart believes the offer; "
-                        "the shift moves amount x credibility (default 1)",
-                    },
-                    "description": _TEXT,
-                    "source": _TEXT,
+            one_of=[{"required": ["amount"]}, {"required": ["share"]}],
+        ),
+        "relations": _records(
+            ["type"],
+            {
+                "type": {"enum": list(RELATION_TYPES)},
+                "id": _TEXT,
+                "description": _TEXT,
+                "source": _TEXT,
+                "a": _MEMBER,
+                "b": _MEMBER,
+                "lag": {"type": "integer", "minimum": 0},
+                "members": {"type": "array", "items": _MEMBER, "minItems": 1},
+                "count": {"type": "integer", "minimum": 0},
+            },
+        ),
+        "responses": _records(
+            ["id"],
+            {
+                "id": _ID,
+                "name": _TEXT,
+                "description": _TEXT,
+                "source": _TEXT,
+                "unit": _TEXT,
+                "stage": {"enum": [1, 2]},
+                "integer": {"type": "boolean"},
+                "lower": _QTY,
+                "upper": _QTY,
+                "value": {
+                    "oneOf": [_NUM, _DIST, {"type": "object", "additionalProperties": _QTY}],
+                    "description": "value per unit: a number or scenario id -> number",
                 },
             },
-        },
-        "relations": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["type"],
-                "properties": {
-                    "type": {
-                        "enum": [
-                            "requires",
-                            "excludes",
-                            "both_or_neither",
-                            "at_most",
-                            "at_least",
-                            "exactly",
-                            "force",
-                            "forbid",
-                        ]
-                    },
-                    "id": _TEXT,
-                    "description": _TEXT,
-                    "source": _TEXT,
-                    "a": _MEMBER,
-                    "b": _MEMBER,
-                    "lag": {"type": "integer", "minimum": 0},
-                    "members": {"type": "array", "items": _MEMBER, "minItems": 1},
-                    "count": {"type": "integer", "minimum": 0},
-                },
+            description="quantities decided by the model (stage 1: now; stage 2: per scenario)",
+        ),
+        "parameters": _records(
+            ["id", "value"],
+            {
+                "id": _ID,
+                "value": {"oneOf": [_NUM, _DIST, {"type": "object", "additionalProperties": _QTY}]},
+                "description": _TEXT,
+                "source": _TEXT,
             },
-        },
-        "responses": {
-            "type": "array",
-            "description": "quantities decided by the model (stage 1: now; stage 2: per scenario)",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["id"],
-                "properties": {
-                    "id": _ID,
-                    "name": _TEXT,
-                    "description": _TEXT,
-                    "source": _TEXT,
-                    "unit": _TEXT,
-                    "stage": {"enum": [1, 2]},
-                    "integer": {"type": "boolean"},
-                    "lower": _QTY,
-                    "upper": _QTY,
-                    "value": {
-                        "oneOf": [_NUM, _DIST, {"type": "object", "additionalProperties": _QTY}],
-                        "description": "value per unit: a number or scenario id -> number",
-                    },
+        ),
+        "constraints": _records(
+            ["expr"],
+            {
+                "id": _ID,
+                "expr": {
+                    "type": "string",
+                    "description": "a linear constraint, e.g. 'a + 2 * b.big - sell <= 10'",
                 },
+                "description": _TEXT,
+                "source": _TEXT,
             },
-        },
-        "parameters": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["id", "value"],
-                "properties": {
-                    "id": _ID,
-                    "value": {
-                        "oneOf": [_NUM, _DIST, {"type": "object", "additionalProperties": _QTY}]
-                    },
-                    "description": _TEXT,
-                    "source": _TEXT,
-                },
-            },
-        },
-        "constraints": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["expr"],
-                "properties": {
-                    "id": _ID,
-                    "expr": {
-                        "type": "string",
-                        "description": "a linear constraint, e.g. 'a + 2 * b.big - sell <= 10'",
-                    },
-                    "description": _TEXT,
-                    "source": _TEXT,
-                },
-            },
-        },
+        ),
         "uncertainty": {
             "type": "object",
             "additionalProperties": False,
@@ -319,19 +272,14 @@ SCHEMA: dict[str, Any] = {
                 }
             },
         },
-        "tables": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["file"],
-                "properties": {
-                    "file": _TEXT,
-                    "kind": {"enum": ["options"]},
-                    "description": _TEXT,
-                    "source": _TEXT,
-                },
+        "tables": _records(
+            ["file"],
+            {
+                "file": _TEXT,
+                "kind": {"enum": ["options"]},
+                "description": _TEXT,
+                "source": _TEXT,
             },
-        },
+        ),
     },
 }

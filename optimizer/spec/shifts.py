@@ -74,10 +74,7 @@ def read_shifts(reader, raw: Any) -> tuple[Shift, ...]:
     out = []
     for k, t in enumerate(reader.list_of_tables(raw, "shifts")):
         path = f"shifts[{k}]"
-        reader.keys(t, SHIFT_KEYS, path)
-        for key in ("when", "from", "to"):
-            if key not in t:
-                raise InputError(f"missing key '{key}'", path=path)
+        reader.keys(t, SHIFT_KEYS, path, required=("when", "from", "to"))
         if ("amount" in t) == ("share" in t):
             raise InputError(
                 "give 'amount' (probability moved) or 'share' (of the base probability of "
