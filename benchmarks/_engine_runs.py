@@ -104,3 +104,9 @@ def fmt(x, d: int = 3) -> str:
             return "-"
         return f"{x:.{d}f}" if abs(x) < 1000 else f"{x:,.0f}"
     return f"{x:,}" if isinstance(x, int) else str(x)
+
+
+def markdown_table(head: list[str], rows: list[list[str]]) -> list[str]:
+    """The lines of a Markdown table: the header, its rule, a line per row of cells."""
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return lines + ["| " + " | ".join(cells) + " |" for cells in rows]

@@ -44,6 +44,7 @@ from _engine_runs import (  # noqa: E402
     engine_compile,
     engine_handoff,
     fmt,
+    markdown_table,
     peak_mib,
     solve_highs,
     timed,
@@ -201,33 +202,29 @@ def table(rows: list[dict]) -> str:
         "compile / solve",
     ]
 
-    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    cells = []
     for r in rows:
         q = ratios(r)
         h = r.get("highs")
-        lines.append(
-            "| "
-            + " | ".join(
-                [
-                    fmt(r["n"]),
-                    fmt(r["cols"]),
-                    fmt(r["nnz"]),
-                    fmt(r["engine_compile_s"]),
-                    fmt(r["engine_handoff_s"]),
-                    fmt(r.get("pulp_build_s")),
-                    fmt(r.get("pulp_handoff_s")),
-                    fmt(q.get("build_ratio"), 1) + ("x" if "build_ratio" in q else ""),
-                    fmt(q.get("total_ratio"), 1) + ("x" if "total_ratio" in q else ""),
-                    fmt(r.get("engine_compile_peak_mib"), 1),
-                    fmt(r.get("pulp_build_peak_mib"), 1),
-                    fmt(q.get("memory_ratio"), 1) + ("x" if "memory_ratio" in q else ""),
-                    "-" if h is None else f"{h['time_s']:.2f} ({h['status']})",
-                    "-" if h is None else f"{100 * q['compile_share_of_solve']:.2f}%",
-                ]
-            )
-            + " |"
+        cells.append(
+            [
+                fmt(r["n"]),
+                fmt(r["cols"]),
+                fmt(r["nnz"]),
+                fmt(r["engine_compile_s"]),
+                fmt(r["engine_handoff_s"]),
+                fmt(r.get("pulp_build_s")),
+                fmt(r.get("pulp_handoff_s")),
+                fmt(q.get("build_ratio"), 1) + ("x" if "build_ratio" in q else ""),
+                fmt(q.get("total_ratio"), 1) + ("x" if "total_ratio" in q else ""),
+                fmt(r.get("engine_compile_peak_mib"), 1),
+                fmt(r.get("pulp_build_peak_mib"), 1),
+                fmt(q.get("memory_ratio"), 1) + ("x" if "memory_ratio" in q else ""),
+                "-" if h is None else f"{h['time_s']:.2f} ({h['status']})",
+                "-" if h is None else f"{100 * q['compile_share_of_solve']:.2f}%",
+            ]
         )
-    return "\n".join(lines)
+    return "\n".join(markdown_table(head, cells))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,7 +35,7 @@ for p in (ROOT, ROOT / "benchmarks"):
         sys.path.insert(0, str(p))
 
 import _engine_runs as runs  # noqa: E402
-from _engine_runs import fmt  # noqa: E402
+from _engine_runs import fmt, markdown_table  # noqa: E402
 from _linopy_model import build_linopy, linopy_available, linopy_handoff  # noqa: E402
 from _pulp_model import build_pulp, pulp_handoff  # noqa: E402
 
@@ -98,43 +98,33 @@ def tables(rows: list[dict], solvers: list[str]) -> str:
         "PuLP MiB",
         "linopy MiB",
     ]
-    out = [
-        "Build + hand-off (best of repeats; memory: tracemalloc peak of the build)",
-        "",
-        "| " + " | ".join(head) + " |",
-        "|" + "---|" * len(head),
-    ]
+    build = []
     for r in rows:
         e = r["engine_build_s"] + r["engine_handoff_s"]
         p = r.get("pulp_build_s", math.nan) + r.get("pulp_handoff_s", math.nan)
         lp = r.get("linopy_build_s", math.nan) + r.get("linopy_handoff_s", math.nan)
-        out.append(
-            "| "
-            + " | ".join(
-                [
-                    fmt(r["n"]),
-                    fmt(r["cols"]),
-                    fmt(r["nnz"]),
-                    fmt(e),
-                    fmt(p),
-                    fmt(lp),
-                    "-" if math.isnan(p) else f"{p / e:.1f}x",
-                    "-" if math.isnan(lp) else f"{lp / e:.1f}x",
-                    fmt(r.get("engine_mib"), 1),
-                    fmt(r.get("pulp_mib"), 1),
-                    fmt(r.get("linopy_mib"), 1),
-                ]
-            )
-            + " |"
+        build.append(
+            [
+                fmt(r["n"]),
+                fmt(r["cols"]),
+                fmt(r["nnz"]),
+                fmt(e),
+                fmt(p),
+                fmt(lp),
+                "-" if math.isnan(p) else f"{p / e:.1f}x",
+                "-" if math.isnan(lp) else f"{lp / e:.1f}x",
+                fmt(r.get("engine_mib"), 1),
+                fmt(r.get("pulp_mib"), 1),
+                fmt(r.get("linopy_mib"), 1),
+            ]
         )
-    head = ["N", "columns"] + [f"{s} status / time s / gap" for s in solvers]
-    out += [
+    out = [
+        "Build + hand-off (best of repeats; memory: tracemalloc peak of the build)",
         "",
-        "Solve of the engine's model (time limit per run)",
-        "",
-        "| " + " | ".join(head) + " |",
-        "|" + "---|" * len(head),
+        *markdown_table(head, build),
     ]
+    head = ["N", "columns"] + [f"{s} status / time s / gap" for s in solvers]
+    solves = []
     for r in rows:
         cells = [fmt(r["n"]), fmt(r["cols"])]
         for s in solvers:
@@ -144,7 +134,13 @@ def tables(rows: list[dict], solvers: list[str]) -> str:
                 continue
             gap = "-" if x["gap"] is None else f"{x['gap']:.2%}"
             cells.append(f"{x['status']} / {x['time_s']:.1f} / {gap}")
-        out.append("| " + " | ".join(cells) + " |")
+        solves.append(cells)
+    out += [
+        "",
+        "Solve of the engine's model (time limit per run)",
+        "",
+        *markdown_table(head, solves),
+    ]
     return "\n".join(out)
 
 
