@@ -87,17 +87,6 @@ def test_schema_arrays_of_tables_have_the_shape_written_out():
     ]
     options = props["commitments"]["items"]["properties"]["options"]
     assert list(options) == ["type", "minItems", "items"] and options["minItems"] == 1
-    relation_types = props["relations"]["items"]["properties"]["type"]["enum"]
-    assert relation_types == [
-        "requires",
-        "excludes",
-        "both_or_neither",
-        "at_most",
-        "at_least",
-        "exactly",
-        "force",
-        "forbid",
-    ]
 
 
 # ---- commands ------------------------------------------------------------------------------
