@@ -442,7 +442,7 @@ def monte_carlo(
         regret_threshold=regret_threshold,
         top=top,
         breaks=breaks,
-        recourse=recourse,
+        recourse=recourse and not exact,  # exact draws name an offer's breaks (completion.py)
         stats=dict(
             solver_time_s=solver_time,
             busy_time_s=busy_time,
