@@ -49,7 +49,7 @@ use = { points = 2 }
 value = { good = 2, bad = -1 }
 """
 
-NAME = "defence.path value (profile, all years × base)"
+NAME = "defence.path value profile (all years)"
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from .offer_envelope import Input, with_option_value
 
-LABEL = "profile, all years × base"  # the row label's suffix: what the multiplier scales
+LABEL = "value profile (all years)"  # the row label: the whole profile, every year, × base
 NOTE_PROFILES = (
     "profiles: an option whose value is a yearly profile is varied as one multiplier of all its "
     "values ('× base': every scenario and every year scaled together); tipping points searched "
@@ -72,7 +72,7 @@ def profile_inputs(spec, rel: float, width: float) -> list[Input]:
 
             out.append(
                 Input(
-                    f"{c.id}.{o.id} value ({LABEL})",
+                    f"{c.id}.{o.id} {LABEL}",
                     "value",
                     f"{c.id}.{o.id}",
                     "x",

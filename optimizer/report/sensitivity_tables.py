@@ -129,7 +129,8 @@ def sensitivity_tables(rep) -> list:
         out.append(
             table(
                 f"Tornado: optimal expected value{vu} with each input at -/+{rep.tornado_range:.0%} "
-                "(re-optimised; probabilities: others rescaled; values and capacities: × base)",
+                "(re-optimised; probabilities: others rescaled; values and capacities: × base; a value "
+                "profile: all its years and scenarios × base together)",
                 [
                     "input",
                     "low",
