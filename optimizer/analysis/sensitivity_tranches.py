@@ -25,7 +25,7 @@ recompiled at the changed input (``offer_envelope``), exact under ``[[shifts]]``
   LP relaxation's duals price neither the offer nor the integer problem.
 * Capacities (a factor on all of a resource's capacities, every scenario's rows included):
   the optimum and the base offer's value are both step functions of it, walked exactly by
-  ``frontier_tranches.CapacityWalk``; the offer is optimal where they meet.
+  ``capacity_walk.CapacityWalk``; the offer is optimal where they meet.
 """
 
 from __future__ import annotations
