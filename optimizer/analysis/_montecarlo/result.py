@@ -220,11 +220,11 @@ class MonteCarloResult(Frames):
 
 
 def build_result(
-    spec, s, t, *, seed, n, interrupted, regret_threshold, top, stats, verification
+    spec, s, t, *, seed, n, interrupted, regret_threshold, top, recourse, stats, verification
 ) -> MonteCarloResult:
     """The result of a run from its set-up ``s`` (``setup.Setup``) and its per-draw results
-    ``t`` (``tally.Tally``)."""
-    base, base_sol, recourse = s.base, s.base_sol, s.recourse
+    ``t`` (``tally.Tally``); ``recourse``: the point-value package's breaks go unnamed."""
+    base, base_sol = s.base, s.base_sol
     status, how, values, base_values = t.status, t.how, t.values, t.base_values
     keys, first_seen, pkg, breaks, base_key = t.keys, t.first_seen, t.pkg, t.breaks, t.base_key
     # number the packages by the draw that first found them (the base package first), so
