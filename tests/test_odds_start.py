@@ -171,7 +171,7 @@ def test_a_generated_problem_is_proven_by_the_narrowed_bound() -> None:
     model = compile_spec(generate(200, scenarios=5, seed=1, shifts=0.1, validate=True))
     res = odds_start.solve(get("highs"), model, SolveOptions(mip_gap=0.01, threads=1))
     lp = get("highs").solve(model.relaxed(), SolveOptions())
-    assert res.status == "optimal" and res.extra["proof"] == "narrowed lp"
+    assert res.status == "optimal" and res.extra["proof"] == "narrowed lp", (res, res.extra, lp)
     assert res.objective < lp.objective - 0.01 * abs(res.objective)  # the LP alone could not
     assert res.bound <= res.objective + 0.01 * abs(res.objective)
     assert res.bound <= lp.objective + 1e-6 * abs(lp.objective)
