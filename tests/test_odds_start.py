@@ -118,7 +118,10 @@ def test_no_start_without_shifts_or_for_other_objectives() -> None:
     assert not odds_start.wants_start(moving, get("cbc"))  # no Feature.START
 
 
-@pytest.mark.parametrize("proof", ["lp", "narrowed lp"])
+@pytest.mark.parametrize(
+    ("formulation", "proof"),
+    [("aggregate", "lp"), ("aggregate", "narrowed lp"), ("products", "lp")],
+)
 @settings(
     max_examples=60,
     deadline=None,
@@ -127,13 +130,13 @@ def test_no_start_without_shifts_or_for_other_objectives() -> None:
 )
 @given(doc=problems_with_shifts())
 def test_a_start_proven_by_an_lp_bound_is_within_the_gap_of_the_optimum(
-    proof: str, doc: dict
+    formulation: str, proof: str, doc: dict
 ) -> None:
     # With a loose gap the start is often proven by an LP bound and no MIP runs; the claim
     # (the bound holds the optimum, the package is within the gap of it) is checked against
     # enumeration. "narrowed lp": the relaxation's bound is not taken, so the narrowing runs
     # and the narrowed model's bound is the one that may prove the start.
-    model = _model(doc, "aggregate")
+    model = _model(doc, formulation)
     if model is None or "shifts" not in model.meta:
         return
     ref = optimum(doc)
