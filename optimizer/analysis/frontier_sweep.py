@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from solvers.deadline import budget, remaining
+from solvers.deadline import budget, expired, remaining
+
+from ..errors import SolverError
 
 GRACE = 2.0  # seconds past the deadline to wait for a front
 
@@ -51,9 +53,14 @@ def front_task(spec, solver, options, which, arg, tolerance, max_points, deadlin
             spec, model, SimpleNamespace(solver_name=solver), options, sigma, 1e-9 * _spread(model)
         )
         kw = dict(tolerance=tolerance, max_points=max_points)
-        if which == "use":
-            return use_front(ses, arg, **kw), ""
-        return cvar_front(ses, arg, **kw)
+        try:
+            if which == "use":
+                return use_front(ses, arg, **kw), ""
+            return cvar_front(ses, arg, **kw)
+        except SolverError:  # a solve cut short by the budget: the front is unfinished
+            if not expired():
+                raise
+            return None, ""
 
 
 def start_fronts(

@@ -18,8 +18,9 @@ import time
 from concurrent.futures import FIRST_EXCEPTION, wait
 from dataclasses import dataclass, field
 
-from solvers.deadline import budget, remaining
+from solvers.deadline import budget, expired, remaining
 
+from ..errors import SolverError
 from .partial import each
 from .sensitivity_params import option_columns, parameters
 from .sensitivity_results import by_swing
@@ -77,12 +78,20 @@ def plan(spec, model, kinds, sections, rel: float) -> list[list[tuple[str, int]]
     return [sorted(c, key=lambda it: (order[it[0]], it[1])) for c in chunks]
 
 
-def solve_chunk(spec, solver, options, tolerance, kinds, rel, items, deadline=None) -> ChunkOut:
+def solve_chunk(spec, solver, options, tolerance, kinds, rel, items, deadline=None):
     """Compute one chunk's items in a fresh session (runs in a worker process, a Dask worker,
-    or this process); ``deadline``: wall-clock seconds (``time.time()``) to stop by."""
+    or this process); ``deadline``: wall-clock seconds (``time.time()``) to stop by.
+    ``None`` when the budget ran out before the chunk's session was ready."""
     left = None if deadline is None else max(0.0, deadline - time.time())
+    if left == 0.0:
+        return None  # the budget is spent: the chunk's items are unfinished
     with budget(left):
-        return _solve_chunk(spec, solver, options, tolerance, kinds, rel, items)
+        try:
+            return _solve_chunk(spec, solver, options, tolerance, kinds, rel, items)
+        except SolverError:  # the session's base solve cut short by the budget
+            if not expired():
+                raise
+            return None
 
 
 def _solve_chunk(spec, solver, options, tolerance, kinds, rel, items) -> ChunkOut:
@@ -151,11 +160,12 @@ def sweep(ses, *, tolerance, rel, kinds, sections, executor=None):
         outs = [f.result() if f in finished else None for f in futures]
     done: dict = {}
     names: dict = {}
+    labels: dict = {}
     solves = 0
     for items, out in zip(chunks, outs, strict=True):
         if out is None:  # not back by the deadline
-            for it in items:
-                names[it] = _name(spec, model, kinds, rel, it)
+            labels = labels or _names(spec, model, kinds, rel)
+            names.update({(sec, i): labels[sec][i] for sec, i in items})
             continue
         done.update(out.done)
         names.update({(s, i): n for s, i, n in out.left})
@@ -170,12 +180,12 @@ def sweep(ses, *, tolerance, rel, kinds, sections, executor=None):
     return results["tipping"], results["thresholds"], by_swing(results["tornado"]), solves
 
 
-def _name(spec, model, kinds, rel, item) -> str:
+def _names(spec, model, kinds, rel) -> dict[str, list[str]]:
+    """Each section's item names by position (for the items of chunks not back in time)."""
     from .sensitivity_tornado import tornado_inputs
 
-    sec, i = item
-    if sec == "tipping":
-        return parameters(spec, model, kinds)[i].name
-    if sec == "thresholds":
-        return _label(spec, _option_ids(spec, model)[i])
-    return tornado_inputs(spec, model, rel)[i][0]
+    return {
+        "tipping": [p.name for p in parameters(spec, model, kinds)],
+        "thresholds": [_label(spec, i) for i in _option_ids(spec, model)],
+        "tornado": [t[0] for t in tornado_inputs(spec, model, rel)],
+    }
