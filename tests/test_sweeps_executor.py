@@ -156,3 +156,38 @@ def test_max_time_stops_a_sweep_on_workers(big, command):
     assert wall < budget + HANG  # a hang only; no timing is asserted beyond that
     assert out.returncode == EXIT_PARTIAL, out.stderr
     assert json.loads(out.stdout)["unfinished"]
+
+
+def test_plan_covers_every_item_once_in_at_most_16_chunks():
+    """The cut is fixed by the problem: each input's items once, its tipping point before
+    its tornado row, and an option's items in one chunk (they share the option's solves)."""
+    from optimizer.analysis.sensitivity_params import parameters
+    from optimizer.analysis.sensitivity_sweep import CHUNKS, _option_ids, plan
+    from optimizer.analysis.sensitivity_tornado import tornado_inputs
+    from optimizer.compile import compile_spec
+
+    spec = generate(40, seed=2)
+    model = compile_spec(spec)
+    kinds = ("probability", "value", "capacity", "scale")
+    secs = ("tipping", "thresholds", "tornado")
+    chunks = plan(spec, model, kinds, secs, 0.2)
+    assert len(chunks) == CHUNKS == 16
+    items = [it for c in chunks for it in c]
+    expect = {("tipping", i) for i in range(len(parameters(spec, model, kinds)))}
+    expect |= {("thresholds", i) for i in range(len(_option_ids(spec, model)))}
+    expect |= {("tornado", i) for i in range(len(tornado_inputs(spec, model, 0.2)))}
+    assert len(items) == len(set(items)) and set(items) == expect
+    where = {it: k for k, c in enumerate(chunks) for it in c}
+    for i, oid in enumerate(_option_ids(spec, model)):
+        assert where[("thresholds", i)] == where[("tipping", _first_value(spec, model, kinds, oid))]
+    for c in chunks:
+        sections = [s for s, _ in c]
+        assert sections == sorted(sections, key=("tipping", "thresholds", "tornado").index)
+    assert plan(spec, model, kinds, secs, 0.2) == chunks
+
+
+def _first_value(spec, model, kinds, oid):
+    from optimizer.analysis.sensitivity_params import parameters
+
+    ps = parameters(spec, model, kinds)
+    return next(i for i, p in enumerate(ps) if getattr(p, "option", None) == oid)
