@@ -13,7 +13,11 @@ alike. The load average (``os.getloadavg``) is recorded at the start of each rou
 Both are solved as ``optimizer.solve`` solves them (``optimizer.odds_start.solve``): the
 problem with shifts from a MIP start found first, whose time is part of its solve time (and
 reported apart as ``start_s`` in the JSON, with the narrowing of the
-products' ranges from the start, ``optimizer/odds_tighten.py``). A solve that proves its optimum (HiGHS' default relative gap) within ``--time-limit`` gives
+products' ranges from the start, ``optimizer/odds_tighten.py``). When an LP bound (the
+relaxation's, or the narrowed model's) already proves the start within the gap, no MIP is
+run (``odds_start.LP_PROOF``; ``proof`` in the JSON, "proven by an LP" in the table;
+``--no-lp-proof``: the path before, HiGHS' MIP run from the start all the same). A solve that
+proves its optimum (the relative gap ``--mip-gap``) within ``--time-limit`` gives
 a time; one that does not gives its remaining gap, never a time. The ratio "with / without"
 is taken within each round where both proved their optimum; the figures are the median and
 the range over the rounds. The first round's packages pass the engine's independent check
@@ -92,6 +96,7 @@ def solve(spec, model, time_limit: float, threads: int, check: bool, mip_gap=Non
         "bound": res.bound,
         "nodes": res.nodes,
         "start_s": res.extra.get("start_s"),  # included in time_s
+        "proof": res.extra.get("proof"),  # the start proven by an LP bound: no MIP run
     }
     if check and res.x is not None:
         sol = finish(spec, model, res, backend, opts)  # raises if the answer does not hold up
@@ -252,8 +257,9 @@ def markdown(rows: list[dict], args, cmd: str) -> str:
         f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}",
         "",
         "| N | S | shifts | formulation | cols without / with | nnz without / with "
-        "| without (median) | with (median) | ratio median [range] (rounds) | load 1-min |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| without (median) | with (median) | ratio median [range] (rounds) | proven by an LP "
+        "| load 1-min |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         ratio = "-"
@@ -263,12 +269,16 @@ def markdown(rows: list[dict], args, cmd: str) -> str:
                 f"({r['ratios_counted']})"
             )
         loads = [x["load"][0] for x in r["rounds"]]
+        proofs = [x["with"].get("proof") for x in r["rounds"]]
+        proof = ", ".join(
+            f"{proofs.count(p)}/{len(proofs)} {p}" for p in sorted(set(proofs) - {None})
+        )
         lines.append(
             f"| {r['n']:,} | {r['scenarios']} | {r['shifts']} | {r['used']} "
             f"| {r['without_model']['cols']:,} / {r['with_model']['cols']:,} "
             f"| {r['without_model']['nnz']:,} / {r['with_model']['nnz']:,} "
             f"| {_cell(r['rounds'], 'without')} | {_cell(r['rounds'], 'with')} | {ratio} "
-            f"| {min(loads):.1f}-{max(loads):.1f} |"
+            f"| {proof or '-'} | {min(loads):.1f}-{max(loads):.1f} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -289,6 +299,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--formulations", default="auto", help="auto, products, aggregate")
     ap.add_argument("--output", type=Path, default=None)
     ap.add_argument(
+        "--no-lp-proof",
+        action="store_true",
+        help="the path before odds_start.LP_PROOF: HiGHS' MIP runs even when an LP bound "
+        "proves the start within the gap",
+    )
+    ap.add_argument(
         "--narrowing", action="store_true", help="time the narrowing's LPs in both orders instead"
     )
     args = ap.parse_args(argv)
@@ -302,6 +318,11 @@ def main(argv: list[str] | None = None) -> int:
 
     def log(msg: str) -> None:
         print(msg, flush=True)
+
+    if args.no_lp_proof:
+        from optimizer import odds_start
+
+        odds_start.LP_PROOF = False
 
     if args.narrowing:
         print(f"`{cmd}`\n")

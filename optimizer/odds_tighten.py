@@ -66,6 +66,7 @@ def value_ranges(model, z0: float, dirs: np.ndarray, options) -> tuple[np.ndarra
     import highspy
 
     from solvers.highs import load_highs
+    from solvers.highs_run import run_interruptible
 
     at = model.meta["odds_rows"]
     delta = np.asarray(model.meta["shifts"]["delta"], dtype=float)
@@ -99,7 +100,9 @@ def value_ranges(model, z0: float, dirs: np.ndarray, options) -> tuple[np.ndarra
     for key, sign in order:
         h.changeColsCost(int(vcols.size), vcols, np.ascontiguousarray(keys[key][used]))
         h.changeObjectiveSense(sign)
-        h.run()
+        # in the engine's kept worker thread for this thread count, as every HiGHS run: run
+        # here, a process that had run HiGHS with another count got no LP (an error status)
+        run_interruptible(h, None)
         value = h.getInfo().objective_function_value if h.getModelStatus() == ok else np.nan
         got[key, sign == mx] = value
     lo, hi = np.full(len(dirs), -np.inf), np.full(len(dirs), np.inf)

@@ -116,3 +116,65 @@ def test_no_start_without_shifts_or_for_other_objectives() -> None:
     moving = compile_spec(load("moving-odds"))
     assert not odds_start.wants_start(moving.with_objective(moving.c, "worst_case"), backend)
     assert not odds_start.wants_start(moving, get("cbc"))  # no Feature.START
+
+
+@pytest.mark.parametrize(
+    ("formulation", "proof"),
+    [("aggregate", "lp"), ("aggregate", "narrowed lp"), ("products", "lp")],
+)
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(doc=problems_with_shifts())
+def test_a_start_proven_by_an_lp_bound_is_within_the_gap_of_the_optimum(
+    formulation: str, proof: str, doc: dict
+) -> None:
+    # With a loose gap the start is often proven by an LP bound and no MIP runs; the claim
+    # (the bound holds the optimum, the package is within the gap of it) is checked against
+    # enumeration. "narrowed lp": the relaxation's bound is not taken, so the narrowing runs
+    # and the narrowed model's bound is the one that may prove the start.
+    model = _model(doc, formulation)
+    if model is None or "shifts" not in model.meta:
+        return
+    ref = optimum(doc)
+    gap = 0.2
+    real, calls = odds_start.open_gap, []
+
+    def first_open(*args) -> bool:
+        calls.append(1)
+        return (proof == "narrowed lp" and len(calls) == 1) or real(*args)
+
+    with mock.patch.object(odds_start, "open_gap", first_open):
+        res = odds_start.solve(get("highs"), model, SolveOptions(mip_gap=gap))
+    if ref.value is None:
+        assert res.x is None
+        return
+    assert res.status == "optimal"
+    package = {c.commitment: Pick(c.commitment, c.option, c.start) for c in decode(model, res.x)}
+    ok, _, expected = evaluate(doc, package)
+    assert ok, package
+    assert abs(res.objective - expected) <= _tol(expected)
+    sign = 1.0 if model.maximize else -1.0
+    allowed = gap * max(1.0, abs(res.objective)) + _tol(ref.value)
+    assert sign * (ref.value - res.objective) <= allowed  # within the gap of the optimum
+    if res.extra.get("proof") is not None:
+        assert res.nodes == 0 and (proof == "lp") == (res.extra["proof"] == "lp")
+        assert sign * (res.bound - ref.value) >= -_tol(ref.value)  # a bound on the optimum
+        assert sign * (res.bound - res.objective) <= allowed
+
+
+def test_a_generated_problem_is_proven_by_the_narrowed_bound() -> None:
+    # 200 commitments, 5 scenarios: the start is more than 1% below the LP bound, the narrowed
+    # model's bound proves it within 1% and HiGHS' MIP is not run
+    from problems.generate import generate
+
+    model = compile_spec(generate(200, scenarios=5, seed=1, shifts=0.1, validate=True))
+    res = odds_start.solve(get("highs"), model, SolveOptions(mip_gap=0.01, threads=1))
+    lp = get("highs").solve(model.relaxed(), SolveOptions())
+    assert res.status == "optimal" and res.extra["proof"] == "narrowed lp", (res, res.extra, lp)
+    assert res.objective < lp.objective - 0.01 * abs(res.objective)  # the LP alone could not
+    assert res.bound <= res.objective + 0.01 * abs(res.objective)
+    assert res.bound <= lp.objective + 1e-6 * abs(lp.objective)

@@ -98,8 +98,12 @@ def capacity_frontier(
     pareto: bool = True,
     cvar_alpha: float | None = 0.1,
     max_points: int = DEFAULT_MAX_POINTS,
+    executor=None,
 ) -> Frontier:
-    """Expected value as ``resource``'s capacities are scaled over [lo, hi] (see module doc)."""
+    """Expected value as ``resource``'s capacities are scaled over [lo, hi] (see module doc).
+
+    ``executor``: the Pareto fronts run on it while this process walks the capacities
+    (``frontier_sweep``; the same result). Problems with tranches run in this process."""
     from ..spec.tranches import has_tranches
 
     staged = has_tranches(spec)  # offers as the packages: frontier_tranches
@@ -155,6 +159,12 @@ def capacity_frontier(
         return ses.run()
 
     notes: list[str] = [SHIFTS_NOTE] if spec.shifts else []
+    fronts = None
+    if pareto and executor is not None:
+        from .frontier_sweep import start_fronts
+
+        kw = dict(tolerance=tolerance, max_points=max_points, cvar_alpha=cvar_alpha)
+        fronts = start_fronts(ses, resource, executor=executor, **kw)
     if param.monotone:
         walk = threshold_walk(at, lambda k: param.threshold(ses.pk, k), lo, hi, tol)
     else:
@@ -206,7 +216,11 @@ def capacity_frontier(
         points.append(FrontierPoint(float(f), ev(k), None if k is None else pk.names(k)))
 
     use = cvar = None
-    if pareto and not expired():
+    if fronts is not None:
+        use, cvar, note = fronts()
+        if note:
+            notes.append(note)
+    elif pareto and not expired():
         use = use_front(ses, resource, tolerance=tolerance, max_points=max_points)
         if cvar_alpha is not None:
             cvar, note = cvar_front(ses, cvar_alpha, tolerance=tolerance, max_points=max_points)

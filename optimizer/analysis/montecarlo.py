@@ -72,20 +72,14 @@ the draws are sampled, so they run on workers that would otherwise wait for the 
 
 from __future__ import annotations
 
-import math
 import time
-import uuid
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-
-import numpy as np
-
-from solvers.deadline import expired, remaining
+from concurrent.futures import Executor
 
 from ..errors import InputError, VerificationError
-from ._montecarlo.check import compare_draw, fresh_solve
-from ._montecarlo.drawn import Drawn
-from ._montecarlo.exact import ExactContext, baseline_offsets, run_exact_chunk
+from ._montecarlo.check import verify_sample
+from ._montecarlo.dispatch import run_draws, stage_bounds
+from ._montecarlo.exact import baseline_offsets
 from ._montecarlo.linear import LinearModel, linearize
 from ._montecarlo.result import (
     InputInfo,
@@ -98,65 +92,11 @@ from ._montecarlo.result import (
     build_result,
 )
 from ._montecarlo.risk import CONVENTION, BaseRisk
-from ._montecarlo.splitenum import SplitEnumerator
-from ._montecarlo.worker import (
-    ANCHOR_LIMIT,
-    BY_MIP,
-    FIRST_STAGE,
-    INFEASIBLE,
-    OK,
-    POOL_LIMIT,
-    Anchors,
-    ChunkResult,
-    Context,
-    package_key,
-    run_chunk,
-    warm_up,
-)
-from .partial import BudgetStop
-
-MIN_CHUNK, MAX_CHUNK = 4, 256
+from ._montecarlo.setup import prepare, sample
+from ._montecarlo.tally import Tally
+from ._montecarlo.worker import run_chunk
 
 # ---- the analysis ------------------------------------------------------------------------------
-
-
-def stage_bounds(n: int, first: int = FIRST_STAGE) -> list[tuple[int, int]]:
-    """Stages of doubling size: [0, 32), [32, 96), [96, 224), ..."""
-    out, lo, size = [], 0, first
-    while lo < n:
-        out.append((lo, min(n, lo + size)))
-        lo += size
-        size *= 2
-    return out
-
-
-def _pool_matrix(keys: list[tuple[int, ...]], xs: dict, n: int):
-    from scipy import sparse
-
-    if not keys:
-        return sparse.csr_matrix((0, n))
-    return sparse.csr_matrix(np.vstack([xs[k] for k in keys]))
-
-
-def _anchors(lo, status, bounds, drawn: Drawn, deltas, probs, cache, stage_no) -> Anchors:
-    """Up to ANCHOR_LIMIT proven draws of the stages before ``lo``, evenly spread."""
-    done = np.nonzero((status[:lo] == OK) & np.isfinite(bounds[:lo]))[0]
-    if done.size > ANCHOR_LIMIT:
-        done = done[np.linspace(0, done.size - 1, ANCHOR_LIMIT).round().astype(int)]
-    C, nest = [], []
-    for d in done:
-        if d not in cache:
-            dd = drawn.at(deltas[d], probs[d])
-            cache[int(d)] = (dd.c, drawn.nest(dd))
-        C.append(cache[int(d)][0])
-        nest.append(cache[int(d)][1])
-    n, k = drawn.n, drawn.nest_dir.size
-    return Anchors(
-        token=f"{id(cache)}:{stage_no}",
-        C=np.array(C, dtype=float).reshape(done.size, n),
-        b=bounds[done].astype(float),
-        nest=np.array(nest, dtype=float).reshape(done.size, k),
-    )
 
 
 def monte_carlo(
@@ -183,13 +123,7 @@ def monte_carlo(
     the spec and solve from scratch as an independent check (0: none). Ctrl-C stops the run:
     the result then covers the draws done (``interrupted``).
     """
-    from solvers import SolveOptions, get
-    from solvers.base import DEFAULT_MIP_GAP
-
-    from .. import engine
-    from ..compile import compile_spec
     from ..spec.tranches import has_tranches
-    from ..spec.uncertain import sample_inputs
 
     if not spec.uncertain:
         raise InputError(
@@ -200,261 +134,69 @@ def monte_carlo(
     if n < 1:
         raise InputError(f"expected at least 1 draw, got {n}", where="-n")
     t_setup = time.perf_counter()
-    if executor is not None:  # start the workers' imports now, alongside the set-up here
-        for _ in range(max(1, workers)):
-            executor.submit(warm_up)
-    draws = sample_inputs(spec, n, seed)
-    # The independent check: draws evenly spaced over the run. With an executor their fresh
-    # solves start now, on workers that would otherwise wait for the set-up here.
-    plan: list[int] = []
-    if verify > 0:
-        plan = np.unique(np.linspace(0, n - 1, min(verify, n)).round().astype(int)).tolist()
-    fresh: dict[int, Future] = {}
-    if executor is not None:
-        for d in plan:
-            fresh[d] = executor.submit(fresh_solve, spec, d, draws.locations(spec, d))
+    sampled = sample(spec, n, seed, executor, workers, verify)
+    draws = sampled.draws
     staged = has_tranches(spec)  # the offer counts; its tranches are re-optimised per draw
     exact = bool(spec.shifts) or staged  # each draw rebuilt and solved (_montecarlo/exact.py)
-    lm = None if exact else linearize(spec)
-    base = compile_spec(spec) if lm is None else lm.base
-    opts = SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
-    res = get("highs").solve(base, opts)
-    base_sol = engine.finish(spec, base, res)
-    base_x = np.asarray(res.x, dtype=float)
-    base_x[base.integrality] = np.round(base_x[base.integrality])
-    K = 0 if lm is None else lm.K
-    deltas = draws.values[:, list(lm.inputs)] - lm.v0 if K else np.zeros((n, 0))
-    p0 = np.asarray(base.p, dtype=float)
-    probs = draws.probabilities if draws.probabilities is not None else np.tile(p0, (n, 1))
-    recourse = staged or bool(base.col_response is not None and np.any(base.col_response >= 0))
-    if exact:
-        nc = base.n_commitment_cols
-        gap = DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap)
-        ectx = ExactContext(spec, base_x, tuple(base_sol.chosen), nc, recourse, time_limit, gap)
-        drawn = by_enum = None
-    else:
-        ctx = Context(
-            token=uuid.uuid4().hex,
-            lm=lm,
-            v0=lm.v0,
-            base_x=base_x,
-            first_stage=base.first_stage_mask,
-            recourse=recourse,
-            time_limit=time_limit,
-            mip_gap=DEFAULT_MIP_GAP if mip_gap is None else float(mip_gap),
-            exact_enum=bool(exact_enum),
-        )
-        drawn = Drawn(lm)
-        # Split enumeration's answers depend on the draw alone, so a model it serves needs no
-        # stages: one pass over the draws, cut only into chunks (see the module docstring).
-        by_enum = bool(exact_enum) and SplitEnumerator.plan(base, drawn, base_x) is not None
-
-    def job(idx, pool, lp_mode, anchors) -> tuple:
-        if exact:
-            return run_exact_chunk, (ectx, idx, [draws.locations(spec, d) for d in idx])
-        return run_chunk, (ctx, idx, deltas[idx], probs[idx], pool, lp_mode, anchors)
-
+    s = prepare(
+        spec,
+        draws,
+        exact=exact,
+        staged=staged,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        exact_enum=exact_enum,
+    )
     setup_time = time.perf_counter() - t_setup
 
-    status = np.full(n, -1, dtype=np.int8)
-    how = np.full(n, -1, dtype=np.int8)
-    values = np.full(n, np.nan)
-    base_values = np.full(n, np.nan)
-    pkg = np.full(n, -1, dtype=np.int64)
-    breaks: dict[int, tuple] = {}  # draw -> the limits the point-value package breaks there
-    lp_used = np.zeros(n, dtype=bool)
-    bounds = np.full(n, np.nan)
-    anchor_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-    keys: list[tuple[int, ...]] = []
-    key_index: dict[tuple[int, ...], int] = {}
-    xs: dict[tuple[int, ...], np.ndarray] = {}
-    counts: list[int] = []
-    first_seen: list[int] = []
-    base_key = package_key(base, base_x)
-    key_index[base_key] = 0
-    keys.append(base_key)
-    xs[base_key] = base_x
-    counts.append(0)
-    first_seen.append(-1)
-    solver_time = busy_time = 0.0
-    worst = 0.0
-    n_chunks = 0
-    interrupted = False
-    done = 0
+    t = Tally(s.base, s.base_x, n, progress)
     t0 = time.perf_counter()
-
-    def take(r: ChunkResult) -> None:
-        nonlocal solver_time, busy_time, worst, done
-        for i, d in enumerate(r.draws):
-            status[d], how[d], values[d] = r.status[i], r.how[i], r.value[i]
-            bounds[d], lp_used[d] = r.bound[i], r.used_lp[i]
-            base_values[d] = r.base_value[i]
-            if i in r.base_breaks:
-                breaks[int(d)] = r.base_breaks[i]
-            if r.status[i] != INFEASIBLE and r.keys[i] is not None and np.isfinite(r.value[i]):
-                k = r.keys[i]
-                if k not in key_index:
-                    key_index[k] = len(keys)
-                    keys.append(k)
-                    counts.append(0)
-                    first_seen.append(int(d))
-                    xs[k] = r.new[k]
-                elif first_seen[key_index[k]] > d:
-                    first_seen[key_index[k]] = int(d)
-                    if k in r.new:
-                        xs[k] = r.new[k]
-                pkg[d] = key_index[k]
-                counts[key_index[k]] += 1
-        solver_time += r.solver_time
-        busy_time += r.busy_time
-        worst = max(worst, r.worst_violation)
-        done += len(r.draws)
-        if progress is not None:
-            progress(done, n)
-
-    check_package = not recourse
-
-    def choices_of(d: int) -> list:
-        return [
-            (
-                base.commitment_ids[int(base.col_commitment[j])],
-                base.option_ids[int(base.col_commitment[j])][int(base.col_option[j])],
-                base.period_labels[int(base.col_start[j])],
-            )
-            for j in keys[pkg[d]]
-        ]
-
-    pending: set[Future] = set()
-    try:
-        stages = [(0, n)] if by_enum or exact else stage_bounds(n)
-        stage_no = 0
-        for lo, hi in stages:
-            order = sorted(range(1, len(keys)), key=lambda i: (-counts[i], first_seen[i]))
-            pool_keys = [keys[0]] + [keys[i] for i in order[: POOL_LIMIT - 1]]
-            pool = _pool_matrix(pool_keys, xs, base.n)
-            # The LP-bound step runs on every draw while it pays (it proved at least 2% of
-            # the draws of the previous stage that tried it), else on every LP_PROBE-th draw.
-            # Decided from earlier stages only: the same whatever the workers.
-            prev = (status >= 0) & lp_used & (np.arange(n) < lo)
-            if lo > 0:
-                prev &= np.arange(n) >= stages[max(0, stage_no - 1)][0]
-            tried = int(prev.sum())
-            won = int(np.sum(prev & (status == OK) & (how != BY_MIP)))
-            lp_mode = "all" if tried < 16 or won >= 0.02 * tried else "probe"
-            anchors = None
-            if not exact:
-                anchors = _anchors(lo, status, bounds, drawn, deltas, probs, anchor_cache, stage_no)
-            stage_no += 1
-            if executor is None:
-                size = chunk_size or max(4, min(256, math.ceil((hi - lo) / (4 * max(1, workers)))))
-                size = size if remaining() is None else min(size, 8)  # --max-time: lose little
-                for a in range(lo, hi, size):
-                    idx = np.arange(a, min(hi, a + size))
-                    n_chunks += 1
-                    fn, args = job(idx, pool, lp_mode, anchors)
-                    out = fn(*args)
-                    if expired():  # --max-time: solves in this chunk may have been cut short
-                        raise BudgetStop
-                    take(out)
-                continue
-            # Guided chunks: 1/(2 workers) of what is left in the stage, down to MIN_CHUNK
-            # draws, with two chunks per worker in flight, so no worker waits for long at
-            # the end of a stage. (How draws are cut into chunks never changes a result.)
-            nxt = lo
-            while nxt < hi or pending:
-                while nxt < hi and len(pending) < 2 * max(1, workers):
-                    size = chunk_size or min(
-                        MAX_CHUNK, max(MIN_CHUNK, math.ceil((hi - nxt) / (2 * max(1, workers))))
-                    )
-                    idx = np.arange(nxt, min(hi, nxt + size))
-                    nxt = int(idx[-1]) + 1
-                    n_chunks += 1
-                    fn, args = job(idx, pool, lp_mode, anchors)
-                    pending.add(executor.submit(fn, *args))
-                if expired():  # --max-time: the draws done stand (partial.py)
-                    raise BudgetStop
-                finished, pending = wait(pending, remaining(), return_when=FIRST_COMPLETED)
-                for f in finished:
-                    take(f.result())
-            # first_seen is per stage complete: the pool order is now deterministic
-    except KeyboardInterrupt:
-        interrupted = True
-        for f in [*pending, *fresh.values()]:
-            f.cancel()
-        for f in list(pending):
-            if f.done() and not f.cancelled() and f.exception() is None:
-                take(f.result())
+    n_chunks, interrupted = run_draws(s, t, executor, workers, chunk_size, sampled.fresh)
     wall = time.perf_counter() - t0
     if not exact:  # the linear path leaves out sum_s p_s baseline_s, the draw's constant
-        off = baseline_offsets(spec, draws, probs)
-        values += off
-        base_values += off
+        off = baseline_offsets(spec, draws, s.probs)
+        t.values += off
+        t.base_values += off
 
-    if worst > 1e-5:
+    if t.worst > 1e-5:
         raise VerificationError(
             f"{spec.name}: a draw's package fails the re-check against the drawn constraints "
-            f"(violation {worst:.3g})"
+            f"(violation {t.worst:.3g})"
         )
 
     # independent check on a sample of draws
     t_ver = time.perf_counter()
-    sample: list[int] = []
+    check_package = not s.recourse
+    checked: list[int] = []
     max_diff = 0.0
-    if plan and not interrupted:
-        sample = [d for d in plan if status[d] == OK]  # those that solve
-        problems = []
-        for d in sample:
-            f = fresh.pop(d, None)
-            loc = draws.locations(spec, d)
-            _, v_fresh = fresh_solve(spec, d, loc) if f is None else f.result()
-            problems += compare_draw(
-                spec,
-                d,
-                loc,
-                v_fresh,
-                float(values[d]),
-                choices_of(d),
-                check_package,
-            )
-            if v_fresh is not None:
-                max_diff = max(max_diff, abs(v_fresh - values[d]))
-        if problems:
-            raise VerificationError(f"{spec.name}: Monte Carlo check failed: {problems[0]}")
+    if sampled.plan and not interrupted:
+        checked, max_diff = verify_sample(
+            spec, draws, sampled.plan, sampled.fresh, t, check_package
+        )
     verify_time = time.perf_counter() - t_ver
 
     return build_result(
         spec,
-        base,
-        base_sol,
-        base_key,
-        draws,
-        lm,
+        s,
+        t,
         seed=seed,
         n=n,
         interrupted=interrupted,
-        status=status,
-        how=how,
-        values=values,
-        base_values=base_values,
-        pkg=pkg,
-        keys=keys,
-        first_seen=first_seen,
         regret_threshold=regret_threshold,
         top=top,
-        breaks=breaks,
-        recourse=recourse,
+        recourse=s.recourse and not exact,  # exact draws name an offer's breaks (completion.py)
         stats=dict(
-            solver_time_s=solver_time,
-            busy_time_s=busy_time,
+            solver_time_s=t.solver_time,
+            busy_time_s=t.busy_time,
             wall_time_s=wall,
             setup_time_s=setup_time,
             verify_time_s=verify_time,
-            compiles=n + 1 if exact else lm.compiles,
+            compiles=n + 1 if exact else s.lm.compiles,
             workers=workers,
             chunks=n_chunks,
-            worst_violation=worst,
+            worst_violation=t.worst,
         ),
-        verification=Verification(tuple(sample), check_package and bool(sample), max_diff),
+        verification=Verification(tuple(checked), check_package and bool(checked), max_diff),
     )
 
 

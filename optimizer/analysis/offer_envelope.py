@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 from ..errors import InfeasibleError, InputError
@@ -27,6 +27,32 @@ EPS = 1e-7  # relative: two values closer than this (times max(1, |value|)) are 
 
 def tie(a: float, b: float) -> float:
     return EPS * max(1.0, abs(a), abs(b))
+
+
+class Input:
+    """One number of the problem as a function of ``theta``: ``spec_at(theta)``, with the range
+    its tipping points are searched over (``search``) and its tornado ends (``swing``)."""
+
+    def __init__(self, name, kind, target, unit, base, spec_at, search=None, swing=None):
+        self.name, self.kind, self.target, self.unit = name, kind, target, unit
+        self.base, self.spec_at, self.search, self.swing = base, spec_at, search, swing
+
+
+def with_option_value(spec, cid: str, oid: str, fn):
+    """``spec`` with option ``cid.oid``'s values (scenario -> number or profile) set to
+    ``fn(values)``."""
+    commitments = tuple(
+        c
+        if c.id != cid
+        else replace(
+            c,
+            options=tuple(
+                o if o.id != oid else replace(o, value=fn(dict(o.value))) for o in c.options
+            ),
+        )
+        for c in spec.commitments
+    )
+    return spec.replace(commitments=commitments)
 
 
 @dataclass(frozen=True)

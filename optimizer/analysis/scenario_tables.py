@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from .alternatives import differences, package_text
 from .scenarios import OFFERS_TEXT, PackageResult, ValueOfInformation
+
+
+def changes_from_rp(
+    v: ValueOfInformation, pk: PackageResult, number: Callable[[float], str] = "{:.6g}".format
+) -> list[str]:
+    """How package ``pk`` differs from the RP package: the choices that differ (commitments in
+    the order RP, then the other packages, name them), then each stage-1 response that does."""
+    order = [c.commitment for c in v.rp_package.chosen]
+    order += [c.commitment for w in v.packages for c in w.chosen if c.commitment not in order]
+    d = differences(v.rp_package.chosen, pk.chosen, order)
+    base = v.rp_package.responses
+    for rid in sorted(set(base) | set(pk.responses)):
+        a, b = base.get(rid, 0.0), pk.responses.get(rid, 0.0)
+        if abs(a - b) > 1e-9 * max(1.0, abs(a)):
+            d.append(f"{rid}: {number(a)} -> {number(b)}")
+    return d
 
 
 def voi_tables(v: ValueOfInformation) -> list[Any]:
@@ -39,16 +56,9 @@ def voi_tables(v: ValueOfInformation) -> list[Any]:
         ],
         right=(1,),
     )
-    order = [c.commitment for c in v.rp_package.chosen]
-    order += [c.commitment for w in v.packages for c in w.chosen if c.commitment not in order]
 
     def versus_rp(pk: PackageResult) -> str:
-        d = differences(v.rp_package.chosen, pk.chosen, order)
-        base = v.rp_package.responses
-        for rid in sorted(set(base) | set(pk.responses)):
-            a, b = base.get(rid, 0.0), pk.responses.get(rid, 0.0)
-            if abs(a - b) > 1e-9 * max(1.0, abs(a)):
-                d.append(f"{rid}: {a:.6g} -> {b:.6g}")
+        d = changes_from_rp(v, pk)
         return "same as RP" if not d else "; ".join(d)
 
     def whole(pk: PackageResult) -> str:

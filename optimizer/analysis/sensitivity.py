@@ -118,10 +118,16 @@ def sensitivity(
     tornado_range: float = 0.2,
     kinds: Sequence[str] = KINDS,
     sections: Sequence[str] = ("tipping", "thresholds", "tornado", "shadow"),
+    sweep: bool = False,
+    executor=None,
 ) -> SensitivityReport:
     """Tipping points, what-would-it-take thresholds, tornado and LP shadow prices of ``spec``
     (expected-value objective). With ``[[shifts]]``: ``sensitivity_odds``; with conditional
-    tranches: ``sensitivity_tranches``."""
+    tranches: ``sensitivity_tranches`` (both in this process).
+
+    ``sweep`` (implied by an ``executor``): the re-solves cut into fixed chunks, each in a
+    fresh session, on ``executor`` (``None``: in this process), with the same result for any
+    number of workers (``sensitivity_sweep``)."""
     from ..spec.tranches import has_tranches
 
     if has_tranches(spec):  # the offer is the package: sensitivity_tranches
@@ -149,18 +155,27 @@ def sensitivity(
     t0 = time.perf_counter()
     ses = Session(spec, solver, options)
     tipping: list[TippingPoint] = []
-    if "tipping" in sections:
+    thresholds: list[Threshold] = []
+    tornado: list[TornadoRow] = []
+    extra = 0  # the sweep's solves
+    sweep = sweep or executor is not None
+    if sweep:
+        from .sensitivity_sweep import sweep as run_sweep
+
+        kw = dict(tolerance=tolerance, rel=tornado_range, kinds=kinds, sections=sections)
+        tipping, thresholds, tornado, extra = run_sweep(ses, executor=executor, **kw)
+    if "tipping" in sections and not sweep:
         params = parameters(spec, ses.model, kinds)
         tipping, left = each(params, lambda p: ses.tipping(p, tolerance), lambda p: p.name)
         ses.unfinished += [f"tipping: {n}" for n in left]
-    thresholds: list[Threshold] = []
-    if "thresholds" in sections:
+    if "thresholds" in sections and not sweep:
         ids = [(ci, oi) for ci, cm in enumerate(spec.commitments) for oi in range(len(cm.options))]
         ids = [i for i in ids if option_columns(ses.model, *i).size]
         label = lambda i: f"{spec.commitments[i[0]].id}.{spec.commitments[i[0]].options[i[1]].id}"  # noqa: E731
         thresholds, left = each(ids, lambda i: ses.threshold(*i), label)
         ses.unfinished += [f"thresholds: {n}" for n in left]
-    tornado = ses.tornado(tornado_range, tipping) if "tornado" in sections else []
+    if "tornado" in sections and not sweep:
+        tornado = ses.tornado(tornado_range, tipping)
     notes: tuple[str, ...] = ()
     if any(s.baseline for s in spec.scenarios):
         from .sensitivity_odds import NOTE_BASELINES, baseline_rows
@@ -185,7 +200,7 @@ def sensitivity(
         tornado_range=tornado_range,
         shadow_prices=tuple(prices),
         lp_objective=lp_obj,
-        solves=ses.run.solves,
+        solves=ses.run.solves + extra,
         solver=ses.lm.solver_name,
         time_s=time.perf_counter() - t0,
         warnings=tuple(ses.run.warnings),

@@ -8,7 +8,7 @@ lies inside its tipping interval keeps the base package without a solve.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,9 +23,14 @@ if TYPE_CHECKING:
     from .sensitivity_session import Session
 
 
-def tornado(ses: Session, rel: float, tipping: Sequence[TippingPoint] = ()) -> list[TornadoRow]:
-    """Optimal expected value with each input at base * (1 - rel) and base * (1 + rel)."""
-    spec, model = ses.spec, ses.model
+def tornado(
+    ses: Session,
+    rel: float,
+    tipping: Sequence[TippingPoint] = (),
+    only: Collection[int] | None = None,
+) -> list[TornadoRow]:
+    """Optimal expected value with each input at base * (1 - rel) and base * (1 + rel);
+    ``only``: the positions in ``tornado_inputs`` to compute (default all)."""
     known = {(t.kind, t.target): t for t in tipping}
     rows: list[TornadoRow] = []
 
@@ -68,8 +73,19 @@ def tornado(ses: Session, rel: float, tipping: Sequence[TippingPoint] = ()) -> l
             )
         )
 
+    for i, (name, kind, p, lo, hi) in enumerate(tornado_inputs(ses.spec, ses.model, rel)):
+        if only is None or i in only:
+            add(name, kind, p, lo, hi)
+    return by_swing(rows)
+
+
+def tornado_inputs(spec, model, rel: float) -> list[tuple]:
+    """The tornado's inputs in table order: ``(name, kind, param, low, high)``."""
+    out: list[tuple] = []
     for p in probability_params(spec, model):
-        add(p.name, "probability", p, max(0.0, p.base * (1 - rel)), min(1.0, p.base * (1 + rel)))
+        out.append(
+            (p.name, "probability", p, max(0.0, p.base * (1 - rel)), min(1.0, p.base * (1 + rel)))
+        )
     c0 = np.asarray(model.c, dtype=float)
     for ci, cm in enumerate(spec.commitments):
         for oi, o in enumerate(cm.options):
@@ -89,9 +105,9 @@ def tornado(ses: Session, rel: float, tipping: Sequence[TippingPoint] = ()) -> l
                 b=c0[cols],
                 option=(ci, oi),
             )
-            add(p.name, "value", p, 1 - rel, 1 + rel)
+            out.append((p.name, "value", p, 1 - rel, 1 + rel))
     for r in spec.resources:
         sp = scale_param(spec, model, r.id)
         if sp is not None:
-            add(f"{r.id} capacity", "capacity", sp, 1 - rel, 1 + rel)
-    return by_swing(rows)
+            out.append((f"{r.id} capacity", "capacity", sp, 1 - rel, 1 + rel))
+    return out

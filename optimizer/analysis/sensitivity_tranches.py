@@ -12,27 +12,30 @@ recompiled at the changed input (``offer_envelope``), exact under ``[[shifts]]``
   tranches re-optimised) and the best other offer's value are upper envelopes of lines; both
   are found exactly by line intersection, and the end is where the second rises above the
   first (exact, no tolerance). An end equal to the searched end means no change within it.
+  An option whose value is a yearly profile is one multiplier of all its values ("× base",
+  every scenario and year scaled together: ``sensitivity_profiles``), exact the same way.
 * **What would it take**: the change of a first-stage option's value, the same in every
   scenario, that brings it into the optimal offer or drops it. The offers choosing a given
   column of the option all move by the same amount (the probabilities they induce sum to 1,
   whatever the tranches), so the best offer of each class is one line: exact.
 * **Tornado**: the optimal expected value and the base offer's value (its tranches
-  re-optimised) at each input's low and high (probabilities, option values and capacities as
-  factors, baselines, shift amounts).
+  re-optimised) at each input's low and high (probabilities, option values -- profiles
+  included -- and capacities as factors, baselines, shift amounts).
 * **Shadow prices**: not given. A resource a tranche uses has one row per scenario, and the
   LP relaxation's duals price neither the offer nor the integer problem.
 * Capacities (a factor on all of a resource's capacities, every scenario's rows included):
   the optimum and the base offer's value are both step functions of it, walked exactly by
-  ``frontier_tranches.CapacityWalk``; the offer is optimal where they meet.
+  ``capacity_walk.CapacityWalk``; the offer is optimal where they meet.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import replace
 
-from .offer_envelope import OfferSolver, envelope, first_crossing, valid_end
+from .offer_envelope import Input, OfferSolver, envelope, first_crossing, valid_end
+from .offer_envelope import with_option_value as _with_option_value
+from .sensitivity_profiles import NOTE_PROFILES, has_profile, profile_inputs
 from .sensitivity_results import SensitivityReport, Threshold, TippingPoint, TornadoRow, by_swing
 
 NOTES_TRANCHES = (
@@ -41,6 +44,7 @@ NOTES_TRANCHES = (
     "tipping points: where the optimal offer changes (a change of tranches alone is not one); "
     "exact for probabilities, values, baselines and shift amounts (upper envelopes of lines, "
     "each crossing checked by a solve of the problem rebuilt at that input)",
+    NOTE_PROFILES,
     "tornado: the optimal expected value ('value_low'/'value_high') and the base offer's value "
     "with its tranches re-optimised ('offer_value_low'/'offer_value_high')",
     "capacities: a factor on all of a resource's capacities (every scenario's rows), searched "
@@ -50,29 +54,6 @@ NOTES_TRANCHES = (
     "LP shadow prices: not given with conditional tranches (a resource a tranche uses has a row "
     "per scenario; the LP relaxation's duals are not prices of the offer)",
 )
-
-
-class Input:
-    """One number of the problem as a function of ``theta``: ``spec_at(theta)``."""
-
-    def __init__(self, name, kind, target, unit, base, spec_at, search=None, swing=None):
-        self.name, self.kind, self.target, self.unit = name, kind, target, unit
-        self.base, self.spec_at, self.search, self.swing = base, spec_at, search, swing
-
-
-def _with_option_value(spec, cid: str, oid: str, fn):
-    commitments = tuple(
-        c
-        if c.id != cid
-        else replace(
-            c,
-            options=tuple(
-                o if o.id != oid else replace(o, value=fn(dict(o.value))) for o in c.options
-            ),
-        )
-        for c in spec.commitments
-    )
-    return spec.replace(commitments=commitments)
 
 
 def _scalable(r) -> bool:
@@ -127,7 +108,7 @@ def inputs(spec, rel: float, kinds) -> list[Input]:
                     out.append(
                         Input(name, "value", f"{c.id}.{o.id}:{s.id}", unit, b, at, (b - W, b + W))
                     )
-                if any(nums.values()):
+                if any(nums.values()) and not has_profile(o):  # else: profile_inputs
 
                     def scaled(f, c=c, o=o, nums=nums):
                         return _with_option_value(
@@ -153,6 +134,7 @@ def inputs(spec, rel: float, kinds) -> list[Input]:
                             (1 - rel, 1 + rel),
                         )
                     )
+        out += profile_inputs(spec, rel, W)
     if "baseline" in kinds:
         for i, s in enumerate(spec.scenarios):
             b = float(s.baseline)

@@ -20,6 +20,7 @@ from ._options import (
     solver_args,
     solver_options,
 )
+from ._workers import check_workers, executor, worker_options
 
 
 def parse_range(text: str) -> tuple[float, float]:
@@ -89,6 +90,12 @@ def parse_range(text: str) -> tuple[float, float]:
     default=None,
     help="Draw the frontier to FILE.png or FILE.svg.",
 )
+@worker_options(
+    default=None,
+    workers_help="Compute the two Pareto fronts in local worker processes while this one "
+    "walks the capacities (the output is the same for any N; 1: all in this process). "
+    "Problems with conditional tranches always run in this process.",
+)
 @output_options("table", "json")
 @handle_errors
 def command(
@@ -100,6 +107,8 @@ def command(
     cvar_alpha,
     max_points,
     plot_file,
+    workers,
+    scheduler,
     fmt,
     output,
 ):
@@ -112,25 +121,19 @@ def command(
       optimizer frontier canada-us-2025 --resource fiscal
       optimizer frontier canada-us-2025 --resource fiscal --steps 40 --range 0.2,2 --plot fiscal.png
       optimizer frontier small_example.toml --resource budget --format json -o frontier.json
+      optimizer frontier capital_budgeting.toml --resource budget --workers 3
     """
     from ..analysis.frontier import capacity_frontier
 
     lo, hi = parse_range(range_)
     if plot_file is not None and plot_file.suffix.lower() not in (".png", ".svg"):
         raise InputError(f"the plot must be .png or .svg, got '{plot_file.name}'", where="--plot")
+    check_workers(workers, scheduler)
     spec = load_problem()
-    fr = capacity_frontier(
-        spec,
-        resource,
-        lo=lo,
-        hi=hi,
-        steps=steps,
-        tolerance=tolerance,
-        **solver_args(),
-        pareto=pareto,
-        cvar_alpha=cvar_alpha,
-        max_points=max_points,
-    )
+    kw = dict(lo=lo, hi=hi, steps=steps, tolerance=tolerance, **solver_args())
+    kw.update(pareto=pareto, cvar_alpha=cvar_alpha, max_points=max_points)
+    with executor(workers, scheduler) as (ex, _n):
+        fr = capacity_frontier(spec, resource, **kw, executor=ex)
     if plot_file is not None:
         from ..analysis.frontier import plot
 

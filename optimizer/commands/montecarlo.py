@@ -3,12 +3,10 @@ the risk of the point-value package."""
 
 from __future__ import annotations
 
-import re
 import sys
 
 import click
 
-from ..errors import InputError
 from ..report.montecarlo_tables import montecarlo_tables
 from ._options import (
     FiniteFloatRange,
@@ -19,6 +17,8 @@ from ._options import (
     output_options,
     problem_options,
 )
+from ._workers import check_workers, worker_options
+from ._workers import executor as executor_for
 
 
 def _progress(enabled: bool):
@@ -44,38 +44,6 @@ def _progress(enabled: bool):
     return bar, update
 
 
-# A Dask scheduler address: [PROTOCOL://]HOST:PORT, HOST a name, an IPv4 or a [bracketed] IPv6
-_SCHEDULER = re.compile(
-    r"^(?:(?P<proto>[a-z][a-z0-9+.-]*)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(?P<port>\d+)$"
-)
-SCHEDULER_PROTOCOLS = ("tcp", "tls", "ucx", "ws", "wss")
-
-
-def check_scheduler(address: str) -> None:
-    """A usage error unless ``address`` has the form of a Dask scheduler's address."""
-    from ..spec.parse import describe
-
-    m = _SCHEDULER.match(address.strip())
-    example = "expected an address such as tcp://10.0.0.5:8786"
-    if m is None:
-        raise InputError(f"{example}, got {describe(address)}", where="--scheduler")
-    proto = m.group("proto")
-    if proto is not None and proto not in SCHEDULER_PROTOCOLS:
-        raise InputError(
-            f"unknown protocol '{proto}'; allowed: {', '.join(SCHEDULER_PROTOCOLS)}",
-            where="--scheduler",
-        )
-    if not 0 < int(m.group("port")) < 65536:
-        raise InputError(f"{example}: port {m.group('port')} is out of range", where="--scheduler")
-
-
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the main process, which stops them cleanly."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 @click.command(name="montecarlo")
 @problem_options
 @max_time_option
@@ -89,19 +57,7 @@ def _ignore_sigint() -> None:
     help="Number of draws.",
 )
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Random seed.")
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 512),
-    default=1,
-    show_default=True,
-    help="Local worker processes (1: in this process).",
-)
-@click.option(
-    "--scheduler",
-    metavar="tcp://HOST:PORT",
-    default=None,
-    help="Run on an existing Dask cluster (needs the 'distributed' extra).",
-)
+@worker_options(default=1)
 @click.option(
     "--chunk-size",
     type=click.IntRange(1),
@@ -174,65 +130,32 @@ def command(
 
     from ..analysis.montecarlo import monte_carlo
 
-    if scheduler is not None and workers != 1:
-        raise InputError("give --workers or --scheduler, not both", where="--scheduler")
-    if scheduler is not None:
-        check_scheduler(scheduler)
+    check_workers(workers, scheduler)
     spec = load_problem()
     if progress is None:
         progress = sys.stderr.isatty()
     bar, update = _progress(progress)
-    executor = client = None
-    try:
-        if scheduler is not None:
-            try:
-                from distributed import Client
-            except ImportError:
-                raise InputError(
-                    "--scheduler needs the 'distributed' package: pip install "
-                    "'commitment-optimizer[distributed]'",
-                    where="--scheduler",
-                ) from None
-            try:
-                client = Client(scheduler, timeout=30)
-            except (OSError, ValueError, TypeError) as e:
-                raise InputError(f"cannot reach the scheduler: {e}", where="--scheduler") from None
-            executor = client.get_executor()
-            workers = max(1, sum(client.nthreads().values()))
-        elif workers > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            executor = ProcessPoolExecutor(
-                workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_ignore_sigint,
+    with executor_for(workers, scheduler) as (executor, workers):
+        try:
+            if bar is not None:
+                bar.start()
+            result = monte_carlo(
+                spec,
+                n,
+                seed,
+                executor=executor,
+                workers=workers,
+                chunk_size=chunk_size,
+                regret_threshold=regret_threshold,
+                verify=verify,
+                time_limit=time_limit,
+                mip_gap=mip_gap,
+                top=top,
+                progress=update,
             )
-        if bar is not None:
-            bar.start()
-        result = monte_carlo(
-            spec,
-            n,
-            seed,
-            executor=executor,
-            workers=workers,
-            chunk_size=chunk_size,
-            regret_threshold=regret_threshold,
-            verify=verify,
-            time_limit=time_limit,
-            mip_gap=mip_gap,
-            top=top,
-            progress=update,
-        )
-    finally:
-        if bar is not None:
-            bar.stop()
-        if client is not None:
-            executor.shutdown(wait=True)  # a Dask executor has no cancel_futures
-        elif executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
-        if client is not None:
-            client.close()
+        finally:
+            if bar is not None:
+                bar.stop()
     emit_result(result, montecarlo_tables, fmt, output, width=140)
     if result.interrupted and not expired():  # Ctrl-C; a spent --max-time exits with 5
         click.echo(f"interrupted after {result.n_done} of {result.n_requested} draws", err=True)

@@ -16,6 +16,7 @@ from ._options import (
     solver_args,
     solver_options,
 )
+from ._workers import check_workers, executor, worker_options
 
 KIND_CHOICES = ("probability", "value", "capacity", "scale", "baseline", "shift")
 SECTIONS = ("tipping", "thresholds", "tornado", "shadow")
@@ -66,6 +67,13 @@ def parse_fraction(text: str, where: str) -> float:
     show_default=True,
     help="What to compute (comma-separated).",
 )
+@worker_options(
+    default=None,
+    workers_help="Run the re-solves in N local processes, cut into at most 16 fixed chunks "
+    "(each chunk a fresh session: the output is the same for any N, N=1 in this process). "
+    "Default: one session in this process (fewest solves). Problems with [[shifts]] or "
+    "conditional tranches always run in this process.",
+)
 @output_options("table", "json")
 @handle_errors
 def command(
@@ -73,6 +81,8 @@ def command(
     range_,
     only,
     sections,
+    workers,
+    scheduler,
     fmt,
     output,
 ):
@@ -95,21 +105,22 @@ def command(
       optimizer sensitivity canada-us-2025
       optimizer sensitivity canada-us-2025 --only probability,capacity --range 10%
       optimizer sensitivity small_example.toml --format json -o sens.json
+      optimizer sensitivity capital_budgeting.toml --workers 2
+      optimizer sensitivity capital_budgeting.toml --scheduler tcp://10.0.0.5:8786
     """
     from ..analysis.sensitivity import sensitivity
 
     kinds = _choices(only, KIND_CHOICES, "--only")
     secs = _choices(sections, SECTIONS, "--sections")
     rel = parse_fraction(range_, "--range")
+    check_workers(workers, scheduler)
     spec = load_problem()
-    rep = sensitivity(
-        spec,
-        **solver_args(),
-        tolerance=tolerance,
-        tornado_range=rel,
-        kinds=kinds,
-        sections=secs,
-    )
+    kw = dict(tolerance=tolerance, tornado_range=rel, kinds=kinds, sections=secs)
+    if workers is None and scheduler is None:
+        rep = sensitivity(spec, **solver_args(), **kw)
+    else:
+        with executor(workers, scheduler) as (ex, _n):
+            rep = sensitivity(spec, **solver_args(), **kw, sweep=True, executor=ex)
     emit_result(rep, sensitivity_tables, fmt, output, width=140)
 
 

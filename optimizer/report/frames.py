@@ -115,29 +115,30 @@ def _voi(r) -> dict[str, Table]:
     }
 
 
-def _compare(r) -> dict[str, Table]:
-    cols = ["objective_value", "expected", "worst", "cvar", "max_regret"]
-    main, by_s, choices = _long(
-        "objective",
-        r.attitudes,
-        r.unit,
+def _of_attributes(label_col: str, items, unit: str, cols: list[str]):
+    """``_long`` over result rows labelled by their attribute ``label_col``, with the values of
+    their attributes ``cols``."""
+    return _long(
+        label_col,
+        items,
+        unit,
         cols,
         lambda xs: [
-            (a.objective, [getattr(a, c) for c in cols], a.chosen, a.by_scenario) for a in xs
+            (getattr(a, label_col), [getattr(a, c) for c in cols], a.chosen, a.by_scenario)
+            for a in xs
         ],
     )
+
+
+def _compare(r) -> dict[str, Table]:
+    cols = ["objective_value", "expected", "worst", "cvar", "max_regret"]
+    main, by_s, choices = _of_attributes("objective", r.attitudes, r.unit, cols)
     return {"attitudes": main, "by_scenario": by_s, "choices": choices}
 
 
 def _alternatives(r) -> dict[str, Table]:
     cols = ["value", "expected", "gap", "distance", "status"]
-    main, by_s, choices = _long(
-        "rank",
-        r.alternatives,
-        r.unit,
-        cols,
-        lambda xs: [(a.rank, [getattr(a, c) for c in cols], a.chosen, a.by_scenario) for a in xs],
-    )
+    main, by_s, choices = _of_attributes("rank", r.alternatives, r.unit, cols)
     main[0].append("changes")
     for row, a in zip(main[1], r.alternatives, strict=True):
         row.append("; ".join(a.changes))

@@ -124,16 +124,15 @@ def input_groups(spec) -> list[InputGroup]:
     object without a source of its own shows the nearest one above it: an option its
     commitment's, then the problem's (``source_from`` says which)."""
     out: list[InputGroup] = []
-
-    def own(source: str, *parents: tuple[str, str]) -> tuple[str, str]:
-        if source.strip():
-            return source, ""
-        for where, text in parents:
-            if text.strip():
-                return text, where
-        return "", ""
-
     top = ("problem", spec.source)
+
+    def add(path, label, kind, name, source, items, *parents: tuple[str, str]) -> None:
+        """One group; its source is its own, else the nearest parent's, else the problem's."""
+        src, frm = source, ""
+        if not source.strip():
+            src, frm = next(((t, w) for w, t in (*parents, top) if t.strip()), ("", ""))
+        out.append(InputGroup(path, label, kind, name, src, frm, tag_of(src), tuple(items)))
+
     scen = [s.id for s in spec.scenarios]
     units = {r.id: r.unit for r in spec.resources}
     kinds = {r.id: r.kind for r in spec.resources}
@@ -144,52 +143,19 @@ def input_groups(spec) -> list[InputGroup]:
         items.append(InputItem("years", f"{spec.years[0]}-{spec.years[1]}"))
     items.append(InputItem("discount_rate", number(spec.discount_rate), "per year"))
     items.append(InputItem("sense", spec.sense))
-    out.append(
-        InputGroup(
-            "problem",
-            spec.name,
-            "problem",
-            spec.title,
-            spec.source,
-            "",
-            tag_of(spec.source),
-            tuple(items),
-        )
-    )
+    add("problem", spec.name, "problem", spec.title, spec.source, items)
     for i, s in enumerate(spec.scenarios):
-        src, frm = own(s.source, top)
-        out.append(
-            InputGroup(
-                f"scenarios[{i}]",
-                s.id,
-                "scenario",
-                s.description,
-                src,
-                frm,
-                tag_of(src),
-                (InputItem("probability", number(s.probability)),)
-                + ((InputItem("baseline", number(s.baseline), vu),) if s.baseline else ()),
-            )
-        )
+        its = [InputItem("probability", number(s.probability))]
+        if s.baseline:
+            its.append(InputItem("baseline", number(s.baseline), vu))
+        add(f"scenarios[{i}]", s.id, "scenario", s.description, s.source, its)
     for i, r in enumerate(spec.resources):
         key = "capacity (total over the horizon)" if r.kind == "total" else "capacity"
-        src, frm = own(r.source, top)
-        out.append(
-            InputGroup(
-                f"resources[{i}]",
-                r.id,
-                "resource",
-                r.description,
-                src,
-                frm,
-                tag_of(src),
-                (InputItem(key, _capacity(r, spec.period_labels), r.unit),),
-            )
-        )
+        its = [InputItem(key, _capacity(r, spec.period_labels), r.unit)]
+        add(f"resources[{i}]", r.id, "resource", r.description, r.source, its)
     for i, c in enumerate(spec.commitments):
         for j, o in enumerate(c.options):
-            src, frm = own(o.source, ("commitment", c.source), top)
-            its: list[InputItem] = []
+            its = []
             for rid, a in o.use.items():
                 note = " (once)" if kinds.get(rid) == "total" and not isinstance(a, tuple) else ""
                 its.append(InputItem(f"use.{rid}{note}", amount(a), units.get(rid, "")))
@@ -203,20 +169,9 @@ def input_groups(spec) -> list[InputGroup]:
                 its.append(InputItem("required", "true"))
             label = c.id if o.id == "yes" and len(c.options) == 1 else f"{c.id}.{o.id}"
             name = " - ".join(x for x in (c.name, o.name) if x)
-            out.append(
-                InputGroup(
-                    f"commitments[{i}].options[{j}]",
-                    label,
-                    "option",
-                    name,
-                    src,
-                    frm,
-                    tag_of(src),
-                    tuple(its),
-                )
-            )
+            path = f"commitments[{i}].options[{j}]"
+            add(path, label, "option", name, o.source, its, ("commitment", c.source))
     for i, rel in enumerate(spec.relations):
-        src, frm = own(rel.source, top)
         its = [InputItem("type", rel.type)]
         if rel.type == "requires":
             its.append(InputItem("a requires b", f"{rel.a} requires {rel.b}"))
@@ -226,18 +181,7 @@ def input_groups(spec) -> list[InputGroup]:
             its.append(InputItem("members", ", ".join(str(m) for m in rel.members)))
             if rel.count is not None:
                 its.append(InputItem("count", str(rel.count)))
-        out.append(
-            InputGroup(
-                f"relations[{i}]",
-                rel.label(),
-                "relation",
-                rel.description,
-                src,
-                frm,
-                tag_of(src),
-                tuple(its),
-            )
-        )
+        add(f"relations[{i}]", rel.label(), "relation", rel.description, rel.source, its)
     for i, r in enumerate(getattr(spec, "responses", ())):
         its = _by_scenario("value per unit", r.value, scen, vu)
         its.append(InputItem("stage", str(r.stage)))
@@ -246,47 +190,13 @@ def input_groups(spec) -> list[InputGroup]:
             its.append(InputItem("upper", number(r.upper), r.unit))
         if r.integer:
             its.append(InputItem("integer", "true"))
-        src, frm = own(r.source, top)
-        out.append(
-            InputGroup(
-                f"responses[{i}]",
-                r.id,
-                "response",
-                r.name or r.description,
-                src,
-                frm,
-                tag_of(src),
-                tuple(its),
-            )
-        )
+        add(f"responses[{i}]", r.id, "response", r.name or r.description, r.source, its)
     for i, q in enumerate(getattr(spec, "parameters", ())):
-        src, frm = own(q.source, top)
-        out.append(
-            InputGroup(
-                f"parameters[{i}]",
-                q.id,
-                "parameter",
-                q.description,
-                src,
-                frm,
-                tag_of(src),
-                tuple(_by_scenario("value", q.value, scen, "")),
-            )
-        )
+        its = _by_scenario("value", q.value, scen, "")
+        add(f"parameters[{i}]", q.id, "parameter", q.description, q.source, its)
     for i, k in enumerate(getattr(spec, "constraints", ())):
-        src, frm = own(k.source, top)
-        out.append(
-            InputGroup(
-                f"constraints[{i}]",
-                k.id,
-                "constraint",
-                k.description,
-                src,
-                frm,
-                tag_of(src),
-                (InputItem("expr", k.expr),),
-            )
-        )
+        its = [InputItem("expr", k.expr)]
+        add(f"constraints[{i}]", k.id, "constraint", k.description, k.source, its)
     return out
 
 

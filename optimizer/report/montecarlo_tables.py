@@ -138,7 +138,15 @@ def base_tables(b, vu: str) -> list:
                 "Limits the point-value package breaks (excess: how far past the limit it is)",
                 ["limit", "kind", "draws", "share", "median excess", "max excess"],
                 [
-                    [x.limit, x.kind, str(x.draws), _pct(x.share), x.excess.p50, x.excess.max]
+                    # "pc_west[rupture] (total)": a scenario's row, not console markup
+                    [
+                        x.limit.replace("[", "\\["),
+                        x.kind,
+                        str(x.draws),
+                        _pct(x.share),
+                        x.excess.p50,
+                        x.excess.max,
+                    ]
                     for x in b.breaks[:MAX_INPUT_ROWS]
                 ],
                 right=(2, 3, 4, 5),

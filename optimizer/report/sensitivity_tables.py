@@ -45,7 +45,8 @@ def sensitivity_tables(rep) -> list:
         f"re-solves: {rep.solves}   time: {rep.time_s:.2f} s\n"
         + (TRANCHE_HEAD if rep.offers else "")
         + "Probabilities: breakpoints exact (line intersection, each checked by a re-solve). "
-        "Values: exact (one line per class of packages; a profile's value is a multiplier, x).\n"
+        "Values: exact (one line per class of packages; a profile's value is a multiplier of "
+        "the profile, × base).\n"
         "Capacities: 'from' exact (the package's own use); 'to' located to a relative "
         f"tolerance of {rep.tolerance:g} (the +/- column, in the input's unit): it is the "
         "capacity at which the package taking over fits, the breakpoint lies within +/- below."
@@ -58,7 +59,7 @@ def sensitivity_tables(rep) -> list:
         )
         rows = []
         for t in tips:
-            unit = f" {t.unit}" if t.unit and t.unit != "x" else (" x" if t.unit == "x" else "")
+            unit = " × base" if t.unit == "x" else (f" {t.unit}" if t.unit else "")
             rows.append(
                 [
                     t.parameter,
@@ -128,7 +129,8 @@ def sensitivity_tables(rep) -> list:
         out.append(
             table(
                 f"Tornado: optimal expected value{vu} with each input at -/+{rep.tornado_range:.0%} "
-                "(re-optimised; probabilities: others rescaled; values and capacities: × base)",
+                "(re-optimised; probabilities: others rescaled; values and capacities: × base; a value "
+                "profile: all its years and scenarios × base together)",
                 [
                     "input",
                     "low",

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from .linear import _tol
+from .loaded import OK
 
 
 def fresh_solve(spec, d: int, locations: dict) -> tuple[int, float | None]:
@@ -45,3 +46,25 @@ def compare_draw(
                 f"not {value:.10g}"
             )
     return problems
+
+
+def verify_sample(spec, draws, plan: list[int], fresh: dict, tally, check_package: bool):
+    """The independent check of the draws in ``plan`` that solve (their fresh solves taken from
+    ``fresh`` where submitted, else run here): (the draws checked, the largest difference of
+    the optimal values). Raises ``VerificationError`` naming the first draw that disagrees."""
+    from ...errors import VerificationError
+
+    sample = [d for d in plan if tally.status[d] == OK]  # those that solve
+    problems: list[str] = []
+    max_diff = 0.0
+    for d in sample:
+        f = fresh.pop(d, None)
+        loc = draws.locations(spec, d)
+        _, v_fresh = fresh_solve(spec, d, loc) if f is None else f.result()
+        value = float(tally.values[d])
+        problems += compare_draw(spec, d, loc, v_fresh, value, tally.choices_of(d), check_package)
+        if v_fresh is not None:
+            max_diff = max(max_diff, abs(v_fresh - tally.values[d]))
+    if problems:
+        raise VerificationError(f"{spec.name}: Monte Carlo check failed: {problems[0]}")
+    return sample, max_diff

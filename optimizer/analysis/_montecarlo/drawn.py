@@ -131,7 +131,21 @@ class Drawn:
             A = self.A_t
             A.data = d.data[self.perm]
             act = (A @ X.T).T
-        worst = np.zeros(X.shape[0])
+        return self._worst(d, act, X)
+
+    def violation(self, d: DrawData, x: np.ndarray) -> float:
+        """Largest violation (relative) of ``x`` against the draw's rows, bounds, integrality."""
+        lm = self.lm
+        if d.A is not None:
+            act = d.A @ x
+        else:
+            act = np.bincount(lm.rows, weights=d.data * x[lm.cols], minlength=self.m)
+        return float(self._worst(d, act, x))
+
+    def _worst(self, d: DrawData, act: np.ndarray, X: np.ndarray) -> np.ndarray:
+        """Largest relative violation, over the last axis, of the row activities ``act`` and
+        the columns ``X`` against the draw's finite bounds, and of integrality."""
+        worst = np.zeros(X.shape[:-1])
         for m, lo, a, hi in (
             (self.fin_rl, d.rl, act, None),
             (self.fin_ru, None, act, d.ru),
@@ -141,33 +155,9 @@ class Drawn:
             if m is None:
                 continue
             ref = lo[m] if lo is not None else hi[m]
-            v = (ref - a[:, m]) if lo is not None else (a[:, m] - ref)
-            worst = np.maximum(worst, np.max(v / np.maximum(1.0, np.abs(ref)), axis=1))
+            v = (ref - a[..., m]) if lo is not None else (a[..., m] - ref)
+            worst = np.maximum(worst, np.max(v / np.maximum(1.0, np.abs(ref)), axis=-1))
         if self.ints.size:
-            xi = X[:, self.ints]
-            worst = np.maximum(worst, np.max(np.abs(xi - np.round(xi)), axis=1))
-        return worst
-
-    def violation(self, d: DrawData, x: np.ndarray) -> float:
-        """Largest violation (relative) of ``x`` against the draw's rows, bounds, integrality."""
-        lm = self.lm
-        if d.A is not None:
-            act = d.A @ x
-        else:
-            act = np.bincount(lm.rows, weights=d.data * x[lm.cols], minlength=self.m)
-        worst = 0.0
-        for m, lo, a, hi in (
-            (self.fin_rl, d.rl, act, None),
-            (self.fin_ru, None, act, d.ru),
-            (self.fin_cl, d.cl, x, None),
-            (self.fin_cu, None, x, d.cu),
-        ):
-            if m is None:
-                continue
-            ref = lo[m] if lo is not None else hi[m]
-            v = (ref - a[m]) if lo is not None else (a[m] - ref)
-            worst = max(worst, float(np.max(v / np.maximum(1.0, np.abs(ref)))))
-        if self.ints.size:
-            xi = x[self.ints]
-            worst = max(worst, float(np.max(np.abs(xi - np.round(xi)))))
+            xi = X[..., self.ints]
+            worst = np.maximum(worst, np.max(np.abs(xi - np.round(xi)), axis=-1))
         return worst

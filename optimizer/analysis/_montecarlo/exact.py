@@ -10,8 +10,9 @@ package keeps every probability in [0, 1] with the drawn numbers), compiled by
 draw alone, so the results do not depend on the workers or the chunks.
 
 The point-value package is evaluated on each drawn spec by ``solution.evaluate``, which
-recomputes the package's induced probabilities p(x) from the spec; with responses its
-second-stage columns are re-optimised with its first-stage columns fixed.
+recomputes the package's induced probabilities p(x) from the spec; with tranches or responses
+its second-stage columns are re-optimised with its first-stage columns fixed, and where that
+is infeasible the limits its least-breach completion breaks are named (``completion.py``).
 """
 
 from __future__ import annotations
@@ -95,8 +96,9 @@ def _solve(model, ctx: ExactContext):
 
 
 def _base_value(sp, model, ctx: ExactContext):
-    """The point-value package's value in the draw (NaN where it is infeasible) and, without
-    responses, the limits it breaks there."""
+    """The point-value package's value in the draw (NaN where it is infeasible) and the limits
+    it breaks there; with tranches or responses, those of its least-breach completion
+    (``completion.py``) where no completion of its first-stage columns is feasible."""
     from ...solution import evaluate
 
     if ctx.base_x is None:
@@ -115,8 +117,19 @@ def _base_value(sp, model, ctx: ExactContext):
     fixed[:nd] = ctx.base_x[:nd]
     lo, up = model.col_lower.copy(), model.col_upper.copy()
     lo[fs] = up[fs] = fixed[fs]
-    st, _, v, t = _solve(model.with_bounds(col_lower=lo, col_upper=up), ctx)
-    return (v if st == OK else math.nan), None, t
+    fixed_model = model.with_bounds(col_lower=lo, col_upper=up)
+    st, _, v, t = _solve(fixed_model, ctx)
+    if st != INFEASIBLE:
+        return (v if st == OK else math.nan), None, t
+    from solvers import SolveOptions
+
+    from .completion import least_breach  # no completion of the offer keeps every limit
+
+    t0 = time.perf_counter()
+    brk = least_breach(
+        model, fixed_model, SolveOptions(time_limit=ctx.time_limit, mip_gap=ctx.mip_gap)
+    )
+    return math.nan, brk, t + time.perf_counter() - t0
 
 
 def run_exact_chunk(ctx: ExactContext, draws: np.ndarray, locations: list[dict]) -> ChunkResult:

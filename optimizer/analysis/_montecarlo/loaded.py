@@ -93,6 +93,7 @@ class _Loaded:
         self.cu = np.asarray(model.col_upper, dtype=float).copy()
         self.A_val: np.ndarray | None = None
         self.solve_time = 0.0
+        self.kept_thread = False  # runs go to a kept thread (see ``_run``)
 
     def apply(self, d: DrawData, lm: LinearModel, cl=None, cu=None) -> None:
         h = self.h
@@ -120,6 +121,32 @@ class _Loaded:
                 h.changeCoeff(r, j, v)
             self.A_val = d.A_val.copy()
 
+    def _run(self, highspy) -> None:
+        """``h.run()``, in this thread while HiGHS takes it, else in a kept thread of its own.
+
+        HiGHS' task scheduler is per thread and fixed by the thread's first run: when this
+        thread has already run HiGHS with another thread count (a caller's own ``highspy``
+        run, say), HiGHS refuses the run (an error, no model status) and every later one. The
+        run then goes to a thread kept for this thread count (``solvers.highs_run``), as do
+        this model's later runs; the answer is the same (one thread either way)."""
+        h = self.h
+        if not self.kept_thread:
+            st = h.run()
+            refused = h.getModelStatus() == highspy.HighsModelStatus.kNotset
+            if st != highspy.HighsStatus.kError or not refused:
+                return
+            self.kept_thread = True
+        from solvers.highs_run import submit, threads_key
+
+        job = submit(h.run, threads_key(h))
+        try:
+            job.done.wait()
+        except KeyboardInterrupt:  # as with a run in this thread: it ends, then Ctrl-C counts
+            job.done.wait()
+            raise
+        if job.failure:
+            raise job.failure[0]
+
     def run(self, start: np.ndarray | None = None, clear: bool = True):
         """Solve, by default from a cleared state (so the result does not depend on earlier
         solves): (status, x, objective, proven bound)."""
@@ -134,7 +161,7 @@ class _Loaded:
             sol.value_valid = True
             h.setSolution(sol)
         t0 = time.perf_counter()
-        h.run()
+        self._run(highspy)
         self.solve_time += time.perf_counter() - t0
         ms = h.getModelStatus()
         S = highspy.HighsModelStatus

@@ -220,30 +220,13 @@ class MonteCarloResult(Frames):
 
 
 def build_result(
-    spec,
-    base,
-    base_sol,
-    base_key,
-    draws,
-    lm,
-    *,
-    seed,
-    n,
-    interrupted,
-    status,
-    how,
-    values,
-    base_values,
-    pkg,
-    keys,
-    first_seen,
-    regret_threshold,
-    top,
-    breaks,
-    recourse,
-    stats,
-    verification,
+    spec, s, t, *, seed, n, interrupted, regret_threshold, top, recourse, stats, verification
 ) -> MonteCarloResult:
+    """The result of a run from its set-up ``s`` (``setup.Setup``) and its per-draw results
+    ``t`` (``tally.Tally``); ``recourse``: the point-value package's breaks go unnamed."""
+    base, base_sol = s.base, s.base_sol
+    status, how, values, base_values = t.status, t.how, t.values, t.base_values
+    keys, first_seen, pkg, breaks, base_key = t.keys, t.first_seen, t.pkg, t.breaks, t.base_key
     # number the packages by the draw that first found them (the base package first), so
     # the result does not depend on the order in which chunks came back
     order = sorted(range(len(keys)), key=lambda i: first_seen[i])

@@ -13,7 +13,8 @@ from .odds import voi_blocks
 
 
 def voi_section(spec, opts: dict) -> Section:
-    from ...analysis.alternatives import differences, package_text
+    from ...analysis.alternatives import package_text
+    from ...analysis.scenario_tables import changes_from_rp
     from ...analysis.scenarios import value_of_information
 
     sec = Section("voi", "Scenarios and the value of information")
@@ -51,16 +52,9 @@ def voi_section(spec, opts: dict) -> Section:
     )
     if v.induced is not None:
         sec.blocks.extend(voi_blocks(v))
-    order = [c.commitment for c in v.rp_package.chosen]
-    order += [c.commitment for w in v.packages for c in w.chosen if c.commitment not in order]
     ws_rows = []
     for s, p, w in zip(v.scenarios, v.probabilities, v.wait_and_see, strict=True):
-        d = differences(v.rp_package.chosen, w.chosen, order)
-        base = v.rp_package.responses
-        for rid in sorted(set(base) | set(w.responses)):
-            a, b = base.get(rid, 0.0), w.responses.get(rid, 0.0)
-            if abs(a - b) > 1e-9 * max(1.0, abs(a)):
-                d.append(f"{rid}: {fmt(a)} -> {fmt(b)}")
+        d = changes_from_rp(v, w, fmt)
         ws_rows.append([s, prob(p), float(v.best[s]), "; ".join(d) or "same as the recommended"])
     sec.blocks.append(
         Table(
