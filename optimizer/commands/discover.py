@@ -10,22 +10,12 @@ import click
 from ..errors import InputError
 from ..report.discover_tables import discover_tables
 from ._options import FiniteFloatRange, analysis_command, emit_result, is_quiet, load_problem
+from .params import draws_option
 
 
 @analysis_command(
     "discover",
-    click.option(
-        "-n",
-        "--draws",
-        "n",
-        type=click.IntRange(1, 10_000_000),
-        default=1000,
-        show_default=True,
-        help="Number of Monte Carlo draws.",
-    ),
-    click.option(
-        "--seed", type=click.IntRange(0), default=0, show_default=True, help="Random seed."
-    ),
+    draws_option("Number of Monte Carlo draws."),
     click.option(
         "--threshold",
         type=FiniteFloatRange(0),

@@ -19,6 +19,7 @@ from ._options import (
 )
 from ._workers import check_workers, worker_options
 from ._workers import executor as executor_for
+from .params import draws_option
 
 
 def _progress(enabled: bool):
@@ -47,16 +48,7 @@ def _progress(enabled: bool):
 @click.command(name="montecarlo")
 @problem_options
 @max_time_option
-@click.option(
-    "-n",
-    "--draws",
-    "n",
-    type=click.IntRange(1, 10_000_000),
-    default=1000,
-    show_default=True,
-    help="Number of draws.",
-)
-@click.option("--seed", type=click.IntRange(0), default=0, show_default=True, help="Random seed.")
+@draws_option("Number of draws.")
 @worker_options(default=1)
 @click.option(
     "--chunk-size",

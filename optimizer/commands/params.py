@@ -56,3 +56,23 @@ def objective_option(fn):
         metavar="CRITERION>=V",
         help="Bound a criterion (an ε-constraint), e.g. --require jobs>=20; repeatable.",
     )(fn)
+
+
+def draws_option(help: str):
+    """``-n/--draws`` (into ``n``) and ``--seed``: the sampling options of the commands that draw."""
+
+    def add(fn):
+        fn = click.option(
+            "--seed", type=click.IntRange(0), default=0, show_default=True, help="Random seed."
+        )(fn)
+        return click.option(
+            "-n",
+            "--draws",
+            "n",
+            type=click.IntRange(1, 10_000_000),
+            default=1000,
+            show_default=True,
+            help=help,
+        )(fn)
+
+    return add
