@@ -1,6 +1,7 @@
-"""Reports (HTML and Markdown) and the terminal: content checked against enumeration, the
-HTML self-contained, the charts present (or replaced by a message without matplotlib), every
-input listed with its source; colour, number format, help examples and shell completion.
+"""Reports (HTML and Markdown): content checked against enumeration, the HTML self-contained,
+the charts present (or replaced by a message without matplotlib). Every input listed with its
+source: ``test_report_inputs.py``; the terminal's colour, numbers, help and completion:
+``test_terminal.py``.
 
 Known answers come from ``tests/bruteforce.py`` (every package of the problem document
 enumerated by the format's rules) or from the problem files themselves.
@@ -25,9 +26,7 @@ from optimizer.cli import cli
 from optimizer.report import plots
 from optimizer.report.build import Figure, Inputs, Table, build_report, write_report
 from optimizer.report.html import render_html
-from optimizer.report.inputs import input_groups, tag_of
 from optimizer.report.markdown import render_markdown
-from optimizer.report.tables import fmt, format_column, render, table, use_color
 
 SMALL = ROOT / "problems" / "small_example.toml"
 
@@ -176,101 +175,6 @@ def test_frontier_breakpoints_against_enumeration(small_report) -> None:
         assert best_at(scale * (1 + 1e-6)) == pytest.approx(above, abs=1e-6)
 
 
-# ---- every input with its source ------------------------------------------------------------
-
-
-def numbers(value) -> list[float]:
-    """Every number in a document value (booleans are not numbers; a distribution counts as its
-    point value, which is what the inputs section lists)."""
-    if isinstance(value, bool | str):
-        return []
-    if isinstance(value, int | float):
-        return [float(value)]
-    if isinstance(value, dict) and isinstance(value.get("dist"), str):
-        return [
-            float(value.get("point", value.get("mode", value.get("median", value.get("mean")))))
-        ]
-    if isinstance(value, dict):
-        return [x for v in value.values() for x in numbers(v)]
-    if isinstance(value, list):
-        return [x for v in value for x in numbers(v)]
-    return []
-
-
-def listed(group) -> set[float]:
-    out = set()
-    for it in group.items:
-        for tok in re.findall(r"(?<!\d)-?\d+(?:\.\d+)?(?:e-?\d+)?", it.value):
-            out.add(float(tok))
-    return out
-
-
-def test_every_number_of_the_flagship_is_listed_with_its_objects_source() -> None:
-    # numbers read from the TOML file itself, object by object
-    doc = tomllib.loads((ROOT / "problems" / "canada_us_2025.toml").read_text())
-    groups = {g.path: g for g in input_groups(optimizer.load("canada-us-2025"))}
-    assert set(numbers(doc["problem"])) <= listed(groups["problem"])
-    for i, s in enumerate(doc["scenarios"]):
-        g = groups[f"scenarios[{i}]"]
-        assert set(numbers(s)) <= listed(g) and g.source == s["source"]
-    for i, r in enumerate(doc["resources"]):
-        g = groups[f"resources[{i}]"]
-        assert set(numbers(r)) <= listed(g) and g.source == r["source"]
-    for i, c in enumerate(doc["commitments"]):
-        for j, o in enumerate(c.get("options", [c])):
-            g = groups[f"commitments[{i}].options[{j}]"]
-            assert set(numbers({k: o[k] for k in ("use", "value", "start") if k in o})) <= listed(g)
-            assert g.source == (o.get("source") or c.get("source", ""))
-    for i, r in enumerate(doc.get("relations", [])):
-        g = groups[f"relations[{i}]"]
-        assert set(numbers(r)) <= listed(g)
-    # the flagship cites a source for everything
-    assert not [g.label for g in groups.values() if g.missing]
-
-
-def test_tags_say_source_judgment_or_missing(tmp_path) -> None:
-    assert tag_of("") == "missing"
-    assert tag_of("judgment") == "judgment"
-    assert tag_of("scores [I], canada_us_facts.md B1") == "judgment"
-    assert tag_of("judgement, anchored on https://example.org/budget") == "source + judgment"
-    assert tag_of("engineering study ES-12") == "source"
-    path = tmp_path / "p.toml"
-    path.write_text(
-        """
-[problem]
-name = "tags"
-[[resources]]
-id = "r"
-capacity = 3
-source = "plan, table 2"
-[[commitments]]
-id = "a"
-source = "judgment"
-  [[commitments.options]]
-  id = "x"
-  use = { r = 1 }
-  value = 2
-  [[commitments.options]]
-  id = "y"
-  use = { r = 2 }
-  value = 3
-  source = "quote Q-1 (https://example.org/q1)"
-[[commitments]]
-id = "b"
-value = 1
-"""
-    )
-    groups = {g.label: g for g in input_groups(optimizer.load(path))}
-    assert (groups["a.x"].tag, groups["a.x"].source_from) == ("judgment", "commitment")
-    assert (groups["a.y"].tag, groups["a.y"].source_from) == ("source", "")
-    assert groups["b"].tag == "missing" and groups["r"].tag == "source"
-    rep = build_report(optimizer.load(path), sections=["inputs"])
-    html = render_html(rep)
-    assert "no source given" in html and 'href="https://example.org/q1"' in html
-    notes = [b.text for b in rep.section("recommendation").blocks if hasattr(b, "kind")]
-    assert any("have no source" in t for t in notes)
-
-
 # ---- HTML and Markdown ------------------------------------------------------------------------
 
 
@@ -404,93 +308,6 @@ value = { dist = "triangular", low = 4, mode = 5, high = 6 }
         "triangular(0.5, 1, 1.5)",
         "triangular(4, 5, 6)",
     ]
-
-
-# ---- terminal -------------------------------------------------------------------------------------
-
-
-def test_every_command_help_has_an_example() -> None:
-    import click
-
-    names = cli.list_commands(click.Context(cli))
-    assert {"solve", "validate", "report", "scenarios", "alternatives", "compare"} <= set(names)
-    for name in names:
-        r = CliRunner().invoke(cli, [name, "--help"])
-        assert r.exit_code == 0, (name, r.output)
-        assert re.search(r"^\s*Examples?:\n\s+optimizer " + name, r.output, re.M), name
-    r = CliRunner().invoke(cli, ["--help"])
-    assert "_OPTIMIZER_COMPLETE=bash_source optimizer" in r.output
-
-
-def test_shell_completion_lists_commands_and_problems() -> None:
-    env = {"_OPTIMIZER_COMPLETE": "bash_complete", "COMP_WORDS": "optimizer sce", "COMP_CWORD": "1"}
-    r = CliRunner().invoke(cli, [], env=env, prog_name="optimizer")
-    assert "plain,scenarios" in r.output.splitlines()
-    env.update(COMP_WORDS="optimizer solve canada", COMP_CWORD="2")
-    r = CliRunner().invoke(cli, [], env=env, prog_name="optimizer")
-    assert "plain,canada-us-2025" in r.output.splitlines()
-    r = CliRunner().invoke(
-        cli, [], env={"_OPTIMIZER_COMPLETE": "bash_source"}, prog_name="optimizer"
-    )
-    assert "_optimizer_completion()" in r.output
-
-
-class FakeTerminal:
-    def isatty(self) -> bool:
-        return True
-
-
-def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.setenv("TERM", "xterm")
-    assert use_color(FakeTerminal())
-    assert not use_color(open(os.devnull, "w"))  # noqa: SIM115
-    monkeypatch.setenv("NO_COLOR", "1")
-    assert not use_color(FakeTerminal())
-    t = table("Title", ["a", "b"], [["x", 1.5]], right=(1,))
-    assert "\x1b[" in render([t], color=True)
-    assert "\x1b[" not in render([t], color=False)
-    # through the command: stdout is not a terminal, so no escape codes
-    monkeypatch.delenv("NO_COLOR")
-    r = CliRunner().invoke(cli, ["solve", "small-example"])
-    assert r.exit_code == 0 and "\x1b[" not in r.output
-
-
-def test_numbers_in_a_column_share_their_decimals() -> None:
-    assert format_column([6000.0, 310.0]) == ["6,000.00", "310.00"]
-    assert format_column([0.8, 1.2, 0.096]) == ["0.800", "1.200", "0.096"]
-    assert format_column([22.71, -0.269, 0.0, None, "n/a"]) == ["22.71", "-0.27", "0", "-", "n/a"]
-    assert [fmt(x) for x in (6000.0, 310.0, 0.8, 0.096, -0.0, math.inf)] == [
-        "6,000.00",
-        "310.00",
-        "0.80",
-        "0.096",
-        "0",
-        "no limit",
-    ]
-    r = CliRunner().invoke(cli, ["solve", "small-example"])
-    scen = r.stdout.split("Value by scenario")[1].split("\n\n")[0]
-    assert re.search(r"good\s+0\.60\s+11\.00", scen) and re.search(
-        r"expected\s+1\.00\s+9\.80", scen
-    )
-
-
-def test_quiet_prints_nothing_on_every_command_that_takes_a_problem(tmp_path) -> None:
-    for args in (
-        ["solve", "small-example"],
-        ["validate", "small-example"],
-        ["scenarios", "small-example"],
-        ["alternatives", "small-example", "-k", "2"],
-        ["export", "small-example", "--lp", str(tmp_path / "m.lp")],
-    ):
-        r = CliRunner().invoke(cli, [*args, "-q"])
-        assert r.exit_code == 0, (args, r.output)
-        assert r.output == "", args
-    r = CliRunner().invoke(
-        cli, ["solve", "small-example", "-q", "-o", str(tmp_path / "s.json"), "--format", "json"]
-    )
-    assert r.exit_code == 0 and r.output == ""
-    assert optimizer.__name__ and (tmp_path / "s.json").read_text().startswith("{")
 
 
 def test_an_analysis_that_disagrees_with_the_verified_solution_is_left_out() -> None:
