@@ -120,26 +120,46 @@ def extreme(
     ``rel`` allows, with the indices ``k`` of the members the extreme package chooses; None
     when no package satisfies the relations (nothing to bound). Raises ``TimeoutError`` when
     HiGHS proves nothing within its limit (the caller keeps the fast bound's verdict)."""
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
     c = np.zeros(rel.n)
     for m, w in zip(members, weights, strict=True):
         c[rel.cols(m)] += w
-    cons = [LinearConstraint(rel.A, rel.lo, rel.hi)] if rel.A.shape[0] else []
-    res = milp(
-        -sense * c,
-        integrality=np.ones(rel.n),
-        bounds=Bounds(0.0, 1.0),
-        constraints=cons,
-        options={"mip_rel_gap": 0.0, "time_limit": 30.0},
-    )
-    if res.status == 2:
+    z = _solve(rel, -sense * c)
+    if z is None:
         return None
-    if res.status != 0 or res.x is None:
-        raise TimeoutError(res.message)
-    z = np.round(res.x)
     chosen = [k for k, m in enumerate(members) if z[rel.cols(m)].sum() > 0.5]
     return float(sum(weights[k] for k in chosen)), chosen
+
+
+_SOLVED: dict[tuple, np.ndarray | None] = {}  # the MILP's answer by its exact data
+_SOLVED_MAX = 4096
+
+
+def _solve(rel: Relaxation, c: np.ndarray) -> np.ndarray | None:
+    """The package (``z``) minimising ``c @ z`` over ``rel``; None when there is none. The same
+    data gives the same answer, so answers are kept by the problem's exact bytes: a sensitivity
+    sweep rebuilds the problem hundreds of times with the relations and often the shifts
+    unchanged (a value or a capacity moved), and each rebuild re-proves the bound."""
+    key = (rel.A.shape, rel.A.tobytes(), rel.lo.tobytes(), rel.hi.tobytes(), c.tobytes())
+    if key not in _SOLVED:
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        cons = [LinearConstraint(rel.A, rel.lo, rel.hi)] if rel.A.shape[0] else []
+        res = milp(
+            c,
+            integrality=np.ones(rel.n),
+            bounds=Bounds(0.0, 1.0),
+            constraints=cons,
+            options={"mip_rel_gap": 0.0, "time_limit": 30.0},
+        )
+        if res.status not in (0, 2) or (res.status == 0 and res.x is None):
+            raise TimeoutError(res.message)  # not kept: a time limit may not be hit again
+        if len(_SOLVED) >= _SOLVED_MAX:
+            _SOLVED.clear()
+        z = None if res.status == 2 else np.round(res.x)
+        if z is not None:
+            z.setflags(write=False)
+        _SOLVED[key] = z
+    return _SOLVED[key]
 
 
 def within(
