@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from itertools import pairwise
 
 from ..errors import InfeasibleError, InputError
@@ -35,7 +35,16 @@ class Input:
 
     def __init__(self, name, kind, target, unit, base, spec_at, search=None, swing=None):
         self.name, self.kind, self.target, self.unit = name, kind, target, unit
-        self.base, self.spec_at, self.search, self.swing = base, spec_at, search, swing
+        self.base, self.search, self.swing = base, search, swing
+        self._build, self._specs = spec_at, {}
+
+    def spec_at(self, theta: float):
+        """The problem at ``theta``, built (and validated) once per ``theta``: an envelope asks
+        for it at every solve and again for every line through it."""
+        sp = self._specs.get(theta)
+        if sp is None:
+            sp = self._specs[theta] = self._build(theta)  # an InputError is not kept
+        return sp
 
 
 def with_option_value(spec, cid: str, oid: str, fn):
@@ -74,6 +83,9 @@ class OfferSolver:
         self.backend = solvers.get(solver)
         self.opts = options or solvers.SolveOptions()
         self.solves = 0
+        self._same = _numbers(spec)
+        self._at_base: dict[tuple, Found | None] = {}
+        self._models: dict[int, tuple] = {}  # id -> (spec, its compiled model)
         base = self.at(spec)
         if base is None:
             raise InfeasibleError(f"{spec.name}: infeasible", None)
@@ -87,12 +99,23 @@ class OfferSolver:
         from ..compile import compile_spec
         from ..offer import exclude_offers, fix_offer
 
-        model = compile_spec(sp)
+        base = sp is self.spec or _numbers(sp) == self._same
+        if base and (mode, key) in self._at_base:  # the problem as given: one solve per mode
+            return self._at_base[mode, key]
+        got = self._models.get(id(sp))  # "fixed" and "other" solve at the same ends
+        if got is None or got[0] is not sp:
+            got = self._models[id(sp)] = (sp, compile_spec(sp))
+            if len(self._models) > 32:
+                del self._models[next(iter(self._models))]
+        model = got[1]
         if mode == "fixed":
             model = fix_offer(model, key)
         elif mode == "other":
             model = exclude_offers(model, [key])
-        return self.solve_model(sp, model)
+        found = self.solve_model(sp, model)
+        if base:
+            self._at_base[mode, key] = found
+        return found
 
     def solve_model(self, sp, model) -> Found | None:
         """Solve a compiled ``model`` of ``sp`` (perhaps with columns fixed or rows added)."""
@@ -118,6 +141,12 @@ class OfferSolver:
             return None
         a, b = self.names(self.base), self.names(found)
         return Change(tuple(x for x in b if x not in a), tuple(x for x in a if x not in b))
+
+
+def _numbers(sp) -> tuple:
+    """What a solve of ``sp`` depends on: every field but its file's hash and its uncertain
+    inputs (Monte Carlo's; a problem rebuilt with a number set drops the one it set)."""
+    return tuple(getattr(sp, f.name) for f in fields(sp) if f.name not in ("sha256", "uncertain"))
 
 
 def value_at(sp, sol) -> float:
