@@ -37,6 +37,7 @@ class Input:
         self.name, self.kind, self.target, self.unit = name, kind, target, unit
         self.base, self.search, self.swing = base, search, swing
         self._build, self._specs = spec_at, {}
+        self.envelopes: list[tuple] = []  # (lo, hi, F, G) of its tipping point's searches
 
     def spec_at(self, theta: float):
         """The problem at ``theta``, built (and validated) once per ``theta``: an envelope asks

@@ -35,8 +35,9 @@ import time
 
 from .offer_envelope import Input, OfferSolver, envelope, first_crossing, valid_end
 from .offer_envelope import with_option_value as _with_option_value
+from .offer_tornado import tornado
 from .sensitivity_profiles import NOTE_PROFILES, has_profile, profile_inputs
-from .sensitivity_results import SensitivityReport, Threshold, TippingPoint, TornadoRow, by_swing
+from .sensitivity_results import SensitivityReport, Threshold, TippingPoint
 
 NOTES_TRANCHES = (
     "packages are offers (first-stage choices); an offer's value at any inputs is its value with "
@@ -205,10 +206,12 @@ def tipping(ses: OfferSolver, inp: Input) -> TippingPoint:
         return ses.at(sp, "other", k0)
 
     ends, takers = [], []
+    inp.envelopes = []
     for end in (lo, hi):
         a, b = min(inp.base, end), max(inp.base, end)
         sg = 1.0 if ses.spec.sense == "maximize" else -1.0  # envelopes of the best
         F, G = envelope(inp.spec_at, a, b, fixed, sg), envelope(inp.spec_at, a, b, other, sg)
+        inp.envelopes.append((a, b, F, G))  # the tornado reads its ends off them
         hit = first_crossing(F, G, inp.base, end)
         ends.append(end if hit is None else hit[0])
         takers.append(None if hit is None else ses.change(hit[1].found))
@@ -287,40 +290,6 @@ def threshold(ses: OfferSolver, spec, c, o) -> Threshold:
         package=None if taker is None else ses.change(taker),
         solves=ses.solves - before,
     )
-
-
-def tornado(ses: OfferSolver, ins: list[Input]) -> list[TornadoRow]:
-    rows = []
-    for inp in ins:
-        if inp.swing is None:
-            continue
-        vals = []
-        for t in inp.swing:
-            sp = inp.spec_at(t)
-            best, mine = ses.at(sp), ses.at(sp, "fixed", ses.key0)
-            vals.append(
-                (
-                    math.nan if best is None else best.sol.expected,
-                    ses.change(best),
-                    math.nan if mine is None else mine.sol.expected,
-                )
-            )
-        (vl, cl, ol), (vh, ch, oh) = vals
-        rows.append(
-            TornadoRow(
-                inp.name,
-                inp.kind,
-                *inp.swing,
-                vl,
-                vh,
-                cl,
-                ch,
-                inp.unit,
-                offer_low=ol,
-                offer_high=oh,
-            )
-        )
-    return by_swing(rows)
 
 
 def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kinds, sections):

@@ -1,0 +1,82 @@
+"""The tornado of a problem with conditional tranches, read off the tipping points' envelopes
+where they reach the swing's ends, solved where they do not.
+
+A tornado row gives, at each end of an input's swing, the optimum (the best offer, its
+tranches re-optimised) and the base offer's value. The tipping point of the same input
+(``sensitivity_tranches.tipping``) has already found, on each side of the base, the exact
+upper envelope of the base offer's packages (``F``: the offer fixed, its tranches
+re-optimised) and of the other offers' (``G``), over the whole searched range. Where a swing
+end lies in that range the base offer's value there is ``F``'s line's package, the best other
+offer is ``G``'s, and the optimum is the better of the two: no solve. Both values are
+recomputed from the spec at the end (``offer_envelope.value_at``, the independent check), as a
+solve's verified solution would give them; a tie keeps the base offer. Elsewhere (an input
+with no search range -- an option's whole value as a factor, a capacity --, an envelope
+empty because no package fits at an end) the row is solved as before.
+"""
+
+from __future__ import annotations
+
+import math
+
+from .offer_envelope import Found, Input, OfferSolver, piece_at, tie, value_at
+from .sensitivity_results import TornadoRow, by_swing
+
+
+def _from_envelopes(ses: OfferSolver, inp: Input, t: float) -> tuple[Found, Found] | None:
+    """``(best, base offer)`` at ``t`` from the envelopes ``inp`` kept, or None."""
+    sigma = 1.0 if ses.spec.sense == "maximize" else -1.0
+    for a, b, F, G in inp.envelopes:
+        if not (a <= t <= b and F and G):
+            continue
+        f, g = piece_at(F, t), piece_at(G, t)
+        if f is None or g is None:
+            continue
+        sp = inp.spec_at(t)
+        vf, vg = sigma * value_at(sp, f.found.sol), sigma * value_at(sp, g.found.sol)
+        if math.isnan(vf) or math.isnan(vg):
+            continue
+        return (g.found if vg > vf + tie(vf, vg) else f.found), f.found
+    return None
+
+
+def _value(ses: OfferSolver, sp, found: Found | None, *, solved: bool) -> float:
+    if found is None:
+        return math.nan
+    return float(found.sol.expected) if solved else value_at(sp, found.sol)
+
+
+def tornado(ses: OfferSolver, ins: list[Input]) -> list[TornadoRow]:
+    """One row per input with a swing, sorted by swing."""
+    rows = []
+    for inp in ins:
+        if inp.swing is None:
+            continue
+        vals = []
+        for t in inp.swing:
+            sp = inp.spec_at(t)
+            got = _from_envelopes(ses, inp, t)
+            solved = got is None
+            best, mine = got if got else (ses.at(sp), ses.at(sp, "fixed", ses.key0))
+            vals.append(
+                (
+                    _value(ses, sp, best, solved=solved),
+                    ses.change(best),
+                    _value(ses, sp, mine, solved=solved),
+                )
+            )
+        (vl, cl, ol), (vh, ch, oh) = vals
+        rows.append(
+            TornadoRow(
+                inp.name,
+                inp.kind,
+                *inp.swing,
+                vl,
+                vh,
+                cl,
+                ch,
+                inp.unit,
+                offer_low=ol,
+                offer_high=oh,
+            )
+        )
+    return by_swing(rows)
