@@ -174,10 +174,17 @@ class Line:
         return self.a + self.b * t
 
 
-def envelope(inp, lo: float, hi: float, solve: Callable, sigma: float = 1.0) -> list:
+def envelope(inp, lo: float, hi: float, solve: Callable, sigma: float = 1.0, below=None) -> list:
     """The upper envelope over ``[lo, hi]`` of the packages ``solve(values)`` can return (of
     ``sigma`` times their values: the best), as pieces ``(start, end, line)``; ``[]`` when
-    there is none. Exact for an objective input."""
+    there is none. Exact for an objective input.
+
+    ``below``: another envelope's pieces (the base offer's, ``F``) when only where this one
+    rises above it matters (the best other offer's, ``G``). The envelope is convex, so between
+    two solves it lies under their chord; where that chord stays under ``below``'s lines
+    (each a package's value: ``F`` is at least that) by a margin, no solve can find a line above
+    ``F`` there, and the interval is left unrefined: its pieces are lines under the envelope,
+    and under ``F``. Elsewhere the envelope is refined exactly as without ``below``."""
     if hi <= lo:
         found = solve(inp(lo))
         return [] if found is None else [(lo, hi, Line(inp, found, lo, lo, sigma))]
@@ -195,6 +202,8 @@ def envelope(inp, lo: float, hi: float, solve: Callable, sigma: float = 1.0) -> 
         if lb(a) >= la(a) - tie(la(a), lb(a)):
             return [(a, b, lb)]
         t = (lb.a - la.a) / (la.b - lb.b)  # la is above at a, lb at b: their slopes differ
+        if below and _under(below, a, la(a), b, lb(b)):
+            return [(a, t, la), (t, b, lb)]
         st = solve(inp(t))
         lt = line(st)
         if depth > 60 or lt(t) <= la(t) + tie(lt(t), la(t)):
@@ -202,6 +211,25 @@ def envelope(inp, lo: float, hi: float, solve: Callable, sigma: float = 1.0) -> 
         return rec(a, t, la, lt, depth + 1) + rec(t, b, lt, lb, depth + 1)
 
     return rec(lo, hi, line(sl), line(sr), 0)
+
+
+MARGIN = 100 * EPS  # relative: wider than the solvers' gap (1e-6), which a chord's ends carry
+
+
+def _under(pieces: list, a: float, ga: float, b: float, gb: float) -> bool:
+    """Whether the chord from ``(a, ga)`` to ``(b, gb)`` is under ``pieces``' lines by more
+    than ``MARGIN`` over ``[a, b]`` (checked at the ends and at the pieces' breakpoints:
+    the chord minus a convex piecewise-linear function is largest at one of them)."""
+    cuts = {a, b, *(p[0] for p in pieces), *(p[1] for p in pieces)}
+    for s in (c for c in cuts if a <= c <= b):
+        ln = piece_at(pieces, s)
+        if ln is None:
+            return False
+        g = ga + (gb - ga) * (s - a) / (b - a)
+        f = ln(s)
+        if not g < f - MARGIN * max(1.0, abs(f), abs(g)):
+            return False
+    return True
 
 
 def piece_at(pieces: list, t: float) -> Line | None:
