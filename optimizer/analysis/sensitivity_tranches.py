@@ -296,7 +296,7 @@ def threshold(ses: OfferSolver, spec, c, o) -> Threshold:
 def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kinds, sections):
     """``optimizer.analysis.sensitivity.sensitivity`` for a problem with tranches."""
     t0 = time.perf_counter()
-    ses = OfferSolver(spec, solver, options)
+    ses = OfferSolver(spec, solver, options, probing=False)
     ins = inputs(spec, tornado_range, kinds)
     tips = [tipping(ses, i) for i in ins if i.search is not None] if "tipping" in sections else []
     if "tipping" in sections and ("capacity" in kinds or "scale" in kinds):
