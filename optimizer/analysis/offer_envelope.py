@@ -190,7 +190,9 @@ class Line:
         return self.a + self.b * t
 
 
-def envelope(inp, lo: float, hi: float, solve: Callable, sigma: float = 1.0, below=None) -> list:
+def envelope(
+    inp, lo: float, hi: float, solve: Callable, sigma: float = 1.0, below=None, start=None
+) -> list:
     """The upper envelope over ``[lo, hi]`` of the packages ``solve(values)`` can return (of
     ``sigma`` times their values: the best), as pieces ``(start, end, line)``; ``[]`` when
     there is none. Exact for an objective input.
@@ -200,7 +202,12 @@ def envelope(inp, lo: float, hi: float, solve: Callable, sigma: float = 1.0, bel
     two solves it lies under their chord; where that chord stays under ``below``'s lines
     (each a package's value: ``F`` is at least that) by a margin, no solve can find a line above
     ``F`` there, and the interval is left unrefined: its pieces are lines under the envelope,
-    and under ``F``. Elsewhere the envelope is refined exactly as without ``below``."""
+    and under ``F``. Elsewhere the envelope is refined exactly as without ``below``.
+
+    ``start`` (``lo`` or ``hi``, with ``below``): the intervals nearer ``start`` are refined
+    first, and once the pieces from ``start`` show this envelope rising above ``below``
+    (``first_crossing``), the rest is left unsolved, as one piece whose line is ``None``. The
+    pieces up to that crossing are the same as the whole envelope's, so is the crossing."""
     if hi <= lo:
         found = solve(inp(lo))
         return [] if found is None else [(lo, hi, Line(inp, found, lo, lo, sigma))]
@@ -211,20 +218,36 @@ def envelope(inp, lo: float, hi: float, solve: Callable, sigma: float = 1.0, bel
     sl, sr = solve(inp(lo)), solve(inp(hi))
     if sl is None or sr is None:
         return []
+    forward = start != hi
+    done: list = []  # the pieces found, in the order of the search from ``start``
+
+    def keep(pieces: list) -> list:
+        if start is not None and below:
+            done.extend(pieces if forward else pieces[::-1])
+            reach = done[-1][1] if forward else done[-1][0]
+            if first_crossing(below, sorted(done, key=lambda p: p[0]), start, reach):
+                done.append(None)  # crossed: nothing farther is needed
+        return pieces
 
     def rec(a: float, b: float, la: Line, lb: Line, depth: int) -> list:
+        if done and done[-1] is None:
+            return [(a, b, None)]
         if la(b) >= lb(b) - tie(la(b), lb(b)):
-            return [(a, b, la)]
+            return keep([(a, b, la)])
         if lb(a) >= la(a) - tie(la(a), lb(a)):
-            return [(a, b, lb)]
+            return keep([(a, b, lb)])
         t = (lb.a - la.a) / (la.b - lb.b)  # la is above at a, lb at b: their slopes differ
         if below and _under(below, a, la(a), b, lb(b)):
-            return [(a, t, la), (t, b, lb)]
+            return keep([(a, t, la), (t, b, lb)])
         st = solve(inp(t))
         lt = line(st)
         if depth > 60 or lt(t) <= la(t) + tie(lt(t), la(t)):
-            return [(a, t, la), (t, b, lb)]
-        return rec(a, t, la, lt, depth + 1) + rec(t, b, lt, lb, depth + 1)
+            return keep([(a, t, la), (t, b, lb)])
+        if forward:
+            left = rec(a, t, la, lt, depth + 1)
+            return left + rec(t, b, lt, lb, depth + 1)
+        right = rec(t, b, lt, lb, depth + 1)
+        return rec(a, t, la, lt, depth + 1) + right
 
     return rec(lo, hi, line(sl), line(sr), 0)
 

@@ -211,7 +211,7 @@ def tipping(ses: OfferSolver, inp: Input) -> TippingPoint:
         a, b = min(inp.base, end), max(inp.base, end)
         sg = 1.0 if ses.spec.sense == "maximize" else -1.0  # envelopes of the best
         F = envelope(inp.spec_at, a, b, fixed, sg)
-        G = envelope(inp.spec_at, a, b, other, sg, below=F)
+        G = envelope(inp.spec_at, a, b, other, sg, below=F, start=inp.base)
         inp.envelopes.append((a, b, F, G))  # the tornado reads its ends off them
         hit = first_crossing(F, G, inp.base, end)
         ends.append(end if hit is None else hit[0])
