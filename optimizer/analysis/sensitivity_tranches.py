@@ -252,6 +252,8 @@ def threshold(ses: OfferSolver, spec, c, o) -> Threshold:
     sigma = 1.0 if spec.sense == "maximize" else -1.0
 
     def solve_with(lo_cols, up_cols):
+        if set(lo_cols) <= set(ses.key0) and not set(up_cols) & set(ses.key0):
+            return ses.base  # the base package is allowed, so still optimal: no solve
         m = compile_spec(spec)
         lo, up = m.col_lower.copy(), m.col_upper.copy()
         lo[lo_cols], up[up_cols] = 1.0, 0.0
