@@ -20,7 +20,8 @@ recompiled at the changed input (``offer_envelope``), exact under ``[[shifts]]``
   whatever the tranches), so the best offer of each class is one line: exact.
 * **Tornado**: the optimal expected value and the base offer's value (its tranches
   re-optimised) at each input's low and high (probabilities, option values -- profiles
-  included -- and capacities as factors, baselines, shift amounts).
+  included -- and capacities as factors, baselines, shift amounts); read off the tipping
+  points' envelopes where they reach an end, solved elsewhere (``offer_tornado``).
 * **Shadow prices**: not given. A resource a tranche uses has one row per scenario, and the
   LP relaxation's duals price neither the offer nor the integer problem.
 * Capacities (a factor on all of a resource's capacities, every scenario's rows included):
