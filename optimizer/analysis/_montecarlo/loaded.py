@@ -13,7 +13,6 @@ from solvers.highs import change_rows_bounds, tune_for_resolves
 from .drawn import DrawData
 from .linear import LinearModel
 
-
 FIRST_STAGE = 32
 POOL_LIMIT = 256
 ANCHOR_LIMIT = 100
