@@ -19,16 +19,6 @@ from optimizer.api import solve
 from optimizer.spec import load
 
 
-@pytest.fixture(scope="module")
-def spec():
-    return load(NAME)
-
-
-@pytest.fixture(scope="module")
-def best(spec):
-    return solve(spec, solver="highs")
-
-
 # ---- robustness: Monte Carlo and the tornado run on the bundled file ----------------------------
 def test_no_draw_can_move_a_probability_out_of_0_1():
     """The shifts are shares of P(from): a draw scales what they move with the probability it
@@ -98,9 +88,11 @@ def test_montecarlo_runs_on_the_bundled_file():
     assert "induced by each package" in d["probabilities"]
 
 
-def test_sensitivity_tornado_on_shifts_and_baselines_runs(spec, best):
+def test_sensitivity_tornado_on_shifts_and_baselines_runs():
     from optimizer.analysis.sensitivity import sensitivity
 
+    spec = load(NAME)
+    best = solve(spec, solver="highs")
     rep = sensitivity(spec, kinds=("shift", "baseline"), sections=("tornado",))
     rows = {r.input: r for r in rep.tornado if r.kind in ("shift", "baseline")}
     shifts = [r for r in rows.values() if r.kind == "shift"]
