@@ -167,10 +167,13 @@ def measure(n: int, s: int, args, log) -> list[dict]:
     return rows
 
 
+ORDERS = ("path", "split", "pairs")
+
+
 def narrowing(n: int, s: int, args, log) -> list[str]:
-    """The narrowing's LPs (``odds_tighten.value_ranges``) from one start, in the two orders
-    of ``odds_tighten.SPLIT_ORDER``, alternating: seconds and simplex iterations per round;
-    both orders must give the same ranges."""
+    """The narrowing's LPs (``odds_tighten.value_ranges``) from one start, in each order of
+    ``odds_tighten.ORDER``, rotating from round to round: seconds and simplex iterations per
+    round; every order must give the same ranges."""
     from unittest import mock
 
     import highspy
@@ -192,35 +195,37 @@ def narrowing(n: int, s: int, args, log) -> list[str]:
         iters[0] += h.getInfo().simplex_iteration_count
         return out
 
-    got: dict[bool, list] = {True: [], False: []}
-    ranges = {}
+    got: dict[str, list] = {o: [] for o in ORDERS}
     for r in range(args.rounds):
         load = os.getloadavg()[0]
-        for split in (True, False) if r % 2 else (False, True):
+        ranges = {}
+        for order in ORDERS[r % 3 :] + ORDERS[: r % 3]:
             iters[0] = 0
             with (
-                mock.patch.object(odds_tighten, "SPLIT_ORDER", split),
+                mock.patch.object(odds_tighten, "ORDER", order),
                 mock.patch.object(highspy.Highs, "run", counted),
             ):
                 t0 = time.perf_counter()
-                ranges[split] = odds_tighten.value_ranges(model, z0, dirs, opts)
-                got[split].append((time.perf_counter() - t0, iters[0], load))
-        same = all(
-            np.allclose(a, b, rtol=1e-6, atol=1e-6) for a, b in zip(*ranges.values(), strict=True)
-        )
-        if not same:
-            raise AssertionError("the two orders gave different ranges")
+                ranges[order] = odds_tighten.value_ranges(model, z0, dirs, opts)
+                got[order].append((time.perf_counter() - t0, iters[0], load))
+        first = ranges[ORDERS[0]]
+        for o in ORDERS[1:]:
+            if not all(
+                np.allclose(a, b, rtol=1e-6, atol=1e-6)
+                for a, b in zip(first, ranges[o], strict=True)
+            ):
+                raise AssertionError(f"orders path and {o} gave different ranges")
         log(
-            f"  narrowing round {r} (load {load:.1f}): split {got[True][-1][:2]}, "
-            f"pairs {got[False][-1][:2]}"
+            f"  narrowing round {r} (load {load:.1f}): "
+            + ", ".join(f"{o} {got[o][-1][0]:.2f} s {got[o][-1][1]} it" for o in ORDERS)
         )
-    ratio = [a[0] / b[0] for a, b in zip(got[True], got[False], strict=True)]
-    med = {k: statistics.median(t for t, _, _ in v) for k, v in got.items()}
-    its = {k: statistics.median(i for _, i, _ in v) for k, v in got.items()}
-    loads = [ld for _, _, ld in got[True]]
+    med = {o: statistics.median(t for t, _, _ in v) for o, v in got.items()}
+    its = {o: statistics.median(i for _, i, _ in v) for o, v in got.items()}
+    ratio = [a[0] / b[0] for a, b in zip(got["path"], got["split"], strict=True)]
+    loads = [ld for _, _, ld in got["path"]]
+    cells = " | ".join(f"{med[o]:.2f} s ({its[o]:,.0f} it)" for o in ORDERS)
     return [
-        f"| {n:,} | {s} | {len(dirs)} | {med[False]:.2f} s ({its[False]:,.0f} it) "
-        f"| {med[True]:.2f} s ({its[True]:,.0f} it) | {statistics.median(ratio):.2f}x "
+        f"| {n:,} | {s} | {args.seed} | {len(dirs)} | {cells} | {statistics.median(ratio):.2f}x "
         f"[{min(ratio):.2f}-{max(ratio):.2f}] | {min(loads):.1f}-{max(loads):.1f} |"
     ]
 
@@ -305,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         "proves the start within the gap",
     )
     ap.add_argument(
-        "--narrowing", action="store_true", help="time the narrowing's LPs in both orders instead"
+        "--narrowing", action="store_true", help="time the narrowing's LPs in each order instead"
     )
     args = ap.parse_args(argv)
     args.formulations = args.formulations.split(",")
@@ -326,8 +331,11 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.narrowing:
         print(f"`{cmd}`\n")
-        print("| N | S | directions | pairs (median) | split (median) | split / pairs | load |")
-        print("|---|---|---|---|---|---|---|")
+        print(
+            "| N | S | seed | directions | path (median) | split (median) | pairs (median) "
+            "| path / split, median [range] | load |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
         for n in (int(x) for x in args.sizes.split(",")):
             for s in (int(x) for x in args.scenarios.split(",")):
                 print("\n".join(narrowing(n, s, args, log)), flush=True)

@@ -41,25 +41,6 @@ def check_scheduler(address: str) -> None:
         raise InputError(f"{example}: port {m.group('port')} is out of range", where="--scheduler")
 
 
-def _mapping_proxy(items: dict):
-    from types import MappingProxyType
-
-    return MappingProxyType(items)
-
-
-def _reduce_proxy(m):
-    return _mapping_proxy, (dict(m),)
-
-
-def picklable_specs() -> None:
-    """Let a ``ProblemSpec`` travel to a worker: its read-only mappings (``MappingProxyType``)
-    are pickled as copies of their items (registered once, in the process that sends)."""
-    import copyreg
-    from types import MappingProxyType
-
-    copyreg.pickle(MappingProxyType, _reduce_proxy)
-
-
 def _ignore_sigint() -> None:
     """Workers leave Ctrl-C to the main process, which stops them cleanly."""
     import signal
@@ -119,4 +100,4 @@ def open_executor(
         executor.shutdown(wait=True, cancel_futures=True)
 
 
-__all__ = ["SCHEDULER_PROTOCOLS", "check_scheduler", "open_executor", "picklable_specs"]
+__all__ = ["SCHEDULER_PROTOCOLS", "check_scheduler", "open_executor"]

@@ -10,6 +10,7 @@ ranges are never wider than the compiled ones.
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import pairwise
 from unittest import mock
 
 import numpy as np
@@ -131,8 +132,8 @@ def test_the_plain_solve_with_narrowing_gives_the_optimum(free: int, doc: dict) 
 )
 @given(doc=problems_with_shifts())
 def test_each_range_is_its_own_lp_solved_alone(doc: dict) -> None:
-    # value_ranges solves its LPs in one warm-started sequence (every minimum, then every
-    # maximum): each end must be the optimum of its LP solved alone, here by SciPy's linprog
+    # value_ranges solves its LPs in one warm-started sequence (odds_tighten.lp_order): each
+    # end must be the optimum of its LP solved alone, here by SciPy's linprog
     from scipy.optimize import linprog
 
     model = _model(doc)
@@ -163,3 +164,26 @@ def test_each_range_is_its_own_lp_solved_alone(doc: dict) -> None:
             res = linprog(s * cost, A_ub=A_ub, b_ub=b_ub, bounds=bounds, method="highs")
             assert res.status == 0
             assert abs(s * res.fun - end) <= 1e-6 * max(1.0, abs(end))
+
+
+@pytest.mark.parametrize("order", ["path", "split", "pairs"])
+@pytest.mark.parametrize("scenarios", [2, 3, 5, 7])
+def test_every_order_solves_each_lp_once(order: str, scenarios: int) -> None:
+    # the keys of value_ranges: one per direction up to sign (here every pair of scenarios)
+    keys = {}
+    for i in range(scenarios):
+        for j in range(i + 1, scenarios):
+            e = np.zeros(scenarios)
+            e[i], e[j] = 1.0, -1.0
+            keys[e.tobytes()] = e
+    got = odds_tighten.lp_order(keys, order)
+    assert sorted(got) == sorted((k, up) for k in keys for up in (False, True))
+    if order == "path":  # each next objective is one of the closest to the last
+
+        def obj(k, up):
+            return keys[k] if up else -keys[k]
+
+        for n, (a, b) in enumerate(pairwise(got)):
+            rest = got[n + 1 :]
+            best = max(float(obj(*a) @ obj(*c)) for c in rest)
+            assert float(obj(*a) @ obj(*b)) == best

@@ -68,9 +68,6 @@ def start_fronts(
 ) -> Callable[[], tuple[Any, Any, str]]:
     """Submit the fronts to ``executor`` now; the function returned waits for them and gives
     ``(use_front, cvar_front, note)`` (``None`` for a front not back by the deadline)."""
-    from ..executors import picklable_specs
-
-    picklable_specs()
     left = remaining()
     deadline = None if left is None else time.time() + left
     solver = ses.lm.solver_name or "highs"

@@ -145,9 +145,6 @@ def sweep(ses, *, tolerance, rel, kinds, sections, executor=None):
     if executor is None:
         outs = [solve_chunk(*args, items, deadline) for items in chunks]
     else:
-        from ..executors import picklable_specs
-
-        picklable_specs()
         futures = [executor.submit(solve_chunk, *args, items, deadline) for items in chunks]
         wait_s = None if left is None else left + GRACE
         finished, _ = wait(futures, wait_s, return_when=FIRST_EXCEPTION)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Literal
 
@@ -36,6 +36,18 @@ def _by_scenario(value) -> Mapping:
     return _frozen_map(value)
 
 
+class _Pickled:
+    """Pickled (and copied) as its constructor's arguments, a read-only mapping as the dict
+    it wraps: ``MappingProxyType`` cannot be pickled, and a ``copyreg`` hook for it would
+    change pickling for the whole process we are embedded in."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        args = (getattr(self, f.name) for f in fields(self))  # type: ignore[arg-type]
+        return type(self), tuple(dict(a) if type(a) is MappingProxyType else a for a in args)
+
+
 @dataclass(frozen=True)
 class Scenario:
     """A possible future, with its probability."""
@@ -61,7 +73,7 @@ class Resource:
 
 
 @dataclass(frozen=True)
-class Option:
+class Option(_Pickled):
     """One way to fulfil a commitment: what it uses of each resource and what it is worth in
     each scenario, from a start year in ``start`` (first, last) or the first year."""
 
@@ -150,7 +162,7 @@ class Relation:
 
 
 @dataclass(frozen=True)
-class Response:
+class Response(_Pickled):
     """A quantity decided by the model: ``stage = 2`` (default) is a recourse decision, one
     variable per scenario, chosen once the scenario is known; ``stage = 1`` is decided now,
     one variable shared by all scenarios. ``value`` is per unit, by scenario (problem sense).
@@ -172,7 +184,7 @@ class Response:
 
 
 @dataclass(frozen=True)
-class Parameter:
+class Parameter(_Pickled):
     """A named coefficient for constraint expressions: one number, or one per scenario."""
 
     id: str

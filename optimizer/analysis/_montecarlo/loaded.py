@@ -3,9 +3,7 @@ anchors, the context sent to it, and the outcome codes of a draw."""
 
 from __future__ import annotations
 
-import copyreg
 import time
-import types
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,15 +12,6 @@ from solvers.highs import change_rows_bounds, tune_for_resolves
 
 from .drawn import DrawData
 from .linear import LinearModel
-
-
-# Specs hold read-only mappings (``types.MappingProxyType``), which pickle cannot send to a
-# worker process or a Dask worker by default: send them as the dict they wrap.
-def _mappingproxy(d: dict) -> types.MappingProxyType:
-    return types.MappingProxyType(d)
-
-
-copyreg.pickle(types.MappingProxyType, lambda m: (_mappingproxy, (dict(m),)))
 
 FIRST_STAGE = 32
 POOL_LIMIT = 256

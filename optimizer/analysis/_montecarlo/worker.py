@@ -31,7 +31,6 @@ from .loaded import (  # noqa: F401
     Anchors,
     Context,
     _Loaded,
-    _mappingproxy,
     _tune,
 )
 from .splitenum import SplitEnumerator
