@@ -17,6 +17,7 @@ the engine still checks the answer independently (``optimizer.engine.finish``).
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
 
@@ -71,8 +72,8 @@ def linearised(model, x0: np.ndarray) -> np.ndarray:
 
 def find_start(model, options) -> np.ndarray | None:
     """A feasible point of ``model`` (see the module docstring), or ``None`` when the LP or
-    the linearised MIP gives none within ``options.time_limit`` (the linearised MIP's best
-    package when it stops at the limit)."""
+    the linearised MIP gives none within ``options.time_limit``. When the linearised MIP
+    stops at the limit: its best package or the LP point rounded (``rounded``), the better."""
     return start_and_bound(model, options)[0]
 
 
@@ -95,9 +96,75 @@ def start_and_bound(model, options) -> tuple[np.ndarray | None, float | None]:
         from .odds_aggregate import free_products, products_at
 
         res = highs.solve(free_products(lin), replace(options, time_limit=rest, mip_gap=gap))
-        return (None if res.x is None else products_at(model, res.x)), lp.objective
-    res = highs.solve(lin, replace(options, time_limit=rest, mip_gap=gap))
-    return res.x, lp.objective
+        x = None if res.x is None else products_at(model, res.x)
+    else:
+        res = highs.solve(lin, replace(options, time_limit=rest, mip_gap=gap))
+        x = res.x
+    if res.status != Status.OPTIMAL:  # stopped at its share of the time: a start may be poor
+        r = rounded(model, lp.x, lin.c)
+        if r is not None and (x is None or _better(model, r, x)):
+            x = r
+    return x, lp.objective
+
+
+def rounded(model, x_lp: np.ndarray, c_lin: np.ndarray) -> np.ndarray | None:
+    """A complete feasible point of ``model`` (the aggregated form) from the LP point ``x_lp``:
+    its decision columns rounded down, repaired and filled greedily by the linearised objective
+    ``c_lin`` over the rows of the decision columns alone (``solvers.start``), the scenario
+    levels and products then computed from the package (``products_at``). ``None`` where that
+    does not apply (another form, responses) or the point breaks a row of ``model``.
+
+    The fallback when the linearised MIP stops at its share of the time limit (10^4
+    commitments: the LP relaxation alone takes about 13 s), where HiGHS' incumbent can be far
+    from the optimum (benchmarks/README.md)."""
+    from solvers.start import round_and_repair, supports
+
+    from .odds_aggregate import products_at
+
+    if "odds_rows" not in model.meta:
+        return None
+    nd = model.n_decision
+    A = model.A.tocsr()
+    own = np.flatnonzero(abs(A[:, nd:]).sum(axis=1).A.ravel() == 0)  # decision columns only
+    dec = replace(
+        model,
+        c=np.asarray(c_lin[:nd], dtype=float),
+        A=A[own][:, :nd].tocsr(),
+        row_lower=model.row_lower[own],
+        row_upper=model.row_upper[own],
+        col_lower=model.col_lower[:nd],
+        col_upper=model.col_upper[:nd],
+        integrality=model.integrality[:nd],
+        C=model.C[:nd],
+        row_kind=model.row_kind[own],
+        row_label=model.row_label[own],
+        col_commitment=model.col_commitment[:nd],
+        col_option=model.col_option[:nd],
+        col_start=model.col_start[:nd],
+        objective_offset=0.0,
+        aux_names=(),
+        meta={},
+        col_response=None if model.col_response is None else model.col_response[:nd],
+    )
+    if not supports(dec):
+        return None
+    xd = round_and_repair(dec, np.asarray(x_lp[:nd], dtype=float))
+    if xd is None:
+        return None
+    x = np.zeros(model.n)
+    x[:nd] = xd
+    x = products_at(model, x)
+    act = model.A @ x
+    tol = 1e-6 * (1.0 + np.abs(act))
+    if np.any(act > model.row_upper + tol) or np.any(act < model.row_lower - tol):
+        return None
+    return x
+
+
+def _better(model, a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether the point ``a`` is better than ``b`` in ``model``'s objective."""
+    za, zb = float(model.c @ a), float(model.c @ b)
+    return za > zb if model.maximize else za < zb
 
 
 def _directions(model) -> int:
@@ -125,6 +192,8 @@ def solve(backend, model, options):
     or, after narrowing, the narrowed model's: valid for every package at least as good as
     the start, so for the optimum), that bound is the proof and no MIP is run (``proven``).
     """
+    from solvers import Status
+
     if not wants_start(model, backend):
         return backend.solve(model, options)
     t0 = time.perf_counter()
@@ -141,14 +210,33 @@ def solve(backend, model, options):
         model = narrowed(model, x, replace(options, time_limit=share, verbose=False))
         extra["narrow_s"] = time.perf_counter() - t1
         if "odds_rows" in model.meta and LP_PROOF:
-            bound = lp_bound(model, replace(options, time_limit=share))
+            narrowed_bound = lp_bound(model, replace(options, time_limit=share))
+            bound = bound if narrowed_bound is None else narrowed_bound
             if not open_gap(model, x, bound, options):
                 return proven(backend, model, x, bound, t0, {**extra, "proof": "narrowed lp"})
     spent = time.perf_counter() - t0
     rest = None if options.time_limit is None else max(0.0, options.time_limit - spent)
     started = model if x is None else replace(model, meta={**model.meta, "start": x})
     res = backend.solve(started, replace(options, time_limit=rest))
+    if x is not None and res.status in (Status.TIME_LIMIT, Status.INTERRUPTED):
+        res = _at_least_the_start(model, res, x, bound)
     return replace(res, time_s=res.time_s + spent, extra={**res.extra, "start_s": spent, **extra})
+
+
+def _at_least_the_start(model, res, x: np.ndarray, bound: float | None):
+    """``res`` of a MIP run from the start ``x`` that stopped short of the optimum, with the
+    start as its package where the run returned none or a worse one (HiGHS with seconds left
+    may stop before taking the start), and the tighter of its bound and the LP ``bound``
+    (both hold the optimum); the status stays the run's (a time limit): never optimal."""
+    from solvers.base import relative_gap
+
+    z0 = float(model.c @ x + model.objective_offset)
+    obj, xs = res.objective, res.x
+    if xs is None or obj is None or (obj < z0 if model.maximize else obj > z0):
+        obj, xs = z0, x
+    bounds = [b for b in (res.bound, bound) if b is not None and math.isfinite(b)]
+    best = (min if model.maximize else max)(bounds) if bounds else None
+    return replace(res, x=xs, objective=obj, bound=best, gap=relative_gap(obj, best))
 
 
 def lp_bound(model, options) -> float | None:

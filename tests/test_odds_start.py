@@ -178,3 +178,91 @@ def test_a_generated_problem_is_proven_by_the_narrowed_bound() -> None:
     assert res.objective < lp.objective - 0.01 * abs(res.objective)  # the LP alone could not
     assert res.bound <= res.objective + 0.01 * abs(res.objective)
     assert res.bound <= lp.objective + 1e-6 * abs(lp.objective)
+
+
+@pytest.mark.parametrize("formulation", ["products", "aggregate"])
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(doc=problems_with_shifts())
+def test_the_rounded_start_is_a_feasible_point_worth_its_package(
+    formulation: str, doc: dict
+) -> None:
+    # the fallback when the linearised MIP stops at its time share: the LP point rounded
+    from solvers.highs import HighsSolver
+
+    model = _model(doc, formulation)
+    if model is None or "shifts" not in model.meta:
+        return
+    lp = HighsSolver().solve(model.relaxed(), SolveOptions())
+    if lp.x is None:
+        return
+    x = odds_start.rounded(model, lp.x, odds_start.linearised(model, lp.x))
+    if x is None:
+        return  # not the aggregated form, responses, or rounding breaks a row
+    assert formulation == "aggregate"
+    act = model.A @ x
+    assert np.all(act >= model.row_lower - 1e-7) and np.all(act <= model.row_upper + 1e-7)
+    assert np.all(x >= model.col_lower - 1e-7) and np.all(x <= model.col_upper + 1e-7)
+    package = {c.commitment: Pick(c.commitment, c.option, c.start) for c in decode(model, x)}
+    ok, _, expected = evaluate(doc, package)
+    assert ok, package
+    assert abs(model.c @ x + model.objective_offset - expected) <= _tol(expected)
+
+
+def test_a_linearised_mip_stopped_without_a_package_falls_back_to_the_rounding() -> None:
+    from problems.generate import generate
+    from solvers import SolveResult, Status
+    from solvers.highs import HighsSolver
+
+    spec = generate(60, scenarios=3, seed=2, shifts=0.2, validate=True)
+    with mock.patch.object(odds, "PRODUCT_LIMIT", -1):
+        model = compile_spec(spec)
+    real = HighsSolver.solve
+
+    def stopped(self, m, options):  # the LP as usual; the linearised MIP stops, no package
+        if m.integrality.any():
+            return SolveResult(status=Status.TIME_LIMIT, x=None, objective=None, solver="highs")
+        return real(self, m, options)
+
+    with mock.patch.object(HighsSolver, "solve", stopped):
+        x, bound = odds_start.start_and_bound(model, SolveOptions())
+    assert x is not None
+    from optimizer.solution import evaluate as check
+
+    sol = check(spec, decode(model, x))
+    assert sol.feasible
+    z = float(model.c @ x + model.objective_offset)
+    assert abs(z - sol.expected) <= _tol(sol.expected)
+    assert z <= bound + _tol(bound)
+
+
+def test_a_mip_stopped_without_a_package_still_returns_the_start_with_its_gap() -> None:
+    from optimizer.solution import evaluate as check
+    from problems.generate import generate
+    from solvers import SolveResult, Status
+
+    spec = generate(60, scenarios=3, seed=2, shifts=0.2, validate=True)
+    with mock.patch.object(odds, "PRODUCT_LIMIT", -1):
+        model = compile_spec(spec)
+    backend = get("highs")
+    opt = odds_start.solve(backend, model, SolveOptions(mip_gap=0.0))  # the optimum, unmocked
+    assert opt.status == Status.OPTIMAL
+
+    def stopped(m, options):  # the final MIP stops before taking the start
+        return SolveResult(status=Status.TIME_LIMIT, x=None, objective=None, solver="highs")
+
+    with (
+        mock.patch.object(odds_start, "LP_PROOF", False),
+        mock.patch.object(backend, "solve", stopped),
+    ):
+        res = odds_start.solve(backend, model, SolveOptions(mip_gap=0.0))
+    assert res.status == Status.TIME_LIMIT  # never called optimal
+    assert res.x is not None
+    sol = check(spec, decode(model, res.x))
+    assert sol.feasible and abs(res.objective - sol.expected) <= _tol(sol.expected)
+    assert res.bound is not None and res.bound >= opt.objective - _tol(opt.objective)
+    assert res.gap == pytest.approx(abs(res.bound - res.objective) / max(1.0, abs(res.objective)))
