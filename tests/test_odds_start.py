@@ -26,6 +26,16 @@ from solvers import SolveOptions, get
 TOL = 1e-6
 
 
+def _examples(n: int):
+    """Hypothesis settings of these tests: ``n`` derandomised examples, no deadline."""
+    return settings(
+        max_examples=n,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+
+
 def _model(doc: dict, formulation: str):
     try:
         spec = load_document(doc)
@@ -41,12 +51,7 @@ def _tol(v: float) -> float:
 
 
 @pytest.mark.parametrize("formulation", ["products", "aggregate"])
-@settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@_examples(60)
 @given(doc=problems_with_shifts())
 def test_the_start_is_a_feasible_point_worth_its_package(formulation: str, doc: dict) -> None:
     model = _model(doc, formulation)
@@ -71,12 +76,7 @@ def test_the_start_is_a_feasible_point_worth_its_package(formulation: str, doc: 
 
 
 @pytest.mark.parametrize("started", [True, False])
-@settings(
-    max_examples=40,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@_examples(40)
 @given(doc=problems_with_shifts())
 def test_the_optimum_is_the_same_from_a_start_or_not(started: bool, doc: dict) -> None:
     model = _model(doc, "aggregate")
@@ -122,12 +122,7 @@ def test_no_start_without_shifts_or_for_other_objectives() -> None:
     ("formulation", "proof"),
     [("aggregate", "lp"), ("aggregate", "narrowed lp"), ("products", "lp")],
 )
-@settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@_examples(60)
 @given(doc=problems_with_shifts())
 def test_a_start_proven_by_an_lp_bound_is_within_the_gap_of_the_optimum(
     formulation: str, proof: str, doc: dict
@@ -181,12 +176,7 @@ def test_a_generated_problem_is_proven_by_the_narrowed_bound() -> None:
 
 
 @pytest.mark.parametrize("formulation", ["products", "aggregate"])
-@settings(
-    max_examples=60,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@_examples(60)
 @given(doc=problems_with_shifts())
 def test_the_rounded_start_is_a_feasible_point_worth_its_package(
     formulation: str, doc: dict
