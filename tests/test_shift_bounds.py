@@ -110,3 +110,22 @@ def test_offers_both_allowed_are_refused_naming_both_shifts():
 
 def test_forbidding_one_offer_is_enough():
     load_document(two_offers([{"type": "forbid", "members": ["b"]}]))
+
+
+def test_a_check_that_passed_is_not_reused_for_other_relations_or_odds():
+    """Passed checks are kept by the data the check reads (``shifts._PASSED``): the same odds
+    under other relations, or other odds under the same relations, are decided afresh."""
+    apart = two_offers([{"type": "excludes", "members": ["a", "b"]}])
+    for _ in range(2):
+        load_document(apart)  # passes, then passes from the kept check
+        with pytest.raises(InputError, match="below 0"):
+            load_document(two_offers([]))
+        with pytest.raises(InputError, match="below 0"):  # 'requires' allows both
+            load_document(two_offers([{"type": "requires", "a": "a", "b": "b"}]))
+    wider = copy.deepcopy(apart)
+    wider["shifts"][0]["amount"] = 0.2  # one offer alone now moves 0.2 > 0.15 out
+    with pytest.raises(InputError, match="below 0"):
+        load_document(wider)
+    spec = load_document(apart)
+    with pytest.raises(InputError, match="below 0"):  # the same problem, a number changed
+        spec.with_values({"shifts[0].amount": 0.2})

@@ -10,17 +10,17 @@ relation): small enough to re-solve at every reported number.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pytest
+from _helpers_offers import best, offer_value
 
 import optimizer
 from optimizer.analysis.offer_envelope import OfferSolver, envelope, first_crossing
 from optimizer.analysis.sensitivity import sensitivity
 from optimizer.analysis.sensitivity_params import KINDS
 from optimizer.analysis.sensitivity_tranches import inputs
-from optimizer.errors import InfeasibleError, InputError
+from optimizer.errors import InputError
 
 PROBLEM = Path(__file__).parent.parent / "problems" / "conditional_tranche.toml"
 RANGE = 0.2
@@ -39,35 +39,6 @@ def report(spec):
 @pytest.fixture(scope="module")
 def by_name(spec):
     return {i.name: i for i in inputs(spec, RANGE, KINDS)}
-
-
-def first_stage(spec, sol) -> frozenset[str]:
-    return frozenset(
-        f"{c.commitment}.{c.option}" for c in sol.chosen if spec.commitment(c.commitment).stage != 2
-    )
-
-
-def best(sp):
-    """The optimum of ``sp`` solved from scratch: its value and its offer."""
-    sol = optimizer.solve(sp)
-    return sol.expected, first_stage(sp, sol)
-
-
-def offer_value(sp, offer: frozenset[str]) -> float:
-    """The value of ``offer`` in ``sp``, its tranches re-optimised: the problem with the offer's
-    options forced and every other first-stage option forbidden, solved from scratch."""
-    others = [
-        f"{c.id}.{o.id}"
-        for c in sp.commitments
-        if c.stage != 2
-        for o in c.options
-        if f"{c.id}.{o.id}" not in offer
-    ]
-    fixed = sp.force(*sorted(offer)) if offer else sp
-    try:
-        return optimizer.solve(fixed.forbid(*others) if others else fixed).expected
-    except InfeasibleError:
-        return math.nan
 
 
 @pytest.mark.parametrize("rel", [RANGE, 0.8])  # 0.8: some ends past a tipping point

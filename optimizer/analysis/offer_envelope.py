@@ -99,18 +99,12 @@ class OfferSolver:
         """The verified solution of the problem ``sp`` (``spec`` at other inputs): ``best`` over all offers, ``fixed``
         (the offer ``key`` with its tranches re-optimised) or ``other`` (the best offer other
         than ``key``); ``None`` where there is none."""
-        from ..compile import compile_spec
         from ..offer import exclude_offers, fix_offer
 
         base = sp is self.spec or _numbers(sp) == self._same
         if base and (mode, key) in self._at_base:  # the problem as given: one solve per mode
             return self._at_base[mode, key]
-        got = self._models.get(id(sp))  # "fixed" and "other" solve at the same ends
-        if got is None or got[0] is not sp:
-            got = self._models[id(sp)] = (sp, compile_spec(sp))
-            if len(self._models) > 32:
-                del self._models[next(iter(self._models))]
-        model = got[1]
+        model = self.compiled(sp)
         if mode == "fixed":
             model = fix_offer(model, key)
         elif mode == "other":
@@ -119,6 +113,18 @@ class OfferSolver:
         if base:
             self._at_base[mode, key] = found
         return found
+
+    def compiled(self, sp):
+        """``sp`` compiled, kept for the next solves at the same input ("fixed" and "other"
+        solve at the same ends)."""
+        from ..compile import compile_spec
+
+        got = self._models.get(id(sp))
+        if got is None or got[0] is not sp:
+            got = self._models[id(sp)] = (sp, compile_spec(sp))
+            if len(self._models) > 32:
+                del self._models[next(iter(self._models))]
+        return got[1]
 
     def solve_model(self, sp, model) -> Found | None:
         """Solve a compiled ``model`` of ``sp`` (perhaps with columns fixed or rows added)."""

@@ -11,7 +11,9 @@ offer is ``G``'s, and the optimum is the better of the two: no solve. Both value
 recomputed from the spec at the end (``offer_envelope.value_at``, the independent check), as a
 solve's verified solution would give them; a tie keeps the base offer. Elsewhere (an input
 with no search range -- an option's whole value as a factor, a capacity --, an envelope
-empty because no package fits at an end) the row is solved as before.
+empty because no package fits at an end) the row is solved as before, unless no offer can
+overtake the base offer between the base and that end (``offer_monotone``: e.g. the value of
+an option it does not use, scaled down): the optimum there is the base package, no solve.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import math
 
 from .offer_envelope import Found, Input, OfferSolver, piece_at, tie, value_at
+from .offer_monotone import quiet_side
 from .sensitivity_results import TornadoRow, by_swing
 
 
@@ -39,6 +42,14 @@ def _from_envelopes(ses: OfferSolver, inp: Input, t: float) -> tuple[Found, Foun
     return None
 
 
+def _quiet(ses: OfferSolver, inp: Input, t: float) -> tuple[Found, Found] | None:
+    """``(base offer, base offer)`` at ``t`` when no offer can overtake it between the base and
+    ``t`` (``offer_monotone``): its value there is its base package's."""
+    if quiet_side(ses, inp, t) is None:
+        return None
+    return ses.base, ses.base
+
+
 def _value(ses: OfferSolver, sp, found: Found | None, *, solved: bool) -> float:
     if found is None:
         return math.nan
@@ -54,7 +65,7 @@ def tornado(ses: OfferSolver, ins: list[Input]) -> list[TornadoRow]:
         vals = []
         for t in inp.swing:
             sp = inp.spec_at(t)
-            got = _from_envelopes(ses, inp, t)
+            got = _from_envelopes(ses, inp, t) or _quiet(ses, inp, t)
             solved = got is None
             best, mine = got if got else (ses.at(sp), ses.at(sp, "fixed", ses.key0))
             vals.append(

@@ -36,6 +36,7 @@ import time
 
 from .offer_envelope import Input, OfferSolver, envelope, first_crossing, valid_end
 from .offer_envelope import with_option_value as _with_option_value
+from .offer_monotone import quiet_side
 from .offer_tornado import tornado
 from .sensitivity_profiles import NOTE_PROFILES, has_profile, profile_inputs
 from .sensitivity_results import SensitivityReport, Threshold, TippingPoint
@@ -56,6 +57,9 @@ NOTES_TRANCHES = (
     "LP shadow prices: not given with conditional tranches (a resource a tranche uses has a row "
     "per scenario; the LP relaxation's duals are not prices of the offer)",
 )
+
+
+QUIET = True  # settle the sides no offer can overtake without a solve (``offer_monotone``)
 
 
 def _scalable(r) -> bool:
@@ -211,8 +215,12 @@ def tipping(ses: OfferSolver, inp: Input) -> TippingPoint:
     for end in (lo, hi):
         a, b = min(inp.base, end), max(inp.base, end)
         sg = 1.0 if ses.spec.sense == "maximize" else -1.0  # envelopes of the best
-        F = envelope(inp.spec_at, a, b, fixed, sg)
-        G = envelope(inp.spec_at, a, b, other, sg, below=F, start=inp.base)
+        quiet = quiet_side(ses, inp, end) if QUIET else None  # no offer can overtake: no solve
+        if quiet is not None:
+            F, G = quiet
+        else:
+            F = envelope(inp.spec_at, a, b, fixed, sg)
+            G = envelope(inp.spec_at, a, b, other, sg, below=F, start=inp.base)
         inp.envelopes.append((a, b, F, G))  # the tornado reads its ends off them
         hit = first_crossing(F, G, inp.base, end)
         ends.append(end if hit is None else hit[0])

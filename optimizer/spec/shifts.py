@@ -203,6 +203,29 @@ def _check_bounds(
     """Every package the relations allow keeps every probability in [0, 1], each amount at the
     end of its range that moves the probability most (into ``s`` at its largest and out of it
     at its smallest for the upper bound, the other way round for the lower)."""
+    key = (
+        tuple(scenarios),
+        tuple(shifts),
+        tuple(ranges),
+        tuple((c.id, c.required, tuple(options[c.id])) for c in spec.commitments),
+        spec.relations,
+    )
+    if key in _PASSED:
+        return
+    _check_bounds_now(scenarios, shifts, options, ranges, spec)
+    if len(_PASSED) >= _PASSED_MAX:
+        _PASSED.clear()
+    _PASSED.add(key)
+
+
+# The data of checks that passed: a sensitivity sweep rebuilds the problem hundreds of times
+# with the odds and the relations unchanged (a value or a capacity moved), and the check reads
+# nothing else (the relations' rows, ``shift_bounds.relaxation``: ids, options, ``required``).
+_PASSED: set[tuple] = set()
+_PASSED_MAX = 1024
+
+
+def _check_bounds_now(scenarios, shifts, options, ranges, spec) -> None:
     by_commitment: dict[str, list[int]] = {}
     for k, sh in enumerate(shifts):
         by_commitment.setdefault(sh.when.commitment, []).append(k)

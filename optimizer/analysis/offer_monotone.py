@@ -1,0 +1,80 @@
+"""Sides of an input on which no offer can overtake the base offer, proven from the compiled
+model without a solve (for problems with conditional tranches: ``sensitivity_tranches``).
+
+The compiled expected value is ``E(x) = sum_s p_s(x) * (b_s + C[:, s] . x)``: ``C`` holds each
+column's value in each scenario and ``p(x)`` the probabilities the package induces
+(``optimizer.odds``; ``p(x) = p`` without shifts), nonnegative for every package the
+relations allow (the load-time rule of ``spec.shifts``). An option's value in one scenario, or
+its whole value profile as a multiplier, enters ``C`` only: the rows, the bounds, the
+baselines and the odds do not move with it. Moving it from the base ``t0`` to an end ``te``
+changes ``E(x)`` by ``lam * sum_s p_s(x) * d[:, s] . x`` at the fraction ``lam`` of the way,
+``d = sigma * (C(te) - C(t0))`` (``sigma`` = -1 for a minimisation: better is higher).
+
+When ``d <= 0`` everywhere and every column it touches is nonnegative (lower bound 0 or more),
+no package (offer, tranches and responses) gains value on that side, so the best other offer
+``G`` stays at or below ``G(t0)``. When the base package's own value does not move (its columns
+do not meet ``d``, checked by the independent valuation at ``te``), the base offer's value
+``F`` stays exactly ``F(t0)``: its base tranches keep it and none of its other plans gains.
+So if ``G(t0) < F(t0)`` by more than a tie, the base offer stays optimal over the whole side
+and the side needs no solve: its tipping end is the searched end, ``F`` is the base package's
+line and ``G`` a line under it (the best other offer at the base, a lower bound of ``G``),
+which the tornado reads as it would the full search's.
+
+E.g. the value of an option the base offer does not use, moved down (every package using it
+loses); a cost profile of an option it does not choose, scaled up. Every other side is
+searched as before (``offer_envelope``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .offer_envelope import Input, Line, OfferSolver, tie
+
+KINDS = ("value",)  # inputs that move C only
+
+
+def _same_rest(m0, m1) -> bool:
+    """Whether two compiled models differ at most in ``C`` and the objective built from it."""
+    a0, a1 = m0.A, m1.A
+    return (
+        a0.shape == a1.shape
+        and m0.C.shape == m1.C.shape
+        and np.array_equal(a0.indptr, a1.indptr)
+        and np.array_equal(a0.indices, a1.indices)
+        and np.array_equal(a0.data, a1.data)
+        and all(
+            np.array_equal(getattr(m0, k), getattr(m1, k))
+            for k in ("row_lower", "row_upper", "col_lower", "col_upper", "integrality", "p")
+        )
+        and m0.maximize == m1.maximize
+        and m0.objective == m1.objective == "expected"
+        and m0.objective_offset == m1.objective_offset
+    )
+
+
+def quiet_side(ses: OfferSolver, inp: Input, end: float) -> tuple[list, list] | None:
+    """The envelopes ``(F, G)`` over the side of ``inp`` from its base to ``end`` when no offer
+    can overtake the base offer there (see the module docstring), else ``None``."""
+    if inp.kind not in KINDS or end == inp.base:
+        return None
+    sp0, spe = inp.spec_at(inp.base), inp.spec_at(end)
+    m0, me = ses.compiled(sp0), ses.compiled(spe)
+    if not _same_rest(m0, me):
+        return None
+    sigma = 1.0 if m0.maximize else -1.0
+    d = sigma * (me.C - m0.C)
+    if np.any(d > 0) or np.any(m0.col_lower[np.any(d != 0, axis=1)] < 0):
+        return None
+    a, b = min(inp.base, end), max(inp.base, end)
+    f = Line(inp.spec_at, ses.base, a, b, sigma)
+    f0, fe = f(inp.base), f(end)
+    if not abs(fe - f0) <= tie(fe, f0):
+        return None  # the base package's own columns meet d (or it breaks a limit at te)
+    other = ses.at(sp0, "other", ses.key0)
+    if other is None:
+        return [(a, b, f)], []
+    g = Line(inp.spec_at, other, a, b, sigma)
+    if not g(inp.base) < f0 - tie(g(inp.base), f0):
+        return None  # a tie at the base: the full search decides
+    return [(a, b, f)], [(a, b, g)]
