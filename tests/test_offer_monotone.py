@@ -8,6 +8,7 @@ relation), on which 8 of the 54 searched sides are settled so.
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from dataclasses import replace
@@ -94,6 +95,13 @@ def test_every_side_settled_is_one_the_full_search_finds_no_crossing_on(spec, se
                 assert line(t) == pytest.approx(ln(t), rel=1e-9, abs=1e-9), (inp.name, t)
 
 
+def _rows(rows):
+    def norm(v):
+        return None if isinstance(v, float) and math.isnan(v) else v
+
+    return [{k: norm(v) for k, v in vars(r).items()} for r in rows]
+
+
 def test_the_report_is_the_same_with_fewer_solves(spec, monkeypatch):
     fast = sensitivity(spec, tornado_range=0.8)
     monkeypatch.setattr(sensitivity_tranches, "QUIET", False)
@@ -104,7 +112,10 @@ def test_the_report_is_the_same_with_fewer_solves(spec, monkeypatch):
     assert [replace(t, solves=0) for t in fast.tipping] == [
         replace(t, solves=0) for t in full.tipping
     ]
-    assert fast.tornado == full.tornado
+    # field by field with NaN (no feasible offer at that end) read as equal:
+    # dataclass equality on Python 3.13 compares fields without the identity
+    # shortcut, so NaN != NaN there
+    assert _rows(fast.tornado) == _rows(full.tornado)
     assert fast.thresholds == full.thresholds
     assert fast.solves < full.solves
 
