@@ -19,9 +19,11 @@ an option it does not use, scaled down): the optimum there is the base package, 
 from __future__ import annotations
 
 import math
+from functools import partial
 
 from .offer_envelope import Found, Input, OfferSolver, piece_at, tie, value_at
 from .offer_monotone import quiet_side
+from .partial import each
 from .sensitivity_results import TornadoRow, by_swing
 
 
@@ -56,38 +58,41 @@ def _value(ses: OfferSolver, sp, found: Found | None, *, solved: bool) -> float:
     return float(found.sol.expected) if solved else value_at(sp, found.sol)
 
 
-def tornado(ses: OfferSolver, ins: list[Input]) -> list[TornadoRow]:
-    """One row per input with a swing, sorted by swing."""
-    rows = []
-    for inp in ins:
-        if inp.swing is None:
-            continue
-        vals = []
-        for t in inp.swing:
-            sp = inp.spec_at(t)
-            got = _from_envelopes(ses, inp, t) or _quiet(ses, inp, t)
-            solved = got is None
-            best, mine = got if got else (ses.at(sp), ses.at(sp, "fixed", ses.key0))
-            vals.append(
-                (
-                    _value(ses, sp, best, solved=solved),
-                    ses.change(best),
-                    _value(ses, sp, mine, solved=solved),
-                )
-            )
-        (vl, cl, ol), (vh, ch, oh) = vals
-        rows.append(
-            TornadoRow(
-                inp.name,
-                inp.kind,
-                *inp.swing,
-                vl,
-                vh,
-                cl,
-                ch,
-                inp.unit,
-                offer_low=ol,
-                offer_high=oh,
+def tornado(ses: OfferSolver, ins: list[Input]) -> tuple[list[TornadoRow], list[str]]:
+    """One row per input with a swing, sorted by swing; and the names of the inputs left
+    unfinished at the ``--max-time`` budget (``partial.each``)."""
+    rows, left = each([i for i in ins if i.swing is not None], partial(_row, ses), _name)
+    return by_swing(rows), left
+
+
+def _name(inp: Input) -> str:
+    return inp.name
+
+
+def _row(ses: OfferSolver, inp: Input) -> TornadoRow:
+    vals = []
+    for t in inp.swing:
+        sp = inp.spec_at(t)
+        got = _from_envelopes(ses, inp, t) or _quiet(ses, inp, t)
+        solved = got is None
+        best, mine = got if got else (ses.at(sp), ses.at(sp, "fixed", ses.key0))
+        vals.append(
+            (
+                _value(ses, sp, best, solved=solved),
+                ses.change(best),
+                _value(ses, sp, mine, solved=solved),
             )
         )
-    return by_swing(rows)
+    (vl, cl, ol), (vh, ch, oh) = vals
+    return TornadoRow(
+        inp.name,
+        inp.kind,
+        *inp.swing,
+        vl,
+        vh,
+        cl,
+        ch,
+        inp.unit,
+        offer_low=ol,
+        offer_high=oh,
+    )

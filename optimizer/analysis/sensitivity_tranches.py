@@ -33,13 +33,17 @@ from __future__ import annotations
 
 import math
 import time
+from functools import partial
+
+from solvers.deadline import expired
 
 from .offer_envelope import Input, OfferSolver, envelope, first_crossing, valid_end
 from .offer_envelope import with_option_value as _with_option_value
 from .offer_monotone import quiet_side
 from .offer_tornado import tornado
+from .partial import each
 from .sensitivity_profiles import NOTE_PROFILES, has_profile, profile_inputs
-from .sensitivity_results import SensitivityReport, Threshold, TippingPoint
+from .sensitivity_results import SensitivityReport, Threshold, TippingPoint, TornadoRow
 
 NOTES_TRANCHES = (
     "packages are offers (first-stage choices); an offer's value at any inputs is its value with "
@@ -77,9 +81,14 @@ def _width(spec) -> float:
     return max(1.0, total * max(1, spec.n_periods))
 
 
-def inputs(spec, rel: float, kinds) -> list[Input]:
-    """The inputs searched and swung, each with its search range and its tornado ends."""
+def inputs(spec, rel: float, kinds, skipped: list[str] | None = None) -> list[Input]:
+    """The inputs searched and swung, each with its search range and its tornado ends.
+
+    A probability's or a shift's range is found by bisection on the problem's validity
+    (``valid_end``); once the ``--max-time`` budget is spent, such inputs are left out and
+    their names added to ``skipped``."""
     out: list[Input] = []
+    skipped = [] if skipped is None else skipped
     W = _width(spec)
     P = [float(s.probability) for s in spec.scenarios]
     if "probability" in kinds and len(P) > 1:
@@ -92,6 +101,9 @@ def inputs(spec, rel: float, kinds) -> list[Input]:
                 locs = {f"scenarios[{j}].probability": P[j] * f for j in range(len(P))}
                 return spec.with_values({**locs, f"scenarios[{i}].probability": t})
 
+            if expired():
+                skipped.append(f"P({s.id})")
+                continue
             lo, hi = valid_end(at, P[i], 0.0), valid_end(at, P[i], 1.0)
             sw = (max(lo, P[i] * (1 - rel)), min(hi, P[i] * (1 + rel)))
             out.append(Input(f"P({s.id})", "probability", s.id, "", P[i], at, (lo, hi), sw))
@@ -166,6 +178,9 @@ def inputs(spec, rel: float, kinds) -> list[Input]:
             def at(t, k=k, key=key):
                 return spec.with_values({f"shifts[{k}].{key}": t})
 
+            if expired():
+                skipped.append(f"shifts[{k}] {key} ({sh.when})")
+                continue
             lo, hi = valid_end(at, a, 1e-9), valid_end(at, a, 1.0)
             sw = (max(lo, a * (1 - rel)), min(hi, a * (1 + rel)))
             out.append(
@@ -304,25 +319,49 @@ def threshold(ses: OfferSolver, spec, c, o) -> Threshold:
     )
 
 
+def _name(inp: Input) -> str:
+    return inp.name
+
+
+def _option(co) -> str:
+    return f"{co[0].id}.{co[1].id}"
+
+
 def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kinds, sections):
     """``optimizer.analysis.sensitivity.sensitivity`` for a problem with tranches."""
     t0 = time.perf_counter()
     ses = OfferSolver(spec, solver, options, probing=False)
-    ins = inputs(spec, tornado_range, kinds)
-    tips = [tipping(ses, i) for i in ins if i.search is not None] if "tipping" in sections else []
+    skipped: list[str] = []  # --max-time: the inputs whose range was not found
+    ins = inputs(spec, tornado_range, kinds, skipped)
+    unfinished = [
+        f"{sec}: {n}" for sec in ("tipping", "tornado") for n in skipped if sec in sections
+    ]
+    tips: list[TippingPoint] = []
+    if "tipping" in sections:
+        tips, left = each([i for i in ins if i.search is not None], partial(tipping, ses), _name)
+        unfinished += [f"tipping: {n}" for n in left]
     if "tipping" in sections and ("capacity" in kinds or "scale" in kinds):
         from .capacity_walk import capacity_tipping
 
-        tips += [capacity_tipping(ses, spec, r.id) for r in spec.resources if _scalable(r)]
-    thresholds = []
+        scalable = [r.id for r in spec.resources if _scalable(r)]
+        more, left = each(scalable, lambda r: capacity_tipping(ses, spec, r))
+        tips += more
+        unfinished += [f"tipping: {r} capacity" for r in left]
+    thresholds: list[Threshold] = []
     if "thresholds" in sections:
-        for c in spec.commitments:
-            if c.stage == 2:
-                continue
-            for o in c.options:  # a profile's change "the same in every year" is not defined
-                if not any(isinstance(v, tuple) for v in o.value.values()):
-                    thresholds.append(threshold(ses, spec, c, o))
-    rows = tornado(ses, ins) if "tornado" in sections else []
+        ids = [
+            (c, o)
+            for c in spec.commitments
+            if c.stage != 2
+            for o in c.options  # a profile's change "the same in every year" is not defined
+            if not any(isinstance(v, tuple) for v in o.value.values())
+        ]
+        thresholds, left = each(ids, lambda co: threshold(ses, spec, *co), _option)
+        unfinished += [f"thresholds: {n}" for n in left]
+    rows: list[TornadoRow] = []
+    if "tornado" in sections:
+        rows, left = tornado(ses, ins)
+        unfinished += [f"tornado: {n}" for n in left]
     return SensitivityReport(
         problem=spec.name,
         sense=spec.sense,
@@ -341,4 +380,5 @@ def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kind
         time_s=time.perf_counter() - t0,
         notes=NOTES_TRANCHES,
         offers=True,
+        unfinished=tuple(unfinished),
     )

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, did_you_mean
-from .document import Figure, Inputs, Note, Paragraph, Report, Table
+from .document import Figure, Inputs, Note, Paragraph, Report, Section, Table
 from .inputs import input_groups
 from .sections.alternatives import alternatives_section
 from .sections.frontier import frontier_resources, frontier_section
@@ -185,7 +185,9 @@ def build_report(
     )
     groups = input_groups(spec)
     out = [recommendation_section(spec, sol, groups), scenario_values_section(spec, sol)]
-    marks = BudgetMarks(out, lambda text: Note(text, "warning"))  # --max-time (unfinished.py)
+    marks = BudgetMarks(
+        out, lambda text: Note(text, "warning"), Section
+    )  # --max-time (unfinished.py)
     say = marks.wrap(say)
 
     def expected_optimum() -> float:
@@ -205,17 +207,17 @@ def build_report(
         out.append(criteria_section(spec, sol, solver, options))
     skipped: list[str] = []
     warnings = list(sol.warnings)  # also printed on stderr by the report command
-    if "scenarios" in wanted:
+    if "scenarios" in wanted and not marks.late("scenarios"):
         say("scenarios")
         out.append(voi_section(spec, opts))
-    if "risk" in wanted:
+    if "risk" in wanted and not marks.late("risk"):
         say("risk attitudes")
         out.append(risk_section(spec, opts))
     if "sensitivity" in wanted:
         fn = _module("sensitivity", "sensitivity")
         if fn is None:
             skipped.append("sensitivity (the sensitivity analysis is not installed)")
-        else:
+        elif not marks.late("sensitivity"):
             say("sensitivity")
             sec = sensitivity_section(spec, fn, solver, options, expected_optimum())
             if objective != "expected":
@@ -228,7 +230,7 @@ def build_report(
             skipped.append("frontier (the frontier analysis is not installed)")
         elif not scalable:
             skipped.append("frontier (no resource with a positive capacity to scale)")
-        else:
+        elif not marks.late("frontier"):
             say("frontier")
             sec = frontier_section(spec, sol, fn, scalable, solver, options, expected_optimum())
             if objective != "expected":
@@ -239,7 +241,7 @@ def build_report(
         if fn is None:
             skipped.append("Monte Carlo (the Monte Carlo analysis is not installed)")
             warnings.append("Monte Carlo left out: the Monte Carlo analysis is not installed")
-        else:
+        elif not marks.late("montecarlo"):
             from .sections.discovery import discovery_section
             from .sections.montecarlo import infeasibility_text, montecarlo_section
 
@@ -260,7 +262,7 @@ def build_report(
                 out[0].blocks.append(Note(text, "warning"))
     elif montecarlo is None:
         skipped.append("Monte Carlo (not asked for: --montecarlo N)")
-    if "alternatives" in wanted:
+    if "alternatives" in wanted and not marks.late("alternatives"):
         say("alternatives")
         out.append(alternatives_section(spec, opts, alternatives, objective))
     if "inputs" in wanted:
