@@ -17,7 +17,8 @@ Convention for the comparisons (stated in every output and in docs/problem-forma
   leave a found optimum below it), so the package's mean never exceeds the optimum's mean on
   those draws and its regret is never negative. A draw where it is infeasible counts in
   ``infeasible_share`` and ``worse_share``, never as a value.
-* ``optimal_share`` and ``worse_share``: shares of the solved draws.
+* ``optimal_share`` and ``worse_share``: shares of the solved draws (optimal: the draw's
+  optimum is the package, and the package is feasible there).
 """
 
 from __future__ import annotations
@@ -182,7 +183,9 @@ def base_risk(
         point_value=float(point_value),
         value=Summary.of(bv),
         infeasible_share=n_inf / n_done if n_done else math.nan,
-        optimal_share=float(np.mean(pkg[ok] == 0)) if n_ok else math.nan,
+        # its offer optimal where the offer itself is feasible: an offer identifies only the
+        # commitments, so a draw's optimum may share it while the package's responses break
+        optimal_share=float(np.mean((pkg[ok] == 0) & feasible[ok])) if n_ok else math.nan,
         regret_threshold=float(regret_threshold),
         worse_share=float(np.mean(r_ok > regret_threshold + tol)) if n_ok else math.nan,
         regret=Summary.of(regret),
