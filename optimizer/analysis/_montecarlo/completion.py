@@ -40,10 +40,10 @@ def fix_offer(x: np.ndarray, fs: np.ndarray, lo: np.ndarray, up: np.ndarray):
     limits: list[ColumnBound] = []
     excess: list[float] = []
     js = np.flatnonzero(fs)
-    for side, sign, bound in (("lower", -1.0, lo[js]), ("upper", 1.0, up[js])):
-        fin = np.isfinite(bound)
-        ex = np.where(fin, sign * (x[js] - np.where(fin, bound, 0.0)), 0.0)
-        for k in np.flatnonzero(ex / np.maximum(1.0, np.abs(np.where(fin, bound, 0.0))) > TOL):
+    xs = x[js]
+    for side, ex, bound in (("lower", lo[js] - xs, lo[js]), ("upper", xs - up[js], up[js])):
+        # an infinite bound gives an excess of -inf, never above the tolerance
+        for k in np.flatnonzero(ex > TOL * np.maximum(1.0, np.abs(bound))):
             limits.append(ColumnBound(int(js[k]), side))
             excess.append(float(ex[k]))
     lo, up = np.array(lo, dtype=float), np.array(up, dtype=float)
