@@ -33,7 +33,7 @@ class ColumnBound(NamedTuple):
     side: str  # "lower" or "upper"
 
 
-def fix_offer(x: np.ndarray, fs: np.ndarray, lo: np.ndarray, up: np.ndarray):
+def first_stage_bounds(x: np.ndarray, fs: np.ndarray, lo: np.ndarray, up: np.ndarray):
     """``(lower, upper, breaks)``: the column bounds ``lo``/``up`` with the first-stage
     columns ``fs`` fixed to ``x``, and ``(limits, excesses)`` of the bounds the fixed values
     lie outside (by more than the relative ``TOL``; ``ColumnBound`` limits)."""

@@ -26,7 +26,7 @@ import numpy as np
 
 from ...errors import InputError, SolverError
 from ..partial import stop_if_spent
-from .completion import fix_offer, joined
+from .completion import first_stage_bounds, joined
 from .linear import TOL
 from .worker import BY_MIP, INFEASIBLE, LIMIT, OK, ChunkResult, _Loaded, package_key
 
@@ -119,7 +119,7 @@ def _base_value(sp, model, ctx: ExactContext):
     fixed = np.zeros(model.n)
     fixed[:nd] = ctx.base_x[:nd]
     # the offer's values outside a drawn bound of their own (a stage-1 response's) break it
-    lo, up, bounds = fix_offer(fixed, fs, model.col_lower, model.col_upper)
+    lo, up, bounds = first_stage_bounds(fixed, fs, model.col_lower, model.col_upper)
     fixed_model = model.with_bounds(col_lower=lo, col_upper=up)
     st, _, v, t = _solve(fixed_model, ctx)
     if st != INFEASIBLE:

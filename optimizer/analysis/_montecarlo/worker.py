@@ -13,7 +13,7 @@ from solvers.highs import change_rows_bounds
 
 from ...errors import SolverError
 from ..partial import stop_if_spent
-from .completion import fix_offer, joined, least_breach
+from .completion import first_stage_bounds, joined, least_breach
 from .drawn import DrawData, Drawn
 from .linear import TOL, _tol
 from .loaded import (  # noqa: F401
@@ -244,9 +244,9 @@ class Worker:
         fs = self.ctx.first_stage
         if self.fixed is None:  # first-stage columns fixed to the package; recourse re-optimised
             b = self.base
-            lo, up, _ = fix_offer(x, fs, b.col_lower, b.col_upper)
+            lo, up, _ = first_stage_bounds(x, fs, b.col_lower, b.col_upper)
             self.fixed = _Loaded(b.with_bounds(col_lower=lo, col_upper=up), self.ctx, True)
-        cl, cu, bounds = fix_offer(x, fs, d.cl, d.cu)
+        cl, cu, bounds = first_stage_bounds(x, fs, d.cl, d.cu)
         self.fixed.apply(d, self.lm, cl, cu)
         st, xf, _, _ = self.fixed.run()
         if st != "infeasible":
