@@ -184,7 +184,6 @@ def monte_carlo(
         interrupted=interrupted,
         regret_threshold=regret_threshold,
         top=top,
-        recourse=s.recourse and not exact,  # exact draws name an offer's breaks (completion.py)
         stats=dict(
             solver_time_s=t.solver_time,
             busy_time_s=t.busy_time,

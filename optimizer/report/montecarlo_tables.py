@@ -152,9 +152,4 @@ def base_tables(b, vu: str) -> list:
                 right=(2, 3, 4, 5),
             )
         )
-    elif b.infeasible_draws and not b.breaks_known:
-        out.append(
-            "the limits it breaks are not identified: the problem has responses, which are "
-            "re-optimised in each draw"
-        )
     return out

@@ -10,13 +10,50 @@ then, among completions with that total, the fewest limits broken -- the elastic
 ``optimizer.infeasibility`` on the drawn model with the offer fixed. Each limit that gives
 way there (by more than the Monte Carlo re-check's relative tolerance) is a break, with its
 excess in the limit's own unit, as the package without tranches reports its own.
+
+A drawn bound of a first-stage column (a stage-1 response's ``lower`` or ``upper``) can leave
+the offer's own value outside it: no completion helps, and that bound is a break of its own
+(a ``ColumnBound``, with its excess in the response's unit). The least-breach completion is
+then that of the offer's values as they are.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .linear import TOL
+
+
+class ColumnBound(NamedTuple):
+    """A column's bound as a broken limit (beside the rows' indices in a break's limits)."""
+
+    col: int
+    side: str  # "lower" or "upper"
+
+
+def first_stage_bounds(x: np.ndarray, fs: np.ndarray, lo: np.ndarray, up: np.ndarray):
+    """``(lower, upper, breaks)``: the column bounds ``lo``/``up`` with the first-stage
+    columns ``fs`` fixed to ``x``, and ``(limits, excesses)`` of the bounds the fixed values
+    lie outside (by more than the relative ``TOL``; ``ColumnBound`` limits)."""
+    limits: list[ColumnBound] = []
+    excess: list[float] = []
+    js = np.flatnonzero(fs)
+    xs = x[js]
+    for side, ex, bound in (("lower", lo[js] - xs, lo[js]), ("upper", xs - up[js], up[js])):
+        # an infinite bound gives an excess of -inf, never above the tolerance
+        for k in np.flatnonzero(ex > TOL * np.maximum(1.0, np.abs(bound))):
+            limits.append(ColumnBound(int(js[k]), side))
+            excess.append(float(ex[k]))
+    lo, up = np.array(lo, dtype=float), np.array(up, dtype=float)
+    lo[fs] = up[fs] = x[fs]
+    return lo, up, (tuple(limits), tuple(excess))
+
+
+def joined(a: tuple, b: tuple) -> tuple:
+    """Two ``(limits, excesses)`` as one."""
+    return a[0] + b[0], a[1] + b[1]
 
 
 def least_breach(model, fixed_model, options=None) -> tuple[tuple[int, ...], tuple[float, ...]]:

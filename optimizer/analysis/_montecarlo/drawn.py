@@ -107,6 +107,17 @@ class Drawn:
                 A[self.r_chg, self.c_chg] = A_val
         return DrawData(c, C, p, self.chg_A, A_val, data, rl, ru, cl, cu, A)
 
+    def model(self, d: DrawData):
+        """The draw's model as a ``MatrixModel`` (for a solve apart from the loaded ones)."""
+        from dataclasses import replace
+
+        from scipy import sparse
+
+        lm = self.lm
+        A = sparse.csr_matrix((d.data, (lm.rows, lm.cols)), shape=lm.base.A.shape)
+        bounds = dict(row_lower=d.rl, row_upper=d.ru, col_lower=d.cl, col_upper=d.cu)
+        return replace(lm.base, c=d.c, A=A, C=d.C, p=d.p, **bounds)
+
     def nest(self, d: DrawData) -> np.ndarray:
         """The draw's varying constraint data (see ``nest_dir``)."""
         return np.concatenate(

@@ -12,7 +12,8 @@ draw alone, so the results do not depend on the workers or the chunks.
 The point-value package is evaluated on each drawn spec by ``solution.evaluate``, which
 recomputes the package's induced probabilities p(x) from the spec; with tranches or responses
 its second-stage columns are re-optimised with its first-stage columns fixed, and where that
-is infeasible the limits its least-breach completion breaks are named (``completion.py``).
+is infeasible the limits its least-breach completion breaks are named (``completion.py``), as
+is a drawn bound of a first-stage column that the offer's value lies outside.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import numpy as np
 
 from ...errors import InputError, SolverError
 from ..partial import stop_if_spent
+from .completion import first_stage_bounds, joined
 from .linear import TOL
 from .worker import BY_MIP, INFEASIBLE, LIMIT, OK, ChunkResult, _Loaded, package_key
 
@@ -97,7 +99,8 @@ def _solve(model, ctx: ExactContext):
 
 def _base_value(sp, model, ctx: ExactContext):
     """The point-value package's value in the draw (NaN where it is infeasible) and the limits
-    it breaks there; with tranches or responses, those of its least-breach completion
+    it breaks there; with tranches or responses, the drawn bounds of its first-stage columns
+    that their fixed values lie outside, and those of its least-breach completion
     (``completion.py``) where no completion of its first-stage columns is feasible."""
     from ...solution import evaluate
 
@@ -115,11 +118,13 @@ def _base_value(sp, model, ctx: ExactContext):
     fs, nd = model.first_stage_mask, model.n_decision
     fixed = np.zeros(model.n)
     fixed[:nd] = ctx.base_x[:nd]
-    lo, up = model.col_lower.copy(), model.col_upper.copy()
-    lo[fs] = up[fs] = fixed[fs]
+    # the offer's values outside a drawn bound of their own (a stage-1 response's) break it
+    lo, up, bounds = first_stage_bounds(fixed, fs, model.col_lower, model.col_upper)
     fixed_model = model.with_bounds(col_lower=lo, col_upper=up)
     st, _, v, t = _solve(fixed_model, ctx)
     if st != INFEASIBLE:
+        if bounds[0]:
+            return math.nan, bounds, t
         return (v if st == OK else math.nan), None, t
     from solvers import SolveOptions
 
@@ -129,7 +134,7 @@ def _base_value(sp, model, ctx: ExactContext):
     brk = least_breach(
         model, fixed_model, SolveOptions(time_limit=ctx.time_limit, mip_gap=ctx.mip_gap)
     )
-    return math.nan, brk, t + time.perf_counter() - t0
+    return math.nan, joined(bounds, brk), t + time.perf_counter() - t0
 
 
 def run_exact_chunk(ctx: ExactContext, draws: np.ndarray, locations: list[dict]) -> ChunkResult:

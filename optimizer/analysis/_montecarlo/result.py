@@ -220,10 +220,10 @@ class MonteCarloResult(Frames):
 
 
 def build_result(
-    spec, s, t, *, seed, n, interrupted, regret_threshold, top, recourse, stats, verification
+    spec, s, t, *, seed, n, interrupted, regret_threshold, top, stats, verification
 ) -> MonteCarloResult:
     """The result of a run from its set-up ``s`` (``setup.Setup``) and its per-draw results
-    ``t`` (``tally.Tally``); ``recourse``: the point-value package's breaks go unnamed."""
+    ``t`` (``tally.Tally``)."""
     base, base_sol = s.base, s.base_sol
     status, how, values, base_values = t.status, t.how, t.values, t.base_values
     keys, first_seen, pkg, breaks, base_key = t.keys, t.first_seen, t.pkg, t.breaks, t.base_key
@@ -291,7 +291,6 @@ def build_result(
         ok_status=OK,
         regret_threshold=regret_threshold,
         breaks=breaks,
-        recourse=recourse,
     )
     inputs = tuple(
         InputInfo(

@@ -6,15 +6,19 @@ drawn. In a draw it is either feasible (its value there is known) or it breaks a
 Convention for the comparisons (stated in every output and in docs/problem-format.md):
 
 * ``infeasible_share``: the share of the draws done in which the package breaks a limit (a
-  resource in a year, a relation, a constraint); ``breaks`` says which limits, in how many
-  draws, and by how much its use exceeds them there (in the limit's own unit).
+  resource in a year, a relation, a constraint, a stage-1 response's drawn bound); ``breaks``
+  says which limits, in how many draws, and by how much its use exceeds them there (in the
+  limit's own unit). With recourse (responses or tranches) the package is its first-stage
+  values with the rest re-optimised in the draw; where no completion is feasible, the limits
+  named are those its least-breach completion breaks (``completion.py``).
 * ``value``, ``optimal_same`` and ``regret`` are taken over the *same* draws: the solved draws
   in which the package is feasible (``feasible_draws`` of them). Per draw, the optimum is at
   least the package's value (the package is one of the candidates; a MIP gap could otherwise
   leave a found optimum below it), so the package's mean never exceeds the optimum's mean on
   those draws and its regret is never negative. A draw where it is infeasible counts in
   ``infeasible_share`` and ``worse_share``, never as a value.
-* ``optimal_share`` and ``worse_share``: shares of the solved draws.
+* ``optimal_share`` and ``worse_share``: shares of the solved draws (optimal: the draw's
+  optimum is the package, and the package is feasible there).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from .completion import ColumnBound
 from .linear import TOL
 from .summary import Summary, _num
 
@@ -38,8 +43,9 @@ CONVENTION = (
 class LimitBreak:
     """One limit the recommended package breaks in some draws."""
 
-    limit: str  # what the row stands for: "fiscal 2027", a relation's or constraint's label
-    kind: str  # the row's kind: budget, total, requires, user, ...
+    limit: str  # what the row stands for: "fiscal 2027", a relation's or constraint's label;
+    # a stage-1 response's drawn bound: "acres_corn upper"
+    kind: str  # the row's kind: budget, total, requires, user, ...; "response bound"
     draws: int  # draws in which the package breaks it
     share: float  # of the draws done
     excess: Summary  # by how much the package's use exceeds the limit, over those draws
@@ -71,7 +77,6 @@ class BaseRisk:
     feasible_draws: int = 0  # solved draws where it is feasible: the draws of the comparisons
     optimal_same: Summary | None = None  # the draws' optimum, over the same draws as ``value``
     breaks: tuple[LimitBreak, ...] = ()  # most often broken first
-    breaks_known: bool = True  # False with responses: the limit is not identified
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -90,7 +95,7 @@ class BaseRisk:
             "optimal_share": _num(self.optimal_share),
             "regret_threshold": _num(self.regret_threshold),
             "worse_share": _num(self.worse_share),
-            "breaks": [b.to_dict() for b in self.breaks] if self.breaks_known else None,
+            "breaks": [b.to_dict() for b in self.breaks],
         }
 
 
@@ -116,20 +121,28 @@ def row_excess(drawn, d, x: np.ndarray) -> tuple[tuple[int, ...], tuple[float, .
     return tuple(int(i) for i in rows), tuple(float(over[i]) for i in rows)
 
 
+def _limit(model, key) -> tuple[str, str]:
+    """What a broken limit is called and its kind: a row's label and kind, or a column's
+    name and side (a stage-1 response's drawn bound, e.g. "acres_corn upper")."""
+    if isinstance(key, ColumnBound):
+        resp = model.col_response is not None and model.col_response[key.col] >= 0
+        return f"{model.col_name(key.col)} {key.side}", "response bound" if resp else "bound"
+    return str(model.row_label[key]), str(model.row_kind[key])
+
+
 def _breaks(model, breaks: dict, n_done: int) -> tuple[LimitBreak, ...]:
-    by_row: dict[int, list[float]] = {}
-    for rows, excess in breaks.values():
-        for i, e in zip(rows, excess, strict=True):
-            by_row.setdefault(i, []).append(e)
+    by_limit: dict[int | ColumnBound, list[float]] = {}
+    for limits, excess in breaks.values():
+        for key, e in zip(limits, excess, strict=True):
+            by_limit.setdefault(key, []).append(e)
     out = [
         LimitBreak(
-            str(model.row_label[i]),
-            str(model.row_kind[i]),
+            *_limit(model, key),
             len(ex),
             len(ex) / n_done if n_done else math.nan,
             Summary.of(np.asarray(ex)),
         )
-        for i, ex in by_row.items()
+        for key, ex in by_limit.items()
     ]
     out.sort(key=lambda b: (-b.draws, -b.excess.max, b.limit))
     return tuple(out)
@@ -147,10 +160,9 @@ def base_risk(
     ok_status: int,
     regret_threshold: float,
     breaks: dict,
-    recourse: bool,
 ) -> BaseRisk:
-    """``BaseRisk`` from the per-draw arrays (``breaks``: draw -> (rows, excesses) for the
-    draws where the package is infeasible; empty with responses, where it is not known)."""
+    """``BaseRisk`` from the per-draw arrays (``breaks``: draw -> (limits, excesses) for the
+    draws where the package is infeasible; a limit is a row's index or a ``ColumnBound``)."""
     sgn = 1.0 if model.maximize else -1.0
     done = status >= 0
     ok = status == ok_status
@@ -171,7 +183,9 @@ def base_risk(
         point_value=float(point_value),
         value=Summary.of(bv),
         infeasible_share=n_inf / n_done if n_done else math.nan,
-        optimal_share=float(np.mean(pkg[ok] == 0)) if n_ok else math.nan,
+        # its offer optimal where the offer itself is feasible: an offer identifies only the
+        # commitments, so a draw's optimum may share it while the package's responses break
+        optimal_share=float(np.mean((pkg[ok] == 0) & feasible[ok])) if n_ok else math.nan,
         regret_threshold=float(regret_threshold),
         worse_share=float(np.mean(r_ok > regret_threshold + tol)) if n_ok else math.nan,
         regret=Summary.of(regret),
@@ -179,6 +193,5 @@ def base_risk(
         infeasible_draws=n_inf,
         feasible_draws=int(same.sum()),
         optimal_same=Summary.of(best),
-        breaks=() if recourse else _breaks(model, breaks, n_done),
-        breaks_known=not recourse,
+        breaks=_breaks(model, breaks, n_done),
     )

@@ -13,6 +13,7 @@ from solvers.highs import change_rows_bounds
 
 from ...errors import SolverError
 from ..partial import stop_if_spent
+from .completion import first_stage_bounds, joined, least_breach
 from .drawn import DrawData, Drawn
 from .linear import TOL, _tol
 from .loaded import (  # noqa: F401
@@ -33,6 +34,7 @@ from .loaded import (  # noqa: F401
     _Loaded,
     _tune,
 )
+from .risk import row_excess
 from .splitenum import SplitEnumerator
 
 
@@ -50,6 +52,7 @@ class Worker:
         self.mip = _Loaded(base, ctx, True)
         self.lp = _Loaded(base.relaxed(), ctx, False) if self.is_mip else None
         self.fixed: _Loaded | None = None
+        self.breach_time = 0.0  # in least-breach re-solves (``completion.py``)
         self.int_cols = np.nonzero(base.integrality)[0]
         self.anchors: Anchors | None = None
         self.anchor_up: np.ndarray | None = None
@@ -104,7 +107,7 @@ class Worker:
             self.anchor_up[ch] = up[ch]
 
     def solver_time(self) -> float:
-        t = self.mip.solve_time
+        t = self.mip.solve_time + self.breach_time
         for m in (self.lp, self.fixed):
             if m is not None:
                 t += m.solve_time
@@ -226,25 +229,38 @@ class Worker:
             return LIMIT, BY_MIP, x, float(d.c @ x), math.nan
         return OK, BY_MIP, x, float(d.c @ x), bound
 
-    def base_value(self, d: DrawData) -> float:
-        """The point-value package's value in the draw (NaN when it is infeasible there)."""
+    def base_value(self, d: DrawData) -> tuple[float, tuple | None]:
+        """The point-value package's value in the draw (NaN when it is infeasible there) and,
+        where it is infeasible, ``(limits, excesses)`` of the limits it breaks: with recourse,
+        the drawn bounds its first-stage values lie outside and, where no completion of them
+        is feasible, the rows its least-breach completion breaks (``completion.py``)."""
         x = self.ctx.base_x
         if x is None:
-            return math.nan
+            return math.nan, None
         if not self.ctx.recourse:
-            return float(d.c @ x) if self.drawn.violation(d, x) <= TOL else math.nan
-        if self.fixed is None:  # first-stage columns fixed to the package; recourse re-optimised
-            fs = self.ctx.first_stage
-            b = self.base
-            lo, up = b.col_lower.copy(), b.col_upper.copy()
-            lo[fs] = up[fs] = x[fs]
-            self.fixed = _Loaded(b.with_bounds(col_lower=lo, col_upper=up), self.ctx, True)
+            if self.drawn.violation(d, x) <= TOL:
+                return float(d.c @ x), None
+            return math.nan, row_excess(self.drawn, d, x)
         fs = self.ctx.first_stage
-        cl, cu = d.cl.copy(), d.cu.copy()
-        cl[fs] = cu[fs] = x[fs]
+        if self.fixed is None:  # first-stage columns fixed to the package; recourse re-optimised
+            b = self.base
+            lo, up, _ = first_stage_bounds(x, fs, b.col_lower, b.col_upper)
+            self.fixed = _Loaded(b.with_bounds(col_lower=lo, col_upper=up), self.ctx, True)
+        cl, cu, bounds = first_stage_bounds(x, fs, d.cl, d.cu)
         self.fixed.apply(d, self.lm, cl, cu)
         st, xf, _, _ = self.fixed.run()
-        return float(d.c @ xf) if st == "optimal" else math.nan
+        if st != "infeasible":
+            if bounds[0]:
+                return math.nan, bounds
+            return (float(d.c @ xf) if st == "optimal" else math.nan), None
+        from solvers import SolveOptions
+
+        t0 = time.perf_counter()
+        model = self.drawn.model(d)
+        opts = SolveOptions(time_limit=self.ctx.time_limit, mip_gap=self.ctx.mip_gap)
+        rows = least_breach(model, model.with_bounds(col_lower=cl, col_upper=cu), opts)
+        self.breach_time += time.perf_counter() - t0
+        return math.nan, joined(bounds, rows)
 
 
 _LOCAL = threading.local()
@@ -338,11 +354,9 @@ def run_chunk(
             worst = max(worst, w.drawn.violation(d, x))
             if key not in new:
                 new[key] = x
-        base_value[i] = w.base_value(d)
-        if math.isnan(base_value[i]) and not ctx.recourse:  # which limits it breaks
-            from .risk import row_excess
-
-            breaks[i] = row_excess(w.drawn, d, ctx.base_x)
+        base_value[i], brk = w.base_value(d)
+        if brk is not None:  # which limits it breaks
+            breaks[i] = brk
     return ChunkResult(
         draws=np.asarray(draws),
         status=status,

@@ -36,8 +36,6 @@ def infeasibility_text(base) -> str:
             f"; most often the limit '{b.limit}' (in {b.draws} draws), by "
             f"{_num_text(b.excess.p50)} at the median and {_num_text(b.excess.max)} at most"
         )
-    elif not base.breaks_known:
-        text += " (the limits are not identified: the responses are re-optimised per draw)"
     return text + "."
 
 
