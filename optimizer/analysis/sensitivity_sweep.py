@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from solvers.deadline import budget, expired, remaining
 
-from ..errors import SolverError
+from ..errors import InfeasibleError, SolverError
 from .partial import each
 from .sensitivity_params import option_columns, parameters
 from .sensitivity_results import by_swing
@@ -82,13 +82,20 @@ def solve_chunk(spec, solver, options, tolerance, kinds, rel, items, deadline=No
     """Compute one chunk's items in a fresh session (runs in a worker process, a Dask worker,
     or this process); ``deadline``: wall-clock seconds (``time.time()``) to stop by.
     ``None`` when the budget ran out before the chunk's session was ready."""
+    return within(deadline, _solve_chunk, spec, solver, options, tolerance, kinds, rel, items)
+
+
+def within(deadline, fn, *args):
+    """``fn(*args)`` under the budget left until ``deadline`` (wall-clock seconds, or
+    ``None``); ``None`` when it is spent before, or when a solve in ``fn`` was cut short by
+    it (the session's base solve: nothing of the chunk is done)."""
     left = None if deadline is None else max(0.0, deadline - time.time())
     if left == 0.0:
         return None  # the budget is spent: the chunk's items are unfinished
     with budget(left):
         try:
-            return _solve_chunk(spec, solver, options, tolerance, kinds, rel, items)
-        except SolverError:  # the session's base solve cut short by the budget
+            return fn(*args)
+        except (SolverError, InfeasibleError):  # the base solve cut short by the budget
             if not expired():
                 raise
             return None
@@ -137,44 +144,61 @@ def sweep(ses, *, tolerance, rel, kinds, sections, executor=None):
     chunks' warnings are added to ``ses.unfinished`` and ``ses.run.warnings``."""
     spec, model = ses.spec, ses.model
     chunks = plan(spec, model, kinds, sections, rel)
-    left = remaining()
-    deadline = None if left is None else time.time() + left
     solver = ses.lm.solver_name or "highs"
     args = (spec, solver, ses.options, tolerance, kinds, rel)
-    outs: list[ChunkOut | None] = []
-    if executor is None:
-        outs = [solve_chunk(*args, items, deadline) for items in chunks]
-    else:
-        futures = [executor.submit(solve_chunk, *args, items, deadline) for items in chunks]
-        wait_s = None if left is None else left + GRACE
-        finished, _ = wait(futures, wait_s, return_when=FIRST_EXCEPTION)
-        for f in futures:
-            if f not in finished:
-                f.cancel()
-        for f in futures:  # an error in a chunk is the sweep's error
-            if f in finished and f.exception() is not None:
-                raise f.exception()
-        outs = [f.result() if f in finished else None for f in futures]
-    done: dict = {}
-    names: dict = {}
-    labels: dict = {}
-    solves = 0
-    for items, out in zip(chunks, outs, strict=True):
-        if out is None:  # not back by the deadline
-            labels = labels or _names(spec, model, kinds, rel)
-            names.update({(sec, i): labels[sec][i] for sec, i in items})
-            continue
-        done.update(out.done)
-        names.update({(s, i): n for s, i, n in out.left})
-        solves += out.solves
-        for w in out.warnings:
-            if w not in ses.run.warnings:
-                ses.run.warnings.append(w)
+    outs = run_chunks(solve_chunk, args, chunks, executor)
+    done, names, solves = gather(
+        chunks, outs, lambda: _names(spec, model, kinds, rel), ses.run.warnings
+    )
     results = {}
     for sec in ("tipping", "thresholds", "tornado"):
         results[sec] = [done[k] for k in sorted(done) if k[0] == sec]
         ses.unfinished += [f"{sec}: {names[k]}" for k in sorted(names) if k[0] == sec]
     return results["tipping"], results["thresholds"], by_swing(results["tornado"]), solves
+
+
+def run_chunks(fn, args: tuple, chunks: list, executor=None) -> list:
+    """``fn(*args, items, deadline)`` for each chunk's items, on ``executor`` (``None``: in
+    this process, in turn), each given the ``--max-time`` deadline; the outputs in the
+    chunks' order, ``None`` for a chunk not back by the deadline (and ``GRACE``). An error in
+    a chunk is raised here."""
+    left = remaining()
+    deadline = None if left is None else time.time() + left
+    if executor is None:
+        return [fn(*args, items, deadline) for items in chunks]
+    futures = [executor.submit(fn, *args, items, deadline) for items in chunks]
+    wait_s = None if left is None else left + GRACE
+    finished, _ = wait(futures, wait_s, return_when=FIRST_EXCEPTION)
+    for f in futures:
+        if f not in finished:
+            f.cancel()
+    for f in futures:  # an error in a chunk is the sweep's error
+        if f in finished and f.exception() is not None:
+            raise f.exception()
+    return [f.result() if f in finished else None for f in futures]
+
+
+def gather(chunks: list, outs: list, labels, warnings: list) -> tuple[dict, dict, int]:
+    """The chunks' outputs merged: ``(done, names, solves)`` -- ``(section, position)`` to a
+    result, or to the name of an unfinished item (``labels()``: every section's names by
+    position, read for a chunk not back in time), and the chunks' solves. Their warnings are
+    added to ``warnings``, each once."""
+    done: dict = {}
+    names: dict = {}
+    every: dict = {}
+    solves = 0
+    for items, out in zip(chunks, outs, strict=True):
+        if out is None:  # not back by the deadline
+            every = every or labels()
+            names.update({(sec, i): every[sec][i] for sec, i in items})
+            continue
+        done.update(out.done)
+        names.update({(s, i): n for s, i, n in out.left})
+        solves += out.solves
+        for w in out.warnings:
+            if w not in warnings:
+                warnings.append(w)
+    return done, names, solves
 
 
 def _names(spec, model, kinds, rel) -> dict[str, list[str]]:
