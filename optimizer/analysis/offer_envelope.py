@@ -32,13 +32,39 @@ def tie(a: float, b: float) -> float:
 
 class Input:
     """One number of the problem as a function of ``theta``: ``spec_at(theta)``, with the range
-    its tipping points are searched over (``search``) and its tornado ends (``swing``)."""
+    its tipping points are searched over (``search``) and its tornado ends (``swing``).
 
-    def __init__(self, name, kind, target, unit, base, spec_at, search=None, swing=None):
+    ``ranges``: a function giving ``(search, swing)``, called on first use of either (a
+    probability's or a shift's range is a search of its own: ``valid_end``); such an input
+    has both (``ranged``)."""
+
+    def __init__(
+        self, name, kind, target, unit, base, spec_at, search=None, swing=None, ranges=None
+    ):
         self.name, self.kind, self.target, self.unit = name, kind, target, unit
-        self.base, self.search, self.swing = base, search, swing
+        self.base, self._search, self._swing, self._ranges = base, search, swing, ranges
         self._build, self._specs = spec_at, {}
         self.envelopes: list[tuple] = []  # (lo, hi, F, G) of its tipping point's searches
+
+    @property
+    def ranged(self) -> bool:
+        """Whether the ranges are still to be found (then the input has both)."""
+        return self._ranges is not None
+
+    def _settle(self) -> None:
+        if self._ranges is not None:
+            self._search, self._swing = self._ranges()
+            self._ranges = None
+
+    @property
+    def search(self):
+        self._settle()
+        return self._search
+
+    @property
+    def swing(self):
+        self._settle()
+        return self._swing
 
     def spec_at(self, theta: float):
         """The problem at ``theta``, built (and validated) once per ``theta``: an envelope asks

@@ -61,7 +61,7 @@ def _value(ses: OfferSolver, sp, found: Found | None, *, solved: bool) -> float:
 def tornado(ses: OfferSolver, ins: list[Input]) -> tuple[list[TornadoRow], list[str]]:
     """One row per input with a swing, sorted by swing; and the names of the inputs left
     unfinished at the ``--max-time`` budget (``partial.each``)."""
-    rows, left = each([i for i in ins if i.swing is not None], partial(_row, ses), _name)
+    rows, left = each([i for i in ins if i.swing is not None], partial(row, ses), _name)
     return by_swing(rows), left
 
 
@@ -69,7 +69,8 @@ def _name(inp: Input) -> str:
     return inp.name
 
 
-def _row(ses: OfferSolver, inp: Input) -> TornadoRow:
+def row(ses: OfferSolver, inp: Input) -> TornadoRow:
+    """The tornado row of ``inp`` (see the module docstring)."""
     vals = []
     for t in inp.swing:
         sp = inp.spec_at(t)

@@ -81,16 +81,30 @@ def _width(spec) -> float:
     return max(1.0, total * max(1, spec.n_periods))
 
 
-def inputs(spec, rel: float, kinds, skipped: list[str] | None = None) -> list[Input]:
+def inputs(spec, rel: float, kinds, skipped: list[str] | None = None, lazy=False) -> list[Input]:
     """The inputs searched and swung, each with its search range and its tornado ends.
 
     A probability's or a shift's range is found by bisection on the problem's validity
     (``valid_end``); once the ``--max-time`` budget is spent, such inputs are left out and
-    their names added to ``skipped``."""
+    their names added to ``skipped``. ``lazy``: none left out, each range found on first use
+    (``Input.ranges``: a chunk of the sweep finds only the ranges of its own inputs)."""
     out: list[Input] = []
     skipped = [] if skipped is None else skipped
     W = _width(spec)
     P = [float(s.probability) for s in spec.scenarios]
+
+    def ranged(name, kind, target, base, at, lo_end, hi_end) -> None:
+        def ranges():
+            lo, hi = valid_end(at, base, lo_end), valid_end(at, base, hi_end)
+            return (lo, hi), (max(lo, base * (1 - rel)), min(hi, base * (1 + rel)))
+
+        if not lazy and expired():
+            skipped.append(name)
+            return
+        out.append(Input(name, kind, target, "", base, at, ranges=ranges))
+        if not lazy:
+            out[-1].search  # noqa: B018 -- found now, as the inputs are listed
+
     if "probability" in kinds and len(P) > 1:
         for i, s in enumerate(spec.scenarios):
             if not 0 < P[i] < 1:
@@ -101,12 +115,7 @@ def inputs(spec, rel: float, kinds, skipped: list[str] | None = None) -> list[In
                 locs = {f"scenarios[{j}].probability": P[j] * f for j in range(len(P))}
                 return spec.with_values({**locs, f"scenarios[{i}].probability": t})
 
-            if expired():
-                skipped.append(f"P({s.id})")
-                continue
-            lo, hi = valid_end(at, P[i], 0.0), valid_end(at, P[i], 1.0)
-            sw = (max(lo, P[i] * (1 - rel)), min(hi, P[i] * (1 + rel)))
-            out.append(Input(f"P({s.id})", "probability", s.id, "", P[i], at, (lo, hi), sw))
+            ranged(f"P({s.id})", "probability", s.id, P[i], at, 0.0, 1.0)
     if "value" in kinds:
         for c in spec.commitments:
             for o in c.options:
@@ -178,23 +187,7 @@ def inputs(spec, rel: float, kinds, skipped: list[str] | None = None) -> list[In
             def at(t, k=k, key=key):
                 return spec.with_values({f"shifts[{k}].{key}": t})
 
-            if expired():
-                skipped.append(f"shifts[{k}] {key} ({sh.when})")
-                continue
-            lo, hi = valid_end(at, a, 1e-9), valid_end(at, a, 1.0)
-            sw = (max(lo, a * (1 - rel)), min(hi, a * (1 + rel)))
-            out.append(
-                Input(
-                    f"shifts[{k}] {key} ({sh.when})",
-                    "shift",
-                    f"shifts[{k}]",
-                    "",
-                    a,
-                    at,
-                    (lo, hi),
-                    sw,
-                )
-            )
+            ranged(f"shifts[{k}] {key} ({sh.when})", "shift", f"shifts[{k}]", a, at, 1e-9, 1.0)
     if "capacity" in kinds or "scale" in kinds:
         for r in spec.resources:
             caps = list(r.capacity)
@@ -323,8 +316,25 @@ def _name(inp: Input) -> str:
     return inp.name
 
 
-def _option(co) -> str:
+def option_label(co) -> str:
     return f"{co[0].id}.{co[1].id}"
+
+
+def threshold_ids(spec) -> list[tuple]:
+    """The first-stage options ``(commitment, option)`` given a what-would-it-take threshold
+    (not a profile: its change "the same in every year" is not defined)."""
+    return [
+        (c, o)
+        for c in spec.commitments
+        if c.stage != 2
+        for o in c.options
+        if not any(isinstance(v, tuple) for v in o.value.values())
+    ]
+
+
+def scalable(spec) -> list[str]:
+    """The resources whose capacity factor has a tipping point (``capacity_tipping``)."""
+    return [r.id for r in spec.resources if _scalable(r)]
 
 
 def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kinds, sections):
@@ -343,25 +353,24 @@ def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kind
     if "tipping" in sections and ("capacity" in kinds or "scale" in kinds):
         from .capacity_walk import capacity_tipping
 
-        scalable = [r.id for r in spec.resources if _scalable(r)]
-        more, left = each(scalable, lambda r: capacity_tipping(ses, spec, r))
+        more, left = each(scalable(spec), lambda r: capacity_tipping(ses, spec, r))
         tips += more
         unfinished += [f"tipping: {r} capacity" for r in left]
     thresholds: list[Threshold] = []
     if "thresholds" in sections:
-        ids = [
-            (c, o)
-            for c in spec.commitments
-            if c.stage != 2
-            for o in c.options  # a profile's change "the same in every year" is not defined
-            if not any(isinstance(v, tuple) for v in o.value.values())
-        ]
-        thresholds, left = each(ids, lambda co: threshold(ses, spec, *co), _option)
+        ids = threshold_ids(spec)
+        thresholds, left = each(ids, lambda co: threshold(ses, spec, *co), option_label)
         unfinished += [f"thresholds: {n}" for n in left]
     rows: list[TornadoRow] = []
     if "tornado" in sections:
         rows, left = tornado(ses, ins)
         unfinished += [f"tornado: {n}" for n in left]
+    return report(ses, tolerance, tornado_range, tips, thresholds, rows, unfinished, t0)
+
+
+def report(ses, tolerance, rel, tips, thresholds, rows, unfinished, t0, solves=0):
+    """The report of ``ses``'s problem; ``solves``: made elsewhere (the sweep's chunks)."""
+    spec = ses.spec
     return SensitivityReport(
         problem=spec.name,
         sense=spec.sense,
@@ -372,10 +381,10 @@ def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kind
         tipping=tuple(tips),
         thresholds=tuple(thresholds),
         tornado=tuple(rows),
-        tornado_range=tornado_range,
+        tornado_range=rel,
         shadow_prices=(),
         lp_objective=None,
-        solves=ses.solves,
+        solves=ses.solves + solves,
         solver=ses.backend.name,
         time_s=time.perf_counter() - t0,
         notes=NOTES_TRANCHES,
