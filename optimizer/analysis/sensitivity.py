@@ -122,15 +122,21 @@ def sensitivity(
     executor=None,
 ) -> SensitivityReport:
     """Tipping points, what-would-it-take thresholds, tornado and LP shadow prices of ``spec``
-    (expected-value objective). With ``[[shifts]]``: ``sensitivity_odds``; with conditional
-    tranches: ``sensitivity_tranches`` (both in this process).
+    (expected-value objective). With ``[[shifts]]``: ``sensitivity_odds`` (in this process);
+    with conditional tranches: ``sensitivity_tranches``.
 
     ``sweep`` (implied by an ``executor``): the re-solves cut into fixed chunks, each in a
     fresh session, on ``executor`` (``None``: in this process), with the same result for any
-    number of workers (``sensitivity_sweep``)."""
+    number of workers (``sensitivity_sweep``; with tranches ``sensitivity_tranche_sweep``)."""
     from ..spec.tranches import has_tranches
 
-    if has_tranches(spec):  # the offer is the package: sensitivity_tranches
+    sweep = sweep or executor is not None
+    extra_kw: dict = {}  # the tranche sweep's executor
+    if has_tranches(spec) and sweep:  # the offer is the package, on the executor
+        from .sensitivity_tranche_sweep import tranche_sweep as fn
+
+        extra_kw = {"executor": executor}
+    elif has_tranches(spec):  # the offer is the package: sensitivity_tranches
         from .sensitivity_tranches import tranche_sensitivity as fn
     elif spec.responses:
         raise UsageError(
@@ -151,6 +157,7 @@ def sensitivity(
             tornado_range=tornado_range,
             kinds=kinds,
             sections=sections,
+            **extra_kw,
         )
     t0 = time.perf_counter()
     ses = Session(spec, solver, options)
@@ -158,7 +165,6 @@ def sensitivity(
     thresholds: list[Threshold] = []
     tornado: list[TornadoRow] = []
     extra = 0  # the sweep's solves
-    sweep = sweep or executor is not None
     if sweep:
         from .sensitivity_sweep import sweep as run_sweep
 
