@@ -15,12 +15,14 @@ added); each capacity tipping point (``capacity_walk.capacity_tipping``) and eac
 a unit of its own. Units go to ``min(CHUNKS, units)`` chunks in turn, fixed by the problem and
 the arguments alone, so every chunk makes the same solves on any worker. Each chunk solves the
 problem as given again (its base offer, and the best other offer where a side is quiet), so
-``solves`` is higher than in one session; it is the same for any number of workers.
+``solves`` is higher than in one session; it is the same for any number of workers. Solves
+use one solver thread each unless the options give a count (``one_thread``).
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from .capacity_walk import capacity_tipping
 from .offer_envelope import OfferSolver
@@ -85,6 +87,16 @@ def solve_chunk(spec, solver, options, kinds, rel, sections, items, deadline=Non
     return within(deadline, _solve_chunk, spec, solver, options, kinds, rel, sections, items)
 
 
+def one_thread(options):
+    """``options`` with one solver thread unless a count is given: the workers are the
+    parallelism (a solve's own threads would compete with the other workers for the cores),
+    as in the plain sweep's sessions (``solvers.highs.tune_for_resolves``)."""
+    import solvers
+
+    opts = options or solvers.SolveOptions()
+    return opts if opts.threads is not None else replace(opts, threads=1)
+
+
 def _solve_chunk(spec, solver, options, kinds, rel, sections, items) -> ChunkOut:
     ses = OfferSolver(spec, solver, options, probing=False)
     ins = inputs(spec, rel, kinds, lazy=True)  # ranges found on first use, by this chunk
@@ -115,6 +127,7 @@ def tranche_sweep(
     """``sensitivity_tranches.tranche_sensitivity`` with its re-solves in fixed chunks on
     ``executor`` (``None``: in this process), the same report for any number of workers."""
     t0 = time.perf_counter()
+    options = one_thread(options)  # the same in every chunk, for any number of workers
     ses = OfferSolver(spec, solver, options, probing=False)  # the base offer, reported
     rel = tornado_range
     chunks = plan(spec, rel, kinds, sections)
