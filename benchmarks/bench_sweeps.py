@@ -7,6 +7,8 @@ average before and after, and the ratios of medians. The outputs of ``--workers 
 ``--workers 2`` are checked to be identical (timings removed) on every round.
 
 Run:  python benchmarks/bench_sweeps.py [--generated 15] [--rounds 3]
+      python benchmarks/bench_sweeps.py --problem canada-us-2025   # bundled problems only
+      (the flagship has conditional tranches: its chunks are ``sensitivity_tranche_sweep``)
 """
 
 from __future__ import annotations
@@ -82,8 +84,16 @@ def main() -> None:
     )
     ap.add_argument("--seed", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument(
+        "--problem", action="append", help="a bundled problem or file, instead of the defaults"
+    )
     a = ap.parse_args()
     out: list[str] = []
+    if a.problem:
+        for name in a.problem:
+            out += [*bench(name, name, a.rounds), ""]
+        print("\n".join(out))
+        return
     with tempfile.TemporaryDirectory() as tmp:
         write(generate(a.generated, seed=a.seed), tmp)
         out += bench(
