@@ -200,11 +200,33 @@ def _numbers(sp) -> tuple:
 
 def value_at(sp, sol) -> float:
     """The expected value of ``sol``'s offer, tranches and responses in the problem ``sp``,
-    recomputed from the spec (NaN where it breaks a limit there)."""
+    recomputed from the spec (NaN where it breaks a limit there).
+
+    Kept per problem object and package: the envelopes value the same package at the same
+    input many times over (each solve that finds it again, each line through it)."""
     from ..solution import evaluate
 
+    key = (id(sp), _package(sol))
+    got = _VALUES.get(key)
+    if got is not None and got[0] is sp:
+        return got[1]
     ev = evaluate(sp, sol.chosen, sol.responses, sol.tranches)
-    return float(ev.expected) if ev.feasible else math.nan
+    v = float(ev.expected) if ev.feasible else math.nan
+    if len(_VALUES) >= _VALUES_MAX:
+        _VALUES.clear()
+    _VALUES[key] = (sp, v)  # the problem kept with its value: its id is not reused meanwhile
+    return v
+
+
+_VALUES: dict[tuple, tuple] = {}
+_VALUES_MAX = 1024
+
+
+def _package(sol) -> tuple:
+    """What ``evaluate`` reads of a solution: its choices, responses and tranches."""
+    responses = tuple(sorted((str(k), repr(v)) for k, v in sol.responses.items()))
+    tranches = tuple(sorted((str(k), tuple(v)) for k, v in sol.tranches.items()))
+    return tuple(sol.chosen), responses, tranches
 
 
 class Line:

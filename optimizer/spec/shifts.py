@@ -182,8 +182,10 @@ def _amount_ranges(spec: ProblemSpec, shifts: list[Shift]) -> list[tuple[float, 
     out = [(sh.amount, sh.amount) for sh in shifts]
     for u in spec.uncertain:
         for t in u.targets:
+            if not t.startswith("shifts["):
+                continue
             for key in ("amount", "share"):
-                if t.startswith("shifts[") and t.endswith(f"].{key}"):
+                if t.endswith(f"].{key}"):
                     k = int(t[len("shifts[") : -len(f"].{key}")])
                     lo, hi = u.dist.support
                     if key == "share":  # the share of the probability of 'from' it moves

@@ -152,5 +152,5 @@ def with_values(spec, values: Mapping[str, float]):
             for i, q in enumerate(spec.parameters)
         )
     done = set(values)
-    changes["uncertain"] = tuple(u for u in spec.uncertain if not all(t in done for t in u.targets))
+    changes["uncertain"] = tuple(u for u in spec.uncertain if not done.issuperset(u.targets))
     return spec.replace(**changes)
