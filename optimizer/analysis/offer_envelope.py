@@ -354,9 +354,12 @@ def first_crossing(F: list, G: list, start: float, end: float) -> tuple[float, L
     return None
 
 
-def valid_end(inp, base: float, end: float, steps: int = 40) -> float:
+def valid_end(inp, base: float, end: float, steps: int = 20) -> float:
     """The far end of ``[base, end]`` up to which the problem stays valid (a probability
-    searched where no offer moves one out of [0, 1]): ``end`` itself, or found by bisection."""
+    searched where no offer moves one out of [0, 1]): ``end`` itself, or found by bisection
+    to within ``2**-steps`` of the interval (about 1e-6 of it), on the valid side: the range
+    searched is never wider than the valid one. Each step rebuilds and validates the problem,
+    with the exact search over the packages the relations allow (``spec.shift_bounds``)."""
 
     def ok(t: float) -> bool:
         try:
