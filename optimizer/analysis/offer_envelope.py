@@ -23,6 +23,10 @@ from itertools import pairwise
 from ..errors import InfeasibleError, InputError
 
 PROBING = 1 << 15  # HiGHS' presolve_rule_off bit of its probing rule
+UNPROVEN = (
+    "some re-solves stopped at the time limit before proving optimality; "
+    "the figures they enter are only as good as the package found"
+)
 EPS = 1e-7  # relative: two values closer than this (times max(1, |value|)) are a tie
 
 
@@ -112,6 +116,7 @@ class OfferSolver:
         self.backend = solvers.get(solver)
         self.opts = options or solvers.SolveOptions()
         self.solves = 0
+        self.warnings: list[str] = []  # a re-solve stopped at a limit: ``UNPROVEN``, once
         self._same = _numbers(spec)
         self._at_base: dict[tuple, Found | None] = {}
         self._models: dict[int, tuple] = {}  # id -> (spec, its compiled model)
@@ -163,6 +168,8 @@ class OfferSolver:
             sol = engine.finish(sp, model, res)
         except InfeasibleError:
             return None
+        if sol.status != "optimal" and UNPROVEN not in self.warnings:
+            self.warnings.append(UNPROVEN)
         return Found(sol, offer_key(model, res.x))
 
     def _run(self, model):

@@ -117,7 +117,7 @@ def _solve_chunk(spec, solver, options, kinds, rel, sections, items) -> ChunkOut
         got, _ = each(pos, lambda i, compute=compute: (i, compute(i)), lambda i: str(i))
         out.done.update({(sec, i): r for i, r in got})
         out.left += [(sec, i, name(i)) for i in pos if (sec, i) not in out.done]
-    out.solves = ses.solves
+    out.solves, out.warnings = ses.solves, list(ses.warnings)
     return out
 
 
@@ -133,8 +133,9 @@ def tranche_sweep(
     chunks = plan(spec, rel, kinds, sections)
     args = (spec, solver, options, kinds, rel, sections)
     outs = run_chunks(solve_chunk, args, chunks, executor)
+    warnings: list[str] = []
     done, names, solves = gather(
-        chunks, outs, lambda: _labels(spec, rel, kinds, sections), warnings=[]
+        chunks, outs, lambda: _labels(spec, rel, kinds, sections), warnings=warnings
     )
 
     def of(sec: str) -> list:
@@ -145,4 +146,6 @@ def tranche_sweep(
         for k in sorted(names, key=lambda k: (ORDER[k[0]], k[1]))
     ]
     tips, rows = of("tipping") + of("capacity"), by_swing(of("tornado"))
-    return report(ses, tolerance, rel, tips, of("thresholds"), rows, unfinished, t0, solves)
+    return report(
+        ses, tolerance, rel, tips, of("thresholds"), rows, unfinished, t0, solves, warnings
+    )

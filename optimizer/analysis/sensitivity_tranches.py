@@ -368,8 +368,8 @@ def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kind
     return report(ses, tolerance, tornado_range, tips, thresholds, rows, unfinished, t0)
 
 
-def report(ses, tolerance, rel, tips, thresholds, rows, unfinished, t0, solves=0):
-    """The report of ``ses``'s problem; ``solves``: made elsewhere (the sweep's chunks)."""
+def report(ses, tolerance, rel, tips, thresholds, rows, unfinished, t0, solves=0, warnings=()):
+    """The report of ``ses``'s problem; ``solves`` and ``warnings``: the sweep's chunks'."""
     spec = ses.spec
     return SensitivityReport(
         problem=spec.name,
@@ -390,4 +390,5 @@ def report(ses, tolerance, rel, tips, thresholds, rows, unfinished, t0, solves=0
         notes=NOTES_TRANCHES,
         offers=True,
         unfinished=tuple(unfinished),
+        warnings=tuple(dict.fromkeys([*ses.warnings, *warnings])),
     )
