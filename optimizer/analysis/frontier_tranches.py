@@ -20,6 +20,7 @@ with tranches.
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 
 import numpy as np
 
@@ -38,70 +39,88 @@ NOTES = (
 )
 
 
+def row(fd) -> tuple | None:
+    """What the frontier reads of a policy: ``(expected, offer, labels)`` (``None``:
+    infeasible); small and picklable, a worker's answer (``frontier_tranche_sweep``)."""
+    if fd is None:
+        return None
+    return float(fd.sol.expected), tuple(map(str, fd.sol.chosen)), _labels(fd.sol)
+
+
 def tranche_frontier(
     spec, resource: str, *, lo, hi, steps, tolerance, solver, options, pareto=True, **kw
 ) -> Frontier:
     """``frontier.capacity_frontier`` for a problem with tranches (see the module doc)."""
     t0 = time.perf_counter()
-    res = spec.resource(resource)
     ses = OfferSolver(spec, solver, options)
     cw = CapacityWalk(ses, spec, resource)
-    caps = cw.caps
     tol = cw.step if tolerance is None else max(tolerance, cw.step)
     merged = cw.segments(lo, hi, tol)
-
-    def ev(fd):
-        return None if fd is None else float(fd.sol.expected)
-
-    def offer(fd):
-        return None if fd is None else tuple(map(str, fd.sol.chosen))
-
-    segments = []
-    for i, (a, _b, k) in enumerate(merged):
-        upper = merged[i + 1][0] if i + 1 < len(merged) else hi
-        segments.append(Segment(a, upper, ev(k), offer(k)))
-    years = [None] * len(caps) if len(caps) == 1 else list(spec.period_labels)
-    base_cap = tuple(zip(years, caps, strict=True))
-    breakpoints = []
-    for i in range(1, len(merged)):
-        kb, ka = merged[i - 1][2], merged[i][2]
-        if ka is None:
-            continue
-        now = _labels(ka.sol)
-        before = set(() if kb is None else _labels(kb.sol))
-        f = merged[i][0]
-        breakpoints.append(
-            Breakpoint(
-                scale=f,
-                capacity=tuple((y, f * c) for y, c in base_cap),
-                expected_below=ev(kb),
-                expected_above=ev(ka),
-                change=Change(
-                    tuple(x for x in now if x not in before),
-                    tuple(x for x in (_labels(kb.sol) if kb else ()) if x not in set(now)),
-                ),
-                tolerance=tol,
-            )
-        )
-    points = []
-    for f in np.linspace(lo, hi, steps + 1):
-        k = merged[0][2]
-        for a, _b, kk in merged:
-            if f >= a:
-                k = kk
-        points.append(FrontierPoint(float(f), ev(k), offer(k)))
+    uppers = [m[0] for m in merged[1:]] + [hi]
+    segs = [(a, b, row(fd)) for (a, _b, fd), b in zip(merged, uppers, strict=True)]
     use = None
     if pareto:
         from .frontier_tranche_front import tranche_use_front
 
         limit = kw.get("max_points", 200)
         use = tranche_use_front(spec, resource, ses=ses, tolerance=tolerance, max_points=limit)
+    out = dict(use=use, solves=ses.solves, solver=ses.backend.name)
+    return assemble(spec, resource, segs, lo=lo, hi=hi, steps=steps, tol=tol, t0=t0, **out)
+
+
+def assemble(
+    spec, resource: str, segs, *, lo, hi, steps, tol, use, solves, solver, t0, unfinished=None
+) -> Frontier:
+    """The ``Frontier`` of the walk's segments ``(lower, upper, row)`` bottom up (``row``:
+    see ``row``); a breakpoint where one segment ends at the next one's lower end. With
+    ``unfinished`` (``--max-time``), a range no segment covers is left out, and so are its
+    points (named unfinished)."""
+    caps = [float(c) for c in spec.resource(resource).capacity]
+    years = [None] * len(caps) if len(caps) == 1 else list(spec.period_labels)
+    base_cap = tuple(zip(years, caps, strict=True))
+
+    def ev(r):
+        return None if r is None else r[0]
+
+    def offer(r):
+        return None if r is None else r[1]
+
+    segments = [Segment(a, b, ev(r), offer(r)) for a, b, r in segs]
+    breakpoints = []
+    for (_a0, b0, rb), (f, _b1, ra) in pairwise(segs):
+        if ra is None or b0 != f:
+            continue
+        now, before = ra[2], () if rb is None else rb[2]
+        breakpoints.append(
+            Breakpoint(
+                scale=f,
+                capacity=tuple((y, f * c) for y, c in base_cap),
+                expected_below=ev(rb),
+                expected_above=ev(ra),
+                change=Change(
+                    tuple(x for x in now if x not in set(before)),
+                    tuple(x for x in before if x not in set(now)),
+                ),
+                tolerance=tol,
+            )
+        )
+    points, left = [], list(unfinished or ())
+    for f in np.linspace(lo, hi, steps + 1):
+        held = [s for s in segs if s[0] <= f <= s[1]]
+        if unfinished is not None and not held:
+            left.append(f"point at scale {f:g}")
+            continue
+        r = segs[0][2]
+        for a, _b, rr in segs:
+            if f >= a:
+                r = rr
+        points.append(FrontierPoint(float(f), ev(r), offer(r)))
     return Frontier(
         problem=spec.name,
         sense=spec.sense,
         value_unit=spec.value_unit,
         resource=resource,
-        unit=res.unit,
+        unit=spec.resource(resource).unit,
         base_capacity=base_cap,
         range=(lo, hi),
         tolerance=tol,
@@ -110,8 +129,9 @@ def tranche_frontier(
         points=tuple(points),
         use_front=use,
         cvar_front=None,
-        solves=ses.solves,
-        solver=ses.backend.name,
+        solves=solves,
+        solver=solver,
         time_s=time.perf_counter() - t0,
         notes=NOTES,
+        unfinished=None if unfinished is None else tuple(left),
     )
