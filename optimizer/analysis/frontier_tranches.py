@@ -24,8 +24,10 @@ from itertools import pairwise
 
 import numpy as np
 
+from solvers.deadline import expired
 from solvers.resolve import Change
 
+from ..errors import SolverError
 from .capacity_walk import CapacityWalk, _labels
 from .frontier_types import Breakpoint, Frontier, FrontierPoint, Segment
 from .offer_envelope import OfferSolver
@@ -48,33 +50,68 @@ def row(fd) -> tuple | None:
 
 
 def tranche_frontier(
-    spec, resource: str, *, lo, hi, steps, tolerance, solver, options, pareto=True, **kw
+    spec,
+    resource: str,
+    *,
+    lo,
+    hi,
+    steps,
+    tolerance,
+    solver,
+    options,
+    pareto=True,
+    max_points=200,
 ) -> Frontier:
-    """``frontier.capacity_frontier`` for a problem with tranches (see the module doc)."""
-    t0 = time.perf_counter()
-    ses = OfferSolver(spec, solver, options)
-    cw = CapacityWalk(ses, spec, resource)
-    tol = cw.step if tolerance is None else max(tolerance, cw.step)
-    merged = cw.segments(lo, hi, tol)
-    uppers = [m[0] for m in merged[1:]] + [hi]
-    segs = [(a, b, row(fd)) for (a, _b, fd), b in zip(merged, uppers, strict=True)]
-    use = None
-    if pareto:
-        from .frontier_tranche_front import tranche_use_front
+    """``frontier.capacity_frontier`` for a problem with tranches (see the module doc).
 
-        limit = kw.get("max_points", 200)
-        use = tranche_use_front(spec, resource, ses=ses, tolerance=tolerance, max_points=limit)
-    out = dict(use=use, solves=ses.solves, solver=ses.backend.name)
-    return assemble(spec, resource, segs, lo=lo, hi=hi, steps=steps, tol=tol, t0=t0, **out)
+    Under ``--max-time`` the range below the factor the walk reached, its points and a front
+    not finished are named unfinished."""
+    t0 = time.perf_counter()
+    step = CapacityWalk(None, spec, resource).step  # the resource checked before a solve
+    tol = step if tolerance is None else max(tolerance, step)
+    try:
+        ses = OfferSolver(spec, solver, options)
+    except SolverError:  # the solve of the problem as given, cut short by --max-time
+        if not expired():
+            raise
+        ses = None
+    merged = [] if ses is None else CapacityWalk(ses, spec, resource).segments(lo, hi, tol)
+    uppers = [m[0] for m in merged[1:]] + [hi] * bool(merged)
+    segs = [(a, b, row(fd)) for (a, _b, fd), b in zip(merged, uppers, strict=True)]
+    reached = segs[0][0] if segs else hi
+    unfinished = [] if reached <= lo else [f"capacity walk from factor {lo:g} to {reached:g}"]
+    use = None
+    if pareto and ses is not None and not expired():
+        use = front(spec, resource, ses, tolerance=tolerance, max_points=max_points)
+    if pareto and use is None:
+        unfinished.append("Pareto front")
+    solves = ses.solves if ses else 0
+    name = ses.backend.name if ses else solver
+    kw = dict(lo=lo, hi=hi, steps=steps, tol=tol, t0=t0, unfinished=unfinished)
+    return assemble(spec, resource, segs, use=use, solves=solves, solver=name, **kw)
+
+
+def front(spec, resource: str, ses: OfferSolver, *, tolerance, max_points):
+    """The Pareto front against use (``frontier_tranche_front``), or ``None`` when the budget
+    cut it short (a solve stopped by it is not an optimum, partial.py)."""
+    from .frontier_tranche_front import tranche_use_front
+
+    try:
+        use = tranche_use_front(spec, resource, ses=ses, tolerance=tolerance, max_points=max_points)
+    except SolverError:
+        if not expired():
+            raise
+        return None
+    return None if expired() else use
 
 
 def assemble(
-    spec, resource: str, segs, *, lo, hi, steps, tol, use, solves, solver, t0, unfinished=None
+    spec, resource: str, segs, *, lo, hi, steps, tol, use, solves, solver, t0, unfinished=()
 ) -> Frontier:
     """The ``Frontier`` of the walk's segments ``(lower, upper, row)`` bottom up (``row``:
-    see ``row``); a breakpoint where one segment ends at the next one's lower end. With
-    ``unfinished`` (``--max-time``), a range no segment covers is left out, and so are its
-    points (named unfinished)."""
+    see ``row``); a breakpoint where one segment ends at the next one's lower end. A range
+    no segment covers (``--max-time``) is left out, and its points are named unfinished after
+    ``unfinished``."""
     caps = [float(c) for c in spec.resource(resource).capacity]
     years = [None] * len(caps) if len(caps) == 1 else list(spec.period_labels)
     base_cap = tuple(zip(years, caps, strict=True))
@@ -104,10 +141,10 @@ def assemble(
                 tolerance=tol,
             )
         )
-    points, left = [], list(unfinished or ())
+    points, left = [], list(unfinished)  # the walk's range left, then its points
     for f in np.linspace(lo, hi, steps + 1):
         held = [s for s in segs if s[0] <= f <= s[1]]
-        if unfinished is not None and not held:
+        if not held:
             left.append(f"point at scale {f:g}")
             continue
         r = segs[0][2]
@@ -133,5 +170,5 @@ def assemble(
         solver=solver,
         time_s=time.perf_counter() - t0,
         notes=NOTES,
-        unfinished=None if unfinished is None else tuple(left),
+        unfinished=tuple(left),
     )
