@@ -61,14 +61,22 @@ def tranche_frontier(
     options,
     pareto=True,
     max_points=200,
+    executor=None,
 ) -> Frontier:
     """``frontier.capacity_frontier`` for a problem with tranches (see the module doc).
 
-    Under ``--max-time`` the range below the factor the walk reached, its points and a front
-    not finished are named unfinished."""
+    ``executor``: the Pareto front runs on it while this process walks the capacities
+    (``frontier_tranche_sweep``; the same output). Under ``--max-time`` the range below the
+    factor the walk reached, its points and a front not finished are named unfinished."""
     t0 = time.perf_counter()
     step = CapacityWalk(None, spec, resource).step  # the resource checked before a solve
     tol = step if tolerance is None else max(tolerance, step)
+    collect = None
+    if pareto and executor is not None:
+        from .frontier_tranche_sweep import start_front
+
+        kw = dict(solver=solver, options=options, tolerance=tolerance, max_points=max_points)
+        collect = start_front(spec, resource, **kw, executor=executor)
     try:
         ses = OfferSolver(spec, solver, options)
     except SolverError:  # the solve of the problem as given, cut short by --max-time
@@ -81,11 +89,13 @@ def tranche_frontier(
     reached = segs[0][0] if segs else hi
     unfinished = [] if reached <= lo else [f"capacity walk from factor {lo:g} to {reached:g}"]
     use = None
-    if pareto and ses is not None and not expired():
+    if collect is not None:
+        use = collect()
+    elif pareto and ses is not None and not expired():
         use = front(spec, resource, ses, tolerance=tolerance, max_points=max_points)
     if pareto and use is None:
         unfinished.append("Pareto front")
-    solves = ses.solves if ses else 0
+    solves = (ses.solves if ses else 0) + (use.solves if use and collect else 0)
     name = ses.backend.name if ses else solver
     kw = dict(lo=lo, hi=hi, steps=steps, tol=tol, t0=t0, unfinished=unfinished)
     return assemble(spec, resource, segs, use=use, solves=solves, solver=name, **kw)
