@@ -14,7 +14,10 @@ new_equilibrium``): the value steps there while the offer stays.
 
 The Pareto front against use is that of the offer's own total use of the resource, each offer
 valued with its tranches re-optimised (``frontier_tranche_front``); the CVaR front is not given
-with tranches.
+with tranches. With an executor (``--workers``, ``--scheduler``) the front runs on it while
+this process walks the capacities (``frontier_tranche_sweep``; the same output); the walk
+stays here. Under ``--max-time`` the walk keeps the segments found from the top of the range
+down, and the range it did not reach, the points in it and an unfinished front are named.
 """
 
 from __future__ import annotations
