@@ -12,8 +12,9 @@ unfinished.
 The front is small: on the flagship's fiscal frontier it is 7 of the 32 solves (0.3 s
 against the walk's 2 s in this process), less than a local worker's start (spawn and imports,
 about 1 s of CPU), so on a busy 2-core machine ``--workers 2`` measured slower than no option
-(3.95 s against 3.14 s, medians of 3 interleaved rounds under load 3.7-4); a cluster's
-running workers (``--scheduler``) do not pay that start (not measured).
+(3.95 s against 3.14 s, medians of 3 interleaved rounds under load 3.7-4). A cluster's
+running workers do not pay that start, but connecting to it costs too: ``--scheduler`` on a
+local 2-worker Dask cluster took 4.5 s against 3.8 s (one run each, the same output).
 
 The capacity walk stays in this process. Cutting it into fixed factor ranges, each walked by
 a worker in a fresh ``OfferSolver`` and the segments joined, was measured and does not pay:
