@@ -94,7 +94,12 @@ class CapacityWalk:
         found: dict[tuple, tuple] = {}  # key -> (Found, the factor it was solved at)
 
         def at(f: float):
-            fd = self.ses.at(self.spec_at(f), mode, key)
+            try:
+                fd = self.ses.at(self.spec_at(f), mode, key)
+            except SolverError:  # a solve cut short by --max-time: the walk stops at it
+                if not expired():
+                    raise
+                return None
             if fd is None:
                 return None
             k = (_labels(fd.sol), round(float(fd.sol.expected), 9))

@@ -103,7 +103,8 @@ def capacity_frontier(
     """Expected value as ``resource``'s capacities are scaled over [lo, hi] (see module doc).
 
     ``executor``: the Pareto fronts run on it while this process walks the capacities
-    (``frontier_sweep``; the same result). Problems with tranches run in this process."""
+    (``frontier_sweep``; with conditional tranches the front against use,
+    ``frontier_tranche_sweep``); the same result."""
     from ..spec.tranches import has_tranches
 
     staged = has_tranches(spec)  # offers as the packages: frontier_tranches
@@ -136,7 +137,7 @@ def capacity_frontier(
 
         kw = dict(lo=lo, hi=hi, steps=steps, tolerance=tolerance, solver=solver, options=options)
         kw.update(pareto=pareto, max_points=max_points)
-        return tranche_frontier(spec, resource, **kw)
+        return tranche_frontier(spec, resource, **kw, executor=executor)
     t0 = time.perf_counter()
     from ..compile import compile_spec
 

@@ -14,17 +14,23 @@ new_equilibrium``): the value steps there while the offer stays.
 
 The Pareto front against use is that of the offer's own total use of the resource, each offer
 valued with its tranches re-optimised (``frontier_tranche_front``); the CVaR front is not given
-with tranches.
+with tranches. With an executor (``--workers``, ``--scheduler``) the front runs on it while
+this process walks the capacities (``frontier_tranche_sweep``; the same output); the walk
+stays here. Under ``--max-time`` the walk keeps the segments found from the top of the range
+down, and the range it did not reach, the points in it and an unfinished front are named.
 """
 
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 
 import numpy as np
 
+from solvers.deadline import expired
 from solvers.resolve import Change
 
+from ..errors import SolverError
 from .capacity_walk import CapacityWalk, _labels
 from .frontier_types import Breakpoint, Frontier, FrontierPoint, Segment
 from .offer_envelope import OfferSolver
@@ -38,70 +44,133 @@ NOTES = (
 )
 
 
+def row(fd) -> tuple | None:
+    """What the frontier reads of a policy: ``(expected, offer, labels)`` (``None``:
+    infeasible); small and picklable, a worker's answer (``frontier_tranche_sweep``)."""
+    if fd is None:
+        return None
+    return float(fd.sol.expected), tuple(map(str, fd.sol.chosen)), _labels(fd.sol)
+
+
 def tranche_frontier(
-    spec, resource: str, *, lo, hi, steps, tolerance, solver, options, pareto=True, **kw
+    spec,
+    resource: str,
+    *,
+    lo,
+    hi,
+    steps,
+    tolerance,
+    solver,
+    options,
+    pareto=True,
+    max_points=200,
+    executor=None,
 ) -> Frontier:
-    """``frontier.capacity_frontier`` for a problem with tranches (see the module doc)."""
+    """``frontier.capacity_frontier`` for a problem with tranches (see the module doc).
+
+    ``executor``: the Pareto front runs on it while this process walks the capacities
+    (``frontier_tranche_sweep``; the same output). Under ``--max-time`` the range below the
+    factor the walk reached, its points and a front not finished are named unfinished."""
     t0 = time.perf_counter()
-    res = spec.resource(resource)
-    ses = OfferSolver(spec, solver, options)
-    cw = CapacityWalk(ses, spec, resource)
-    caps = cw.caps
-    tol = cw.step if tolerance is None else max(tolerance, cw.step)
-    merged = cw.segments(lo, hi, tol)
+    step = CapacityWalk(None, spec, resource).step  # the resource checked before a solve
+    tol = step if tolerance is None else max(tolerance, step)
+    collect = None
+    if pareto and executor is not None:
+        from .frontier_tranche_sweep import start_front
 
-    def ev(fd):
-        return None if fd is None else float(fd.sol.expected)
+        kw = dict(solver=solver, options=options, tolerance=tolerance, max_points=max_points)
+        collect = start_front(spec, resource, **kw, executor=executor)
+    try:
+        ses = OfferSolver(spec, solver, options)
+    except SolverError:  # the solve of the problem as given, cut short by --max-time
+        if not expired():
+            raise
+        ses = None
+    merged = [] if ses is None else CapacityWalk(ses, spec, resource).segments(lo, hi, tol)
+    uppers = [m[0] for m in merged[1:]] + [hi] * bool(merged)
+    segs = [(a, b, row(fd)) for (a, _b, fd), b in zip(merged, uppers, strict=True)]
+    reached = segs[0][0] if segs else hi
+    unfinished = [] if reached <= lo else [f"capacity walk from factor {lo:g} to {reached:g}"]
+    use = None
+    if collect is not None:
+        use = collect()
+    elif pareto and ses is not None and not expired():
+        use = front(spec, resource, ses, tolerance=tolerance, max_points=max_points)
+    if pareto and use is None:
+        unfinished.append("Pareto front")
+    solves = (ses.solves if ses else 0) + (use.solves if use and collect else 0)
+    name = ses.backend.name if ses else solver
+    kw = dict(lo=lo, hi=hi, steps=steps, tol=tol, t0=t0, unfinished=unfinished)
+    return assemble(spec, resource, segs, use=use, solves=solves, solver=name, **kw)
 
-    def offer(fd):
-        return None if fd is None else tuple(map(str, fd.sol.chosen))
 
-    segments = []
-    for i, (a, _b, k) in enumerate(merged):
-        upper = merged[i + 1][0] if i + 1 < len(merged) else hi
-        segments.append(Segment(a, upper, ev(k), offer(k)))
+def front(spec, resource: str, ses: OfferSolver, *, tolerance, max_points):
+    """The Pareto front against use (``frontier_tranche_front``), or ``None`` when the budget
+    cut it short (a solve stopped by it is not an optimum, partial.py)."""
+    from .frontier_tranche_front import tranche_use_front
+
+    try:
+        use = tranche_use_front(spec, resource, ses=ses, tolerance=tolerance, max_points=max_points)
+    except SolverError:
+        if not expired():
+            raise
+        return None
+    return None if expired() else use
+
+
+def assemble(
+    spec, resource: str, segs, *, lo, hi, steps, tol, use, solves, solver, t0, unfinished=()
+) -> Frontier:
+    """The ``Frontier`` of the walk's segments ``(lower, upper, row)`` bottom up (``row``:
+    see ``row``); a breakpoint where one segment ends at the next one's lower end. A range
+    no segment covers (``--max-time``) is left out, and its points are named unfinished after
+    ``unfinished``."""
+    caps = [float(c) for c in spec.resource(resource).capacity]
     years = [None] * len(caps) if len(caps) == 1 else list(spec.period_labels)
     base_cap = tuple(zip(years, caps, strict=True))
+
+    def ev(r):
+        return None if r is None else r[0]
+
+    def offer(r):
+        return None if r is None else r[1]
+
+    segments = [Segment(a, b, ev(r), offer(r)) for a, b, r in segs]
     breakpoints = []
-    for i in range(1, len(merged)):
-        kb, ka = merged[i - 1][2], merged[i][2]
-        if ka is None:
+    for (_a0, b0, rb), (f, _b1, ra) in pairwise(segs):
+        if ra is None or b0 != f:
             continue
-        now = _labels(ka.sol)
-        before = set(() if kb is None else _labels(kb.sol))
-        f = merged[i][0]
+        now, before = ra[2], () if rb is None else rb[2]
         breakpoints.append(
             Breakpoint(
                 scale=f,
                 capacity=tuple((y, f * c) for y, c in base_cap),
-                expected_below=ev(kb),
-                expected_above=ev(ka),
+                expected_below=ev(rb),
+                expected_above=ev(ra),
                 change=Change(
-                    tuple(x for x in now if x not in before),
-                    tuple(x for x in (_labels(kb.sol) if kb else ()) if x not in set(now)),
+                    tuple(x for x in now if x not in set(before)),
+                    tuple(x for x in before if x not in set(now)),
                 ),
                 tolerance=tol,
             )
         )
-    points = []
+    points, left = [], list(unfinished)  # the walk's range left, then its points
     for f in np.linspace(lo, hi, steps + 1):
-        k = merged[0][2]
-        for a, _b, kk in merged:
+        held = [s for s in segs if s[0] <= f <= s[1]]
+        if not held:
+            left.append(f"point at scale {f:g}")
+            continue
+        r = segs[0][2]
+        for a, _b, rr in segs:
             if f >= a:
-                k = kk
-        points.append(FrontierPoint(float(f), ev(k), offer(k)))
-    use = None
-    if pareto:
-        from .frontier_tranche_front import tranche_use_front
-
-        limit = kw.get("max_points", 200)
-        use = tranche_use_front(spec, resource, ses=ses, tolerance=tolerance, max_points=limit)
+                r = rr
+        points.append(FrontierPoint(float(f), ev(r), offer(r)))
     return Frontier(
         problem=spec.name,
         sense=spec.sense,
         value_unit=spec.value_unit,
         resource=resource,
-        unit=res.unit,
+        unit=spec.resource(resource).unit,
         base_capacity=base_cap,
         range=(lo, hi),
         tolerance=tol,
@@ -110,8 +179,9 @@ def tranche_frontier(
         points=tuple(points),
         use_front=use,
         cvar_front=None,
-        solves=ses.solves,
-        solver=ses.backend.name,
+        solves=solves,
+        solver=solver,
         time_s=time.perf_counter() - t0,
         notes=NOTES,
+        unfinished=tuple(left),
     )

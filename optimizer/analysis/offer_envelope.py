@@ -108,7 +108,11 @@ class OfferSolver:
     """Solves ``spec`` at changed inputs: the best package, the best with an offer fixed, and
     the best of the other offers. Counts its solves."""
 
-    def __init__(self, spec, solver: str = "highs", options=None, *, probing: bool = True) -> None:
+    def __init__(
+        self, spec, solver: str = "highs", options=None, *, probing: bool = True, base=True
+    ) -> None:
+        """``base=False``: no solve of the problem as given (``base`` and ``key0`` are
+        ``None``), for a worker that only solves at other inputs (``frontier_tranche_sweep``)."""
         import solvers
 
         self.spec = spec
@@ -120,6 +124,9 @@ class OfferSolver:
         self._same = _numbers(spec)
         self._at_base: dict[tuple, Found | None] = {}
         self._models: dict[int, tuple] = {}  # id -> (spec, its compiled model)
+        self.base = self.key0 = None
+        if not base:
+            return
         base = self.at(spec)
         if base is None:
             raise InfeasibleError(f"{spec.name}: infeasible", None)

@@ -92,9 +92,9 @@ def parse_range(text: str) -> tuple[float, float]:
 )
 @worker_options(
     default=None,
-    workers_help="Compute the two Pareto fronts in local worker processes while this one "
-    "walks the capacities (the output is the same for any N; 1: all in this process). "
-    "Problems with conditional tranches always run in this process.",
+    workers_help="Compute the Pareto fronts in local worker processes while this one walks "
+    "the capacities (the output is the same for any N; 1: all in this process). With "
+    "conditional tranches: the one front, against the offer's use; the walk stays here.",
 )
 @output_options("table", "json")
 @handle_errors
