@@ -174,6 +174,9 @@ class OddsSession(Session):
             else:
                 k = self.solve_at(st)
                 self.back()
+                v0 = self.sigma * self.value(self.key0, st)
+                if k != self.key0 and v0 >= self.sigma * self.value(k, st) - self.tol_v:
+                    k = self.key0  # a tie keeps the base package (whichever the solver found)
             return self.value(k, st), k
 
         vl, kl = value_at(lo)
