@@ -76,14 +76,17 @@ def plan(items: dict[str, list]) -> list[list[tuple[str, int]]]:
     return [sorted(c, key=lambda it: (ORDER[it[0]], it[1])) for c in chunks]
 
 
-def solve_chunk(spec, solver, options, tolerance, kinds, rel, items, deadline=None):
+def solve_chunk(spec, solver, options, tolerance, kinds, rel, ranges, items, deadline=None):
     """Compute one chunk's items in a fresh session (a worker process, a Dask worker, or this
-    process) by ``deadline`` (``sensitivity_sweep.within``); ``None``: nothing done."""
-    return within(deadline, _solve_chunk, spec, solver, options, tolerance, kinds, rel, items)
+    process) by ``deadline`` (``sensitivity_sweep.within``); ``None``: nothing done.
+    ``ranges``: the inputs' search ranges found by the parent (``odds_inputs.Odds.ranges``)."""
+    args = (spec, solver, options, tolerance, kinds, rel, ranges, items)
+    return within(deadline, _solve_chunk, *args)
 
 
-def _solve_chunk(spec, solver, options, tolerance, kinds, rel, items) -> ChunkOut:
+def _solve_chunk(spec, solver, options, tolerance, kinds, rel, ranges, items) -> ChunkOut:
     ses = OddsSession(spec, solver, options)
+    ses.odds.ranges.update(ranges)  # no bisection again in every chunk
     mine = items_of(ses, kinds, rel, {sec for sec, _ in items})  # only the sections needed
     known: dict = {}  # this chunk's tipping points by (kind, target), for its tornado rows
     compute = {
@@ -115,7 +118,7 @@ def odds_sweep(spec, *, solver, options, tolerance, tornado_range, kinds, sectio
     rel = tornado_range
     items = items_of(ses, kinds, rel, sections)
     chunks = plan(items)
-    args = (spec, solver, options, tolerance, kinds, rel)
+    args = (spec, solver, options, tolerance, kinds, rel, dict(ses.odds.ranges))
     outs = run_chunks(solve_chunk, args, chunks, executor)
     done, names, solves = gather(chunks, outs, lambda: labels(spec, items), ses.run.warnings)
 
