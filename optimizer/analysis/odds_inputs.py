@@ -52,6 +52,7 @@ class Odds:
 
         self.spec = spec
         self._relaxed = None  # the relations' packages, for ``valid`` (built when needed)
+        self.ranges: dict[tuple[str, int], tuple[float, float]] = {}  # ``_domain``'s, by input
         plain = replace(
             spec, shifts=(), scenarios=tuple(replace(s, baseline=0.0) for s in spec.scenarios)
         )
@@ -183,9 +184,12 @@ class OddsParam:
     move: Callable[[State, float], State]
 
 
-def _domain(odds: Odds, move, base: float, lo: float, hi: float) -> tuple[float, float]:
+def _domain(odds: Odds, key, move, base: float, lo: float, hi: float) -> tuple[float, float]:
     """The valid interval around ``base`` inside ``[lo, hi]`` (validity is an interval: each
-    bound is concave or convex in one input). Ends located by bisection to 1e-12."""
+    bound is concave or convex in one input). Ends located by bisection to 1e-12, once per
+    input ``key``: kept in ``odds.ranges`` (a sweep's chunk is handed its parent's)."""
+    if key in odds.ranges:
+        return odds.ranges[key]
 
     def end(far: float) -> float:
         if odds.valid(move(odds.base, far)):
@@ -199,7 +203,8 @@ def _domain(odds: Odds, move, base: float, lo: float, hi: float) -> tuple[float,
                 bad = mid
         return ok
 
-    return end(lo), end(hi)
+    odds.ranges[key] = (end(lo), end(hi))
+    return odds.ranges[key]
 
 
 def _set(arr: str, v_of: Callable[[np.ndarray, float], np.ndarray]):
@@ -226,7 +231,7 @@ def probability_params(odds: Odds) -> list[OddsParam]:
             return q
 
         move = _set("p", f)
-        lo, hi = _domain(odds, move, float(p[s]), 0.0, 1.0)
+        lo, hi = _domain(odds, ("probability", s), move, float(p[s]), 0.0, 1.0)
         out.append(
             OddsParam(
                 f"P({sc.id}) before shifts", "probability", sc.id, "", float(p[s]), lo, hi, move
@@ -285,7 +290,7 @@ def amount_params(odds: Odds) -> list[OddsParam]:
 
         move = _set("a", f)
         a = float(odds.base.a[k])
-        lo, hi = _domain(odds, move, a, 0.0, 1.0)
+        lo, hi = _domain(odds, ("shift", k), move, a, 0.0, 1.0)
         out.append(
             OddsParam(
                 f"shift {sh.when}: {sh.from_} -> {sh.to}"

@@ -42,7 +42,8 @@ This module holds the entry point; the parts are ``sensitivity_session`` (the lo
 its re-solves), ``sensitivity_tipping``, ``sensitivity_thresholds``, ``sensitivity_tornado``
 and ``sensitivity_duals``, with the inputs in ``sensitivity_params`` and the results in
 ``sensitivity_results``; problems with ``[[shifts]]`` go to ``sensitivity_odds`` and those
-with conditional tranches to ``sensitivity_tranches``.
+with conditional tranches to ``sensitivity_tranches`` (on an executor: ``sensitivity_sweep``,
+``sensitivity_odds_sweep`` and ``sensitivity_tranche_sweep``).
 """
 
 from __future__ import annotations
@@ -122,12 +123,13 @@ def sensitivity(
     executor=None,
 ) -> SensitivityReport:
     """Tipping points, what-would-it-take thresholds, tornado and LP shadow prices of ``spec``
-    (expected-value objective). With ``[[shifts]]``: ``sensitivity_odds`` (in this process);
-    with conditional tranches: ``sensitivity_tranches``.
+    (expected-value objective). With ``[[shifts]]``: ``sensitivity_odds``; with conditional
+    tranches: ``sensitivity_tranches``.
 
     ``sweep`` (implied by an ``executor``): the re-solves cut into fixed chunks, each in a
     fresh session, on ``executor`` (``None``: in this process), with the same result for any
-    number of workers (``sensitivity_sweep``; with tranches ``sensitivity_tranche_sweep``)."""
+    number of workers (``sensitivity_sweep``; with tranches ``sensitivity_tranche_sweep``,
+    with shifts ``sensitivity_odds_sweep``)."""
     from ..spec.tranches import has_tranches
 
     sweep = sweep or executor is not None
@@ -144,6 +146,10 @@ def sensitivity(
             "commitments only, use 'optimizer scenarios' for value of information",
             where="sensitivity",
         )
+    elif spec.shifts and sweep:  # the package moves the odds, on the executor
+        from .sensitivity_odds_sweep import odds_sweep as fn
+
+        extra_kw = {"executor": executor}
     elif spec.shifts:
         from .sensitivity_odds import odds_sensitivity as fn
     if not 0 < tolerance < 1:

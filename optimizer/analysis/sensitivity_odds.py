@@ -126,13 +126,38 @@ class OddsSession(Session):
         tp = self._tipping_point(param, lo, hi, below, above)
         return replace(tp, solves=self.run.solves - before)
 
-    def tornado_odds(self, rel: float, tipping: Sequence[TippingPoint] = ()) -> list[TornadoRow]:
-        """Optimal expected value with each input at base * (1 -/+ rel), within its range."""
-        known = {(t.kind, t.target): t for t in tipping}
-        base = self.odds.base
-        rows: list[TornadoRow] = []
+    def tornado_inputs(self, rel: float) -> list[tuple]:
+        """The tornado's inputs in order: ``(name, kind, param, low, high)``, each at
+        base * (1 -/+ rel) within its range."""
 
-        def value_at(p, theta: float) -> tuple[float, Key | None]:
+        def clamp(p, x: float) -> float:
+            return min(max(x, p.lo), p.hi)
+
+        out: list[tuple] = []
+        for p in probability_params(self.odds):
+            lo, hi = clamp(p, p.base * (1 - rel)), clamp(p, p.base * (1 + rel))
+            out.append((p.name, "probability", p, lo, hi))
+        for p in baseline_params(self.odds):
+            if p.base != 0:
+                out.append((p.name, "baseline", p, p.base * (1 - rel), p.base * (1 + rel)))
+        for p in amount_params(self.odds):
+            lo, hi = clamp(p, p.base * (1 - rel)), clamp(p, p.base * (1 + rel))
+            out.append((p.name, "shift", p, lo, hi))
+        for p in factor_params(self.odds):
+            out.append((p.name, "value", p, 1 - rel, 1 + rel))
+        for r in self.spec.resources:
+            sp = scale_param(self.spec, self.model, r.id)
+            if sp is not None:
+                out.append((f"{r.id} capacity", "capacity", sp, 1 - rel, 1 + rel))
+        return out
+
+    def tornado_row(self, item: tuple, known: dict) -> TornadoRow:
+        """The tornado row of one of ``tornado_inputs``; ``known``: the tipping points by
+        ``(kind, target)`` (inside the base package's interval: no solve)."""
+        name, kind, p, lo, hi = item
+        base = self.odds.base
+
+        def value_at(theta: float) -> tuple[float, Key | None]:
             t = known.get((p.kind, p.target))
             if isinstance(p, RhsParam):
                 # inside the base package's interval, clear of the tolerance window (as
@@ -149,33 +174,20 @@ class OddsSession(Session):
             else:
                 k = self.solve_at(st)
                 self.back()
+                v0 = self.sigma * self.value(self.key0, st)
+                if k != self.key0 and v0 >= self.sigma * self.value(k, st) - self.tol_v:
+                    k = self.key0  # a tie keeps the base package (whichever the solver found)
             return self.value(k, st), k
 
-        def add(name: str, kind: str, p, lo: float, hi: float) -> None:
-            vl, kl = value_at(p, lo)
-            vh, kh = value_at(p, hi)
-            ch = [None if k == self.key0 else self.pk.change(self.key0, k) for k in (kl, kh)]
-            rows.append(TornadoRow(name, kind, lo, hi, vl, vh, *ch, getattr(p, "unit", "")))
+        vl, kl = value_at(lo)
+        vh, kh = value_at(hi)
+        ch = [None if k == self.key0 else self.pk.change(self.key0, k) for k in (kl, kh)]
+        return TornadoRow(name, kind, lo, hi, vl, vh, *ch, getattr(p, "unit", ""))
 
-        def clamp(p, x: float) -> float:
-            return min(max(x, p.lo), p.hi)
-
-        for p in probability_params(self.odds):
-            add(
-                p.name, "probability", p, clamp(p, p.base * (1 - rel)), clamp(p, p.base * (1 + rel))
-            )
-        for p in baseline_params(self.odds):
-            if p.base != 0:
-                add(p.name, "baseline", p, p.base * (1 - rel), p.base * (1 + rel))
-        for p in amount_params(self.odds):
-            add(p.name, "shift", p, clamp(p, p.base * (1 - rel)), clamp(p, p.base * (1 + rel)))
-        for p in factor_params(self.odds):
-            add(p.name, "value", p, 1 - rel, 1 + rel)
-        for r in self.spec.resources:
-            sp = scale_param(self.spec, self.model, r.id)
-            if sp is not None:
-                add(f"{r.id} capacity", "capacity", sp, 1 - rel, 1 + rel)
-        return by_swing(rows)
+    def tornado_odds(self, rel: float, tipping: Sequence[TippingPoint] = ()) -> list[TornadoRow]:
+        """Optimal expected value with each input at base * (1 -/+ rel), within its range."""
+        known = {(t.kind, t.target): t for t in tipping}
+        return by_swing([self.tornado_row(it, known) for it in self.tornado_inputs(rel)])
 
 
 def odds_parameters(ses: OddsSession, kinds: Sequence[str]) -> list:
@@ -190,6 +202,13 @@ def odds_parameters(ses: OddsSession, kinds: Sequence[str]) -> list:
         out += value_params(odds)
     out += [p for p in capacity_params(ses.spec, ses.model) if p.kind in kinds]
     return out
+
+
+def threshold_ids(ses: OddsSession) -> list[tuple[int, int]]:
+    """The options with a what-would-it-take threshold: ``(commitment, option)`` positions."""
+    spec = ses.spec
+    ids = [(ci, oi) for ci, cm in enumerate(spec.commitments) for oi in range(len(cm.options))]
+    return [i for i in ids if option_columns(ses.model, *i).size]
 
 
 def odds_sensitivity(
@@ -210,12 +229,19 @@ def odds_sensitivity(
         tipping = [ses.tipping(p, tolerance) for p in odds_parameters(ses, kinds)]
     thresholds = []
     if "thresholds" in sections:
-        for ci, cm in enumerate(spec.commitments):
-            for oi in range(len(cm.options)):
-                if option_columns(ses.model, ci, oi).size:
-                    thresholds.append(ses.threshold(ci, oi))
+        thresholds = [ses.threshold(ci, oi) for ci, oi in threshold_ids(ses)]
     tornado = ses.tornado_odds(tornado_range, tipping) if "tornado" in sections else []
     prices, lp_obj = ses.shadow_prices() if "shadow" in sections else ([], None)
+    parts = (tipping, thresholds, tornado, prices, lp_obj)
+    return odds_report(ses, tolerance, tornado_range, parts, ses.run.solves, t0)
+
+
+def odds_report(ses, tolerance, rel, parts, solves, t0, unfinished=None) -> SensitivityReport:
+    """The report of ``ses``'s problem: ``parts`` are the tipping points, thresholds, tornado
+    rows, LP shadow prices and LP objective; ``unfinished``: the items not computed
+    (``--max-time``; ``None``: not tracked)."""
+    spec = ses.spec
+    tipping, thresholds, tornado, prices, lp_obj = parts
     x0 = ses.pk.vec(ses.key0)
     p0 = ses.odds.induced(x0, ses.odds.base)
     moved = ", ".join(
@@ -237,12 +263,13 @@ def odds_sensitivity(
         tipping=tuple(tipping),
         thresholds=tuple(thresholds),
         tornado=tuple(tornado),
-        tornado_range=tornado_range,
+        tornado_range=rel,
         shadow_prices=tuple(prices),
         lp_objective=lp_obj,
-        solves=ses.run.solves,
+        solves=solves,
         solver=ses.lm.solver_name,
         time_s=time.perf_counter() - t0,
         warnings=tuple(ses.run.warnings),
         notes=notes,
+        unfinished=None if unfinished is None else tuple(unfinished),
     )

@@ -71,8 +71,7 @@ def parse_fraction(text: str, where: str) -> float:
     default=None,
     workers_help="Run the re-solves in N local processes, cut into at most 16 fixed chunks "
     "(each chunk a fresh session: the output is the same for any N, N=1 in this process). "
-    "Default: one session in this process (fewest solves). Problems with [[shifts]] and no "
-    "conditional tranches always run in this process.",
+    "Default: one session in this process (fewest solves).",
 )
 @output_options("table", "json")
 @handle_errors
