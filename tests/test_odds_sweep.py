@@ -79,19 +79,19 @@ def test_a_tie_in_the_tornado_keeps_the_base_package(moving):
         assert row["package_changes_high"] is None
 
 
-@pytest.mark.parametrize("workers", ["1", "2"])
-@pytest.mark.parametrize("budget", ["0.05", "2", "4"])
-def test_items_done_on_workers_under_a_budget_are_the_full_runs_items(moving, workers, budget):
+@pytest.mark.parametrize("workers", ["none", "1", "2"])
+@pytest.mark.parametrize("budget", ["0.05", "1.2", "4"])
+def test_items_done_under_a_budget_are_the_full_runs_items(moving, workers, budget):
+    """On workers and in this process alike (one session, each item in turn)."""
     full = _items(moving["2"])
-    out, _ = run(
-        "sensitivity", MOVING, "--format", "json", "--workers", workers, "--max-time", budget
-    )
+    extra = [] if workers == "none" else ["--workers", workers]
+    out, _ = run("sensitivity", MOVING, "--format", "json", *extra, "--max-time", budget)
     assert out.returncode in (0, EXIT_PARTIAL), out.stderr
     d = json.loads(out.stdout)
     assert d["complete"] is (out.returncode == 0)
     done = _items(untimed(d))
     left = set(d.get("unfinished", []))
-    items = left - {"shadow prices"}  # found by the base session, after the chunks
+    items = left - {"shadow prices"}  # found by the base session, after the other items
     assert set(done) | items == set(full)  # each item done, as in the full run, or named
     assert not set(done) & items
     for name, item in done.items():

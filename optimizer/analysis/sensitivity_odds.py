@@ -211,6 +211,19 @@ def threshold_ids(ses: OddsSession) -> list[tuple[int, int]]:
     return [i for i in ids if option_columns(ses.model, *i).size]
 
 
+def item_name(spec, sec: str, item) -> str:
+    """The name of a ``sec`` item: a tipping input's, a tornado input's, or an option's
+    ``commitment.option`` (a threshold)."""
+    if sec == "tipping":
+        return item.name
+    if sec == "tornado":
+        return item[0]
+    if sec != "thresholds":
+        return str(item)
+    cm = spec.commitments[item[0]]
+    return f"{cm.id}.{cm.options[item[1]].id}"
+
+
 def odds_sensitivity(
     spec,
     *,
@@ -221,19 +234,40 @@ def odds_sensitivity(
     kinds: Sequence[str],
     sections: Sequence[str],
 ) -> SensitivityReport:
-    """``sensitivity`` of a problem with ``[[shifts]]`` (called by it, inputs checked there)."""
+    """``sensitivity`` of a problem with ``[[shifts]]`` (called by it, inputs checked there).
+
+    Each tipping point, threshold and tornado row is an item of ``partial.each``: under a
+    ``--max-time`` budget the ones not finished in time are named, the rest reported."""
+    from .partial import each
+
     t0 = time.perf_counter()
     ses = OddsSession(spec, solver, options)
+    unfinished: list[str] = []
+
+    def run(sec: str, items: list, compute) -> list:
+        done, left = each(items, compute, lambda it: item_name(spec, sec, it))
+        unfinished.extend(f"{sec}: {n}" for n in left)
+        return done
+
     tipping = []
     if "tipping" in sections:
-        tipping = [ses.tipping(p, tolerance) for p in odds_parameters(ses, kinds)]
+        tipping = run("tipping", odds_parameters(ses, kinds), lambda p: ses.tipping(p, tolerance))
     thresholds = []
     if "thresholds" in sections:
-        thresholds = [ses.threshold(ci, oi) for ci, oi in threshold_ids(ses)]
-    tornado = ses.tornado_odds(tornado_range, tipping) if "tornado" in sections else []
-    prices, lp_obj = ses.shadow_prices() if "shadow" in sections else ([], None)
+        thresholds = run("thresholds", threshold_ids(ses), lambda i: ses.threshold(*i))
+    tornado = []
+    if "tornado" in sections:
+        known = {(t.kind, t.target): t for t in tipping}
+        rows = run(
+            "tornado", ses.tornado_inputs(tornado_range), lambda it: ses.tornado_row(it, known)
+        )
+        tornado = by_swing(rows)
+    prices, lp_obj = [], None
+    if "shadow" in sections:
+        got, left = each(["shadow prices"], lambda _: ses.shadow_prices())  # as the sweep's
+        (prices, lp_obj), unfinished = got[0] if got else ([], None), unfinished + left
     parts = (tipping, thresholds, tornado, prices, lp_obj)
-    return odds_report(ses, tolerance, tornado_range, parts, ses.run.solves, t0)
+    return odds_report(ses, tolerance, tornado_range, parts, ses.run.solves, t0, unfinished)
 
 
 def odds_report(ses, tolerance, rel, parts, solves, t0, unfinished=None) -> SensitivityReport:

@@ -25,7 +25,13 @@ from __future__ import annotations
 import time
 
 from .partial import each
-from .sensitivity_odds import OddsSession, odds_parameters, odds_report, threshold_ids
+from .sensitivity_odds import (
+    OddsSession,
+    item_name,
+    odds_parameters,
+    odds_report,
+    threshold_ids,
+)
 from .sensitivity_results import by_swing
 from .sensitivity_sweep import CHUNKS, ChunkOut, gather, run_chunks, within
 from .sensitivity_tranche_sweep import one_thread
@@ -44,18 +50,9 @@ def items_of(ses: OddsSession, kinds, rel: float, sections) -> dict[str, list]:
     }
 
 
-def _name(spec, sec: str, item) -> str:
-    if sec == "tipping":
-        return item.name
-    if sec == "tornado":
-        return item[0]
-    cm = spec.commitments[item[0]]
-    return f"{cm.id}.{cm.options[item[1]].id}"
-
-
 def labels(spec, items: dict[str, list]) -> dict[str, list[str]]:
     """Each section's item names by position (for the items of chunks not back in time)."""
-    return {sec: [_name(spec, sec, it) for it in items[sec]] for sec in ORDER}
+    return {sec: [item_name(spec, sec, it) for it in items[sec]] for sec in ORDER}
 
 
 def plan(items: dict[str, list]) -> list[list[tuple[str, int]]]:
@@ -100,7 +97,7 @@ def _solve_chunk(spec, solver, options, tolerance, kinds, rel, ranges, items) ->
         got, _ = each(pos, lambda i, sec=sec: (i, compute[sec](mine[sec][i])), str)
         out.done.update({(sec, i): r for i, r in got})
         out.left += [
-            (sec, i, _name(spec, sec, mine[sec][i])) for i in pos if (sec, i) not in out.done
+            (sec, i, item_name(spec, sec, mine[sec][i])) for i in pos if (sec, i) not in out.done
         ]
         if sec == "tipping":
             known.update({(t.kind, t.target): t for _, t in got})
