@@ -123,3 +123,19 @@ def tranche_use_front(
         tolerance=tol,
         complete=complete,
     )
+
+
+def front(spec, resource: str, ses: OfferSolver, *, tolerance, max_points):
+    """The Pareto front against use (``tranche_use_front``), or ``None`` when the budget
+    cut it short (a solve stopped by it is not an optimum, partial.py)."""
+    from solvers.deadline import expired
+
+    from ..errors import SolverError
+
+    try:
+        use = tranche_use_front(spec, resource, ses=ses, tolerance=tolerance, max_points=max_points)
+    except SolverError:
+        if not expired():
+            raise
+        return None
+    return None if expired() else use

@@ -33,7 +33,7 @@ from concurrent.futures import wait
 
 from solvers.deadline import remaining
 
-from .frontier_tranches import front
+from .frontier_tranche_front import front
 from .offer_envelope import OfferSolver
 from .sensitivity_sweep import GRACE, within
 

@@ -32,6 +32,7 @@ from solvers.resolve import Change
 
 from ..errors import SolverError
 from .capacity_walk import CapacityWalk, _labels
+from .frontier_tranche_front import front
 from .frontier_types import Breakpoint, Frontier, FrontierPoint, Segment
 from .offer_envelope import OfferSolver
 
@@ -102,20 +103,6 @@ def tranche_frontier(
     name = ses.backend.name if ses else solver
     kw = dict(lo=lo, hi=hi, steps=steps, tol=tol, t0=t0, unfinished=unfinished)
     return assemble(spec, resource, segs, use=use, solves=solves, solver=name, **kw)
-
-
-def front(spec, resource: str, ses: OfferSolver, *, tolerance, max_points):
-    """The Pareto front against use (``frontier_tranche_front``), or ``None`` when the budget
-    cut it short (a solve stopped by it is not an optimum, partial.py)."""
-    from .frontier_tranche_front import tranche_use_front
-
-    try:
-        use = tranche_use_front(spec, resource, ses=ses, tolerance=tolerance, max_points=max_points)
-    except SolverError:
-        if not expired():
-            raise
-        return None
-    return None if expired() else use
 
 
 def assemble(
