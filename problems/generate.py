@@ -145,7 +145,7 @@ def generate(
         opts = []
         for j in range(int(n_opt_c[i])):
             b, s = ub[k], us[k]
-            if pr[k] and T > 1:
+            if pr[k] and T > 2:  # a profile no longer than the horizon
                 # a three-year project: build-up, full use, run-down
                 use = {
                     "budget": (round(b * rp[k], 3), b, round(b / 2, 3)),

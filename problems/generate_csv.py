@@ -45,6 +45,8 @@ def _toml(spec) -> str:
     out += ["", "[[tables]]", 'file = "options.csv"', 'kind = "options"']
     for s in spec.scenarios:
         out += ["", "[[scenarios]]", f"id = {json.dumps(s.id)}", f"probability = {s.probability!r}"]
+        if float(s.baseline):
+            out.append(f"baseline = {float(s.baseline)!r}")
     first = spec.years[0] if spec.years is not None else None
     for r in spec.resources:
         cap = r.capacity
@@ -66,12 +68,36 @@ def _toml(spec) -> str:
             out.append("members = [" + ", ".join(f'"{_member(m)}"' for m in rel.members) + "]")
             if rel.count is not None:
                 out.append(f"count = {rel.count}")
+    for sh in spec.shifts:
+        out += [
+            "",
+            "[[shifts]]",
+            f'when = "{_member(sh.when) if hasattr(sh.when, "commitment") else sh.when}"',
+        ]
+        out += [f"from = {json.dumps(sh.from_)}", f"to = {json.dumps(sh.to)}"]
+        out.append(
+            f"share = {float(sh.share)!r}"
+            if sh.share is not None
+            else f"amount = {float(sh.amount)!r}"
+        )
+        if float(sh.credibility) != 1.0:
+            out.append(f"credibility = {float(sh.credibility)!r}")
     return "\n".join(out) + "\n"
 
 
+# what a generated problem may hold beside commitments with options (``write`` refuses more)
+UNWRITTEN = ("responses", "parameters", "constraints", "uncertain", "criteria")
+
+
 def write(spec, folder) -> Path:
-    """Write ``spec`` (commitments with options only, as ``generate`` makes them) to
-    ``folder``; the path of ``problem.toml``."""
+    """Write ``spec`` (commitments with options, scenarios with their baselines, resources,
+    relations and shifts: what ``generate`` makes) to ``folder``; the path of
+    ``problem.toml``. A problem holding more (responses, conditional tranches, ...) is refused
+    with ``ValueError`` rather than written without it."""
+    held = [k for k in UNWRITTEN if getattr(spec, k)]
+    held += ["conditional tranches (stage 2)"] * any(c.stage == 2 for c in spec.commitments)
+    if held:
+        raise ValueError(f"{spec.name}: cannot write {', '.join(held)} as a table problem")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     sids = [s.id for s in spec.scenarios]

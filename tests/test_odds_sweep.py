@@ -31,12 +31,7 @@ MOVING = str(ROOT / "problems" / "moving_odds.toml")
 def generated(tmp_path_factory) -> str:
     """A small generated problem whose options move the odds (about 1 s in this process)."""
     spec = generate(5, years=1, seed=2, shifts=0.5)
-    path = write(spec, tmp_path_factory.mktemp("odds5"))  # commitments and options only
-    with path.open("a", encoding="utf-8") as f:
-        for sh in spec.shifts:
-            f.write(f'\n[[shifts]]\nwhen = "{sh.when}"\nfrom = "{sh.from_}"\nto = "{sh.to}"\n')
-            f.write(f"amount = {float(sh.amount)!r}\n")
-    return str(path)
+    return str(write(spec, tmp_path_factory.mktemp("odds5")))  # its shifts and baselines too
 
 
 def _outputs(path: str) -> dict[str, dict]:
