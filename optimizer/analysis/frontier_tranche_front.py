@@ -79,7 +79,7 @@ def tranche_use_front(
     from ..offer import add_rows
     from .capacity_walk import _labels
 
-    ses = ses or OfferSolver(spec, solver, options)
+    ses = ses or OfferSolver(spec, solver, options, probing=False)
     before = ses.solves
     model = compile_spec(spec)
     u = column_use(spec, model, resource)

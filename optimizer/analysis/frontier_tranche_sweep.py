@@ -45,7 +45,7 @@ def front_task(spec, solver, options, resource, tolerance, max_points, deadline=
 
 
 def _front(spec, solver, options, resource, tolerance, max_points):
-    ses = OfferSolver(spec, solver, options, base=False)
+    ses = OfferSolver(spec, solver, options, probing=False, base=False)
     return front(spec, resource, ses, tolerance=tolerance, max_points=max_points)
 
 

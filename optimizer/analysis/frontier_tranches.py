@@ -82,7 +82,7 @@ def tranche_frontier(
         kw = dict(solver=solver, options=options, tolerance=tolerance, max_points=max_points)
         collect = start_front(spec, resource, **kw, executor=executor)
     try:
-        ses = OfferSolver(spec, solver, options)
+        ses = OfferSolver(spec, solver, options, probing=False)  # as sensitivity: same packages
     except SolverError:  # the solve of the problem as given, cut short by --max-time
         if not expired():
             raise
