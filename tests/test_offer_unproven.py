@@ -37,9 +37,14 @@ def stopped(monkeypatch):
 
 
 def test_no_warning_when_every_resolve_is_proven():
-    rep = sensitivity(load(PROBLEM))
+    from optimizer.analysis.frontier import capacity_frontier
+
+    spec = load(PROBLEM)
+    rep = sensitivity(spec)
     assert rep.solves > 5
     assert UNPROVEN not in rep.warnings
+    fr = capacity_frontier(spec, spec.resources[0].id, lo=0.5, hi=1.5, steps=5)
+    assert UNPROVEN not in fr.notes
 
 
 @pytest.mark.parametrize("sweep", [False, True])
@@ -48,3 +53,13 @@ def test_a_resolve_stopped_at_a_limit_is_reported(stopped, sweep):
     assert stopped["n"] >= 5
     assert rep.warnings.count(UNPROVEN) == 1
     assert UNPROVEN in rep.to_dict()["warnings"]
+
+
+def test_the_tranche_frontier_notes_a_resolve_stopped_at_a_limit(stopped):
+    from optimizer.analysis.frontier import capacity_frontier
+
+    spec = load(PROBLEM)
+    res = spec.resources[0].id
+    fr = capacity_frontier(spec, res, lo=0.5, hi=1.5, steps=5)
+    assert stopped["n"] >= 5
+    assert UNPROVEN in fr.notes and UNPROVEN in fr.to_dict()["notes"]

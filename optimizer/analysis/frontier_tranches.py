@@ -102,11 +102,25 @@ def tranche_frontier(
     solves = (ses.solves if ses else 0) + (use.solves if use and collect else 0)
     name = ses.backend.name if ses else solver
     kw = dict(lo=lo, hi=hi, steps=steps, tol=tol, t0=t0, unfinished=unfinished)
+    kw["warnings"] = ses.warnings if ses else []
     return assemble(spec, resource, segs, use=use, solves=solves, solver=name, **kw)
 
 
 def assemble(
-    spec, resource: str, segs, *, lo, hi, steps, tol, use, solves, solver, t0, unfinished=()
+    spec,
+    resource: str,
+    segs,
+    *,
+    lo,
+    hi,
+    steps,
+    tol,
+    use,
+    solves,
+    solver,
+    t0,
+    unfinished=(),
+    warnings=(),
 ) -> Frontier:
     """The ``Frontier`` of the walk's segments ``(lower, upper, row)`` bottom up (``row``:
     see ``row``); a breakpoint where one segment ends at the next one's lower end. A range
@@ -169,6 +183,6 @@ def assemble(
         solves=solves,
         solver=solver,
         time_s=time.perf_counter() - t0,
-        notes=NOTES,
+        notes=NOTES + tuple(warnings),  # a re-solve stopped at a limit (offer_envelope)
         unfinished=tuple(left),
     )
