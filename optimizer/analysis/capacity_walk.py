@@ -26,11 +26,13 @@ from .sensitivity_params import FEASIBILITY_STEP
 from .sensitivity_results import TippingPoint
 
 
-def threshold_walk(at, threshold, lo: float, hi: float, tol: float):
+def threshold_walk(at, threshold, lo: float, hi: float, tol: float, enough=None):
     """Segments ``(lower, upper, key)`` of the optimal package over [lo, hi], top down.
 
     ``at(f)`` solves at factor ``f`` (None if infeasible); ``threshold(key)`` is the smallest
     factor at which the package fits. ``upper`` of a segment is where it was found optimal.
+    ``enough(segments)``: true once the segments found so far (top down) answer the caller,
+    and the walk stops there.
     """
     segs: list[tuple[float, float, Key | None]] = []
     b = hi
@@ -43,7 +45,7 @@ def threshold_walk(at, threshold, lo: float, hi: float, tol: float):
             return segs
         t = threshold(k)
         segs.append((max(t, lo), b, k))
-        if t <= lo:
+        if t <= lo or (enough is not None and enough(segs)):
             return segs
         b = max(t - tol, lo)
         nk = at(b)
@@ -89,8 +91,15 @@ class CapacityWalk:
             self.resource, {y: f * c for y, c in zip(years, caps, strict=True)}
         )
 
-    def segments(self, lo: float, hi: float, tol: float, mode: str = "best", key=None) -> list:
-        """``[lower, upper, Found | None]`` bottom up, neighbours of equal value joined."""
+    def segments(
+        self, lo: float, hi: float, tol: float, mode: str = "best", key=None, enough=None
+    ) -> list:
+        """``[lower, upper, Found | None]`` bottom up, neighbours of equal value joined.
+
+        ``enough(merged)``: given the segments found so far, joined, true once they answer the
+        caller (the walk, top down, then stops). It is asked only where the lowest segment
+        found is apart from the one above it by more than two ties, so no segment below can
+        join the ones above it: what ``enough`` sees above the lowest is final."""
         found: dict[tuple, tuple] = {}  # key -> (Found, the factor it was solved at)
 
         def at(f: float):
@@ -115,16 +124,32 @@ class CapacityWalk:
                     t = max(t, u.used / u.capacity * f)
             return t
 
-        merged: list[list] = []
-        for a, b, k in threshold_walk(at, threshold, lo, hi, tol)[::-1]:
-            fd = None if k is None else found[k][0]
-            if merged and fd is not None and merged[-1][2] is not None:
-                e0, e1 = merged[-1][2].sol.expected, fd.sol.expected
-                if abs(e0 - e1) <= tie(e0, e1):  # a tie, not a step: keep the lower policy
-                    merged[-1][1] = b
-                    continue
-            merged.append([a, b, fd])
-        return merged
+        def merge(raw) -> list:
+            merged: list[list] = []
+            for a, b, k in raw[::-1]:
+                fd = None if k is None else found[k][0]
+                if merged and fd is not None and merged[-1][2] is not None:
+                    e0, e1 = merged[-1][2].sol.expected, fd.sol.expected
+                    if abs(e0 - e1) <= tie(e0, e1):  # a tie, not a step: keep the lower policy
+                        merged[-1][1] = b
+                        continue
+                merged.append([a, b, fd])
+            return merged
+
+        def apart(raw) -> bool:
+            """Whether the lowest segment found stands apart from the one above it."""
+            if len(raw) < 2 or raw[-1][2] is None or raw[-2][2] is None:
+                return len(raw) >= 2
+            e0, e1 = (found[raw[i][2]][0].sol.expected for i in (-1, -2))
+            return abs(e0 - e1) > 2 * tie(e0, e1)
+
+        stop = None if enough is None else (lambda raw: apart(raw) and enough(merge(raw)))
+        return merge(threshold_walk(at, threshold, lo, hi, tol, stop))
+
+
+def at(segs, f):
+    """The solution of the segment (bottom up) holding factor ``f``; ``None`` below them all."""
+    return [fd for a, _b, fd in segs if a <= f][-1] if segs and segs[0][0] <= f else None
 
 
 def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
@@ -136,29 +161,40 @@ def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
     before = ses.solves
     sg = 1.0 if spec.sense == "maximize" else -1.0
     cw = CapacityWalk(ses, spec, resource)
-    best = cw.segments(0.0, hi, cw.step)
-    mine = cw.segments(0.0, hi, cw.step, "fixed", ses.key0)
+    mine = cw.segments(0.0, hi, cw.step, "fixed", ses.key0)  # cheap: the offer is fixed
 
-    def at(segs, f):
-        return [fd for a, _b, fd in segs if a <= f][-1] if segs and segs[0][0] <= f else None
-
-    def holds(f) -> bool:
+    def holds(best, f) -> bool:
         v, m = at(best, f), at(mine, f)
         if v is None or m is None:
             return False  # the base offer has no feasible tranches there, or nothing has
         m, v = sg * m.sol.expected, sg * v.sol.expected
         return m >= v - tie(m, v)
 
+    def lower_end(best) -> tuple | None:
+        """``(lower, below)`` if the segments of ``best`` (bottom up) show where the base
+        offer stops being optimal below 1, above the lowest segment (which more segments
+        below could still join)."""
+        cuts = sorted({0.0, hi, *(a for a, _b, _f in best + mine)})
+        for i in range(len(cuts) - 1, 0, -1):
+            c, prev = cuts[i], cuts[i - 1]
+            if c > 1.0 or holds(best, prev):
+                continue
+            return (c, at(best, prev)) if len(best) > 1 and prev >= best[1][0] else None
+        return None
+
+    # walked top down: it stops once the lower end is known (the segments below it, often
+    # most of the walk, change nothing), exact all the same
+    best = cw.segments(0.0, hi, cw.step, enough=lambda segs: lower_end(segs) is not None)
     cuts = sorted({0.0, hi, *(a for a, _b, _f in best + mine)})
     upper, above = hi, None
     for c in (c for c in cuts if 1.0 < c <= hi):
-        if not holds(c):
+        if not holds(best, c):
             upper, above = c, at(best, c)
             break
     lower, below, infeasible = 0.0, None, False
     for i in range(len(cuts) - 1, 0, -1):
         c, prev = cuts[i], cuts[i - 1]
-        if c > 1.0 or holds(prev):
+        if c > 1.0 or holds(best, prev):
             continue
         lower, below = c, at(best, prev)
         infeasible = below is None

@@ -1,0 +1,50 @@
+"""The capacity tipping point of a problem with conditional tranches stops its walk of the
+optimum once the lower end is known (``capacity_walk.capacity_tipping``): the answer must be
+the one read off the walk over the whole range [0, 2], on random problems and on the flagship,
+with fewer solves where the walk had segments left below the end."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+from test_tranches_bruteforce import random_problem
+
+from optimizer.analysis import capacity_walk
+from optimizer.analysis.offer_envelope import OfferSolver
+from optimizer.analysis.sensitivity_tranches import scalable
+from optimizer.spec import load
+
+
+def _both(spec, resource, monkeypatch):
+    """The tipping point as computed, and from the walk over the whole range."""
+    stopped = capacity_walk.capacity_tipping(OfferSolver(spec, probing=False), spec, resource)
+    whole = capacity_walk.CapacityWalk.segments
+
+    def no_stop(self, lo, hi, tol, mode="best", key=None, enough=None):
+        return whole(self, lo, hi, tol, mode, key, None)
+
+    with monkeypatch.context() as m:
+        m.setattr(capacity_walk.CapacityWalk, "segments", no_stop)
+        full = capacity_walk.capacity_tipping(OfferSolver(spec, probing=False), spec, resource)
+    return stopped, full
+
+
+def _answer(tp) -> dict:
+    return {k: v for k, v in vars(tp).items() if k != "solves"}
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_same_tipping_point_as_the_whole_walk_on_random_problems(seed, monkeypatch):
+    spec = random_problem(seed)
+    for r in scalable(spec):
+        stopped, full = _both(spec, r, monkeypatch)
+        assert _answer(stopped) == _answer(full), r
+        assert stopped.solves <= full.solves
+
+
+def test_the_flagship_needs_fewer_solves_for_the_same_answer(monkeypatch):
+    spec = load(ROOT / "problems" / "canada_us_2025.toml")
+    stopped, full = _both(spec, "pc_sovereignty", monkeypatch)
+    assert _answer(stopped) == _answer(full)
+    assert stopped.lower < stopped.base < stopped.upper  # an end inside the range searched
+    assert stopped.solves < full.solves
