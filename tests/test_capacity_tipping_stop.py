@@ -48,3 +48,42 @@ def test_the_flagship_needs_fewer_solves_for_the_same_answer(monkeypatch):
     assert _answer(stopped) == _answer(full)
     assert stopped.lower < stopped.base < stopped.upper  # an end inside the range searched
     assert stopped.solves < full.solves
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_capacity_tornado_rows_read_off_the_walks_are_the_solved_ones(seed, monkeypatch):
+    """The tornado's capacity rows, read off the tipping point's walks where they reach the
+    swing's ends (``offer_tornado._from_walk``), against the same rows solved at each end."""
+    from optimizer.analysis import offer_tornado
+    from optimizer.analysis.sensitivity import sensitivity
+    from optimizer.errors import InfeasibleError
+
+    spec = random_problem(seed)
+    kw = dict(kinds=("capacity", "scale"), sections=("tipping", "tornado"))
+    try:
+        read = sensitivity(spec, **kw)
+    except InfeasibleError:
+        return
+    with monkeypatch.context() as m:
+        m.setattr(offer_tornado, "_from_walk", lambda ses, inp, t: None)
+        solved = sensitivity(spec, **kw)
+    assert read.tornado and len(read.tornado) == len(solved.tornado)
+    for a, b in zip(read.tornado, solved.tornado, strict=True):
+        assert (a.input, a.low, a.high) == (b.input, b.low, b.high)
+        ends = (
+            (a.value_low, b.value_low, a.offer_low, b.offer_low, a.changes_low, b.changes_low),
+            (
+                a.value_high,
+                b.value_high,
+                a.offer_high,
+                b.offer_high,
+                a.changes_high,
+                b.changes_high,
+            ),
+        )
+        for va, vb, oa, ob, ca, cb in ends:
+            assert va == pytest.approx(vb, rel=1e-9, abs=1e-9, nan_ok=True)
+            assert oa == pytest.approx(ob, rel=1e-9, abs=1e-9, nan_ok=True)
+            # another optimum may be named by the solve only where it ties with the base offer
+            assert ca == cb or (ca is None and ob == pytest.approx(vb, rel=1e-9, abs=1e-9))
+    assert read.solves <= solved.solves

@@ -199,6 +199,7 @@ def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
         lower, below = c, at(best, prev)
         infeasible = below is None
         break
+    ses.walks[resource] = (best, mine)  # the tornado's capacity row reads its ends off them
     single = len(cw.caps) == 1
     unit = spec.resource(resource).unit if single else "x"
     k = cw.caps[0] if single else 1.0

@@ -121,6 +121,9 @@ class OfferSolver:
         self.opts = options or solvers.SolveOptions()
         self.solves = 0
         self.warnings: list[str] = []  # a re-solve stopped at a limit: ``UNPROVEN``, once
+        # resource -> (the optimum's, the base offer's) segments of a capacity walk
+        # (``capacity_walk.capacity_tipping``), bottom up
+        self.walks: dict[str, tuple[list, list]] = {}
         self._same = _numbers(spec)
         self._at_base: dict[tuple, Found | None] = {}
         self._models: dict[int, tuple] = {}  # id -> (spec, its compiled model)

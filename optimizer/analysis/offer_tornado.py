@@ -14,6 +14,8 @@ with no search range -- an option's whole value as a factor, a capacity --, an e
 empty because no package fits at an end) the row is solved as before, unless no offer can
 overtake the base offer between the base and that end (``offer_monotone``: e.g. the value of
 an option it does not use, scaled down): the optimum there is the base package, no solve.
+A capacity's ends are read off the walks of its tipping point where they reach them
+(``capacity_walk``: the optimum and the base offer's value are step functions of the factor).
 """
 
 from __future__ import annotations
@@ -42,6 +44,25 @@ def _from_envelopes(ses: OfferSolver, inp: Input, t: float) -> tuple[Found, Foun
             continue
         return (g.found if vg > vf + tie(vf, vg) else f.found), f.found
     return None
+
+
+def _from_walk(ses: OfferSolver, inp: Input, t: float) -> tuple | None:
+    """``(best, base offer)`` at capacity factor ``t`` from the walks of the same resource's
+    tipping point (``ses.walks``) where they reach ``t``: the segment holding ``t`` has the
+    optimum there (found at its top, optimal down to its threshold), the base offer's walk
+    covers the whole range; ``None`` (infeasible) where a walk says so. A tie keeps the base
+    offer."""
+    from .capacity_walk import at
+
+    walks = ses.walks.get(inp.target) if inp.kind == "capacity" else None
+    if walks is None or not walks[0] or t < walks[0][0][0]:
+        return None
+    best, mine = at(walks[0], t), at(walks[1], t)
+    if best is None or mine is None:
+        return best, mine
+    sigma = 1.0 if ses.spec.sense == "maximize" else -1.0
+    vb, vm = sigma * best.sol.expected, sigma * mine.sol.expected
+    return (best if vb > vm + tie(vm, vb) else mine), mine
 
 
 def _quiet(ses: OfferSolver, inp: Input, t: float) -> tuple[Found, Found] | None:
@@ -74,7 +95,7 @@ def row(ses: OfferSolver, inp: Input) -> TornadoRow:
     vals = []
     for t in inp.swing:
         sp = inp.spec_at(t)
-        got = _from_envelopes(ses, inp, t) or _quiet(ses, inp, t)
+        got = _from_envelopes(ses, inp, t) or _quiet(ses, inp, t) or _from_walk(ses, inp, t)
         solved = got is None
         best, mine = got if got else (ses.at(sp), ses.at(sp, "fixed", ses.key0))
         vals.append(
