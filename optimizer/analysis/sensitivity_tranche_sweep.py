@@ -11,8 +11,9 @@ position; a probability's or a shift's search range (a bisection on the problem'
 
 Units: an input's tipping point and its tornado row share one (the row reads the envelopes
 the tipping point found, ``offer_tornado``, and ``offer_monotone.quiet_side``: no solve is
-added); each capacity tipping point (``capacity_walk.capacity_tipping``) and each threshold is
-a unit of its own. Units go to ``min(CHUNKS, units)`` chunks in turn, fixed by the problem and
+added); each capacity tipping point (``capacity_walk.capacity_tipping``) is a unit with its
+resource's tornado row (read off its walks where they reach the row's ends), each threshold a
+unit of its own. Units go to ``min(CHUNKS, units)`` chunks in turn, fixed by the problem and
 the arguments alone, so every chunk makes the same solves on any worker. Each chunk solves the
 problem as given again (its base offer, and the best other offer where a side is quiet), so
 ``solves`` is higher than in one session; it is the same for any number of workers. Solves
@@ -52,15 +53,20 @@ def plan(spec, rel: float, kinds, sections) -> list[list[tuple[str, int]]]:
     """The chunks: lists of ``(section, position)``; positions into ``inputs(lazy=True)``
     (tipping, tornado), the scalable resources (capacity) and ``threshold_ids``."""
     units: list[list[tuple[str, int]]] = []
+    caps = _capacities(spec, kinds, sections)
+    walked = [[("capacity", j)] for j in range(len(caps))]
     for i, inp in enumerate(inputs(spec, rel, kinds, lazy=True)):
         unit = []
         if "tipping" in sections and (inp.ranged or inp.search is not None):
             unit.append(("tipping", i))
         if "tornado" in sections and (inp.ranged or inp.swing is not None):
+            if inp.kind == "capacity" and inp.target in caps:  # read off its tipping walks
+                walked[caps.index(inp.target)].append(("tornado", i))
+                continue
             unit.append(("tornado", i))
         if unit:
             units.append(unit)
-    units += [[("capacity", j)] for j in range(len(_capacities(spec, kinds, sections)))]
+    units += walked
     if "thresholds" in sections:
         units += [[("thresholds", j)] for j in range(len(threshold_ids(spec)))]
     n = min(CHUNKS, len(units))
