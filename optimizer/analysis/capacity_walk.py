@@ -170,16 +170,17 @@ def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
         m, v = sg * m.sol.expected, sg * v.sol.expected
         return m >= v - tie(m, v)
 
-    def lower_end(best) -> tuple | None:
-        """``(lower, below)`` if the segments of ``best`` (bottom up) show where the base
-        offer stops being optimal below 1, above the lowest segment (which more segments
-        below could still join)."""
+    def lower_end(best, final: bool = False) -> tuple | None:
+        """``(lower, below)`` where the segments of ``best`` (bottom up) show the base offer
+        stop being optimal below 1; ``None`` unless that is above the lowest segment (which
+        more segments below could still join) or ``final`` (the walk is done)."""
         cuts = sorted({0.0, hi, *(a for a, _b, _f in best + mine)})
         for i in range(len(cuts) - 1, 0, -1):
             c, prev = cuts[i], cuts[i - 1]
             if c > 1.0 or holds(best, prev):
                 continue
-            return (c, at(best, prev)) if len(best) > 1 and prev >= best[1][0] else None
+            known = final or (len(best) > 1 and prev >= best[1][0])
+            return (c, at(best, prev)) if known else None
         return None
 
     # walked top down: it stops once the lower end is known (the segments below it, often
@@ -191,14 +192,9 @@ def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
         if not holds(best, c):
             upper, above = c, at(best, c)
             break
-    lower, below, infeasible = 0.0, None, False
-    for i in range(len(cuts) - 1, 0, -1):
-        c, prev = cuts[i], cuts[i - 1]
-        if c > 1.0 or holds(best, prev):
-            continue
-        lower, below = c, at(best, prev)
-        infeasible = below is None
-        break
+    end = lower_end(best, final=True)
+    lower, below = end if end is not None else (0.0, None)
+    infeasible = end is not None and below is None
     ses.walks[resource] = (best, mine)  # the tornado's capacity row reads its ends off them
     single = len(cw.caps) == 1
     unit = spec.resource(resource).unit if single else "x"
