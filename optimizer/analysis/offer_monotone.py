@@ -23,6 +23,13 @@ which the tornado reads as it would the full search's.
 E.g. the value of an option the base offer does not use, moved down (every package using it
 loses); a cost profile of an option it does not choose, scaled up. Every other side is
 searched as before (``offer_envelope``).
+
+The base offer's envelope ``F`` needs no solve either when ``d`` is nonzero only on offer
+columns (``offer.offer_mask``: first-stage commitment columns, which fixing the offer fixes):
+with the offer fixed, ``p(x)`` and ``d . x`` are fixed, so every completion of the offer
+(tranches, responses) gains the same amount and the base package's completion stays its best.
+``F`` is then exactly the base package's line (``base_offer_line``), e.g. for the value of any
+first-stage option, on either side.
 """
 
 from __future__ import annotations
@@ -51,6 +58,26 @@ def _same_rest(m0, m1) -> bool:
         and m0.objective == m1.objective == "expected"
         and m0.objective_offset == m1.objective_offset
     )
+
+
+def base_offer_line(ses: OfferSolver, inp: Input, end: float) -> Line | None:
+    """The base offer's value over the side of ``inp`` from its base to ``end`` as its base
+    package's line, when the input moves only the values of offer columns (see the module
+    docstring); else ``None``."""
+    from ..offer import offer_mask
+
+    if inp.kind not in KINDS or end == inp.base:
+        return None
+    sp0, spe = inp.spec_at(inp.base), inp.spec_at(end)
+    m0, me = ses.compiled(sp0), ses.compiled(spe)
+    if not _same_rest(m0, me):
+        return None
+    moved = np.any(me.C != m0.C, axis=1)
+    if np.any(moved & ~offer_mask(m0)):
+        return None
+    a, b = min(inp.base, end), max(inp.base, end)
+    f = Line(inp.spec_at, ses.base, a, b, 1.0 if m0.maximize else -1.0)
+    return None if np.isnan(f.a) or np.isnan(f.b) else f
 
 
 def quiet_side(ses: OfferSolver, inp: Input, end: float) -> tuple[list, list] | None:

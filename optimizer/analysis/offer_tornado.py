@@ -24,7 +24,7 @@ import math
 from functools import partial
 
 from .offer_envelope import Found, Input, OfferSolver, piece_at, tie, value_at
-from .offer_monotone import quiet_side
+from .offer_monotone import base_offer_line, quiet_side
 from .partial import each
 from .sensitivity_results import TornadoRow, by_swing
 
@@ -96,15 +96,17 @@ def row(ses: OfferSolver, inp: Input) -> TornadoRow:
     for t in inp.swing:
         sp = inp.spec_at(t)
         got = _from_envelopes(ses, inp, t) or _quiet(ses, inp, t) or _from_walk(ses, inp, t)
-        solved = got is None
-        best, mine = got if got else (ses.at(sp), ses.at(sp, "fixed", ses.key0))
-        vals.append(
-            (
-                _value(ses, sp, best, solved=solved),
-                ses.change(best),
-                _value(ses, sp, mine, solved=solved),
-            )
-        )
+        if got:
+            best, mine = got
+            vb, vm = _value(ses, sp, best, solved=False), _value(ses, sp, mine, solved=False)
+        else:
+            best = ses.at(sp)
+            vb = _value(ses, sp, best, solved=True)
+            if base_offer_line(ses, inp, t) is not None:  # its base completion stays its best
+                vm = _value(ses, sp, ses.base, solved=False)
+            else:
+                vm = _value(ses, sp, ses.at(sp, "fixed", ses.key0), solved=True)
+        vals.append((vb, ses.change(best), vm))
     (vl, cl, ol), (vh, ch, oh) = vals
     return TornadoRow(
         inp.name,

@@ -39,7 +39,7 @@ from solvers.deadline import expired
 
 from .offer_envelope import Input, OfferSolver, envelope, first_crossing, valid_end
 from .offer_envelope import with_option_value as _with_option_value
-from .offer_monotone import quiet_side
+from .offer_monotone import base_offer_line, quiet_side
 from .offer_tornado import tornado
 from .partial import each
 from .sensitivity_profiles import NOTE_PROFILES, has_profile, profile_inputs
@@ -227,7 +227,8 @@ def tipping(ses: OfferSolver, inp: Input) -> TippingPoint:
         if quiet is not None:
             F, G = quiet
         else:
-            F = envelope(inp.spec_at, a, b, fixed, sg)
+            f = base_offer_line(ses, inp, end)  # no solve where the offer's completion stays
+            F = [(a, b, f)] if f is not None else envelope(inp.spec_at, a, b, fixed, sg)
             G = envelope(inp.spec_at, a, b, other, sg, below=F, start=inp.base)
         inp.envelopes.append((a, b, F, G))  # the tornado reads its ends off them
         hit = first_crossing(F, G, inp.base, end)
