@@ -60,18 +60,25 @@ def _same_rest(m0, m1) -> bool:
     )
 
 
+def _models(ses: OfferSolver, inp: Input, end: float) -> tuple | None:
+    """The compiled models at the base and at ``end`` when ``inp`` moves ``C`` only between
+    them (``_same_rest``), else ``None``."""
+    if inp.kind not in KINDS or end == inp.base:
+        return None
+    m0, me = ses.compiled(inp.spec_at(inp.base)), ses.compiled(inp.spec_at(end))
+    return (m0, me) if _same_rest(m0, me) else None
+
+
 def base_offer_line(ses: OfferSolver, inp: Input, end: float) -> Line | None:
     """The base offer's value over the side of ``inp`` from its base to ``end`` as its base
     package's line, when the input moves only the values of offer columns (see the module
     docstring); else ``None``."""
     from ..offer import offer_mask
 
-    if inp.kind not in KINDS or end == inp.base:
+    got = _models(ses, inp, end)
+    if got is None:
         return None
-    sp0, spe = inp.spec_at(inp.base), inp.spec_at(end)
-    m0, me = ses.compiled(sp0), ses.compiled(spe)
-    if not _same_rest(m0, me):
-        return None
+    m0, me = got
     moved = np.any(me.C != m0.C, axis=1)
     if np.any(moved & ~offer_mask(m0)):
         return None
@@ -83,12 +90,10 @@ def base_offer_line(ses: OfferSolver, inp: Input, end: float) -> Line | None:
 def quiet_side(ses: OfferSolver, inp: Input, end: float) -> tuple[list, list] | None:
     """The envelopes ``(F, G)`` over the side of ``inp`` from its base to ``end`` when no offer
     can overtake the base offer there (see the module docstring), else ``None``."""
-    if inp.kind not in KINDS or end == inp.base:
+    got = _models(ses, inp, end)
+    if got is None:
         return None
-    sp0, spe = inp.spec_at(inp.base), inp.spec_at(end)
-    m0, me = ses.compiled(sp0), ses.compiled(spe)
-    if not _same_rest(m0, me):
-        return None
+    m0, me = got
     sigma = 1.0 if m0.maximize else -1.0
     d = sigma * (me.C - m0.C)
     if np.any(d > 0) or np.any(m0.col_lower[np.any(d != 0, axis=1)] < 0):
@@ -98,7 +103,7 @@ def quiet_side(ses: OfferSolver, inp: Input, end: float) -> tuple[list, list] | 
     f0, fe = f(inp.base), f(end)
     if not abs(fe - f0) <= tie(fe, f0):
         return None  # the base package's own columns meet d (or it breaks a limit at te)
-    other = ses.at(sp0, "other", ses.key0)
+    other = ses.at(inp.spec_at(inp.base), "other", ses.key0)
     if other is None:
         return [(a, b, f)], []
     g = Line(inp.spec_at, other, a, b, sigma)
