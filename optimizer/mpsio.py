@@ -46,6 +46,21 @@ class FileModel(MatrixModel):
         return super().col_name(j)
 
 
+def _ignored(lines: list[str]) -> list[str]:
+    """HiGHS' reader warnings about entries it dropped (a row name not defined in ROWS, a
+    duplicate value): each entry named, or the section's count when none is."""
+    import re
+
+    warned = [
+        " ".join(t.split()).removeprefix("WARNING:").strip()
+        for t in lines
+        if t.lstrip().startswith("WARNING") and "ignored" in t
+    ]
+    counts = [w for w in warned if re.search(r"section: ignored", w)]
+    named = [w for w in warned if w not in counts]
+    return named or [w for w in counts if any(int(k) for k in re.findall(r"\d+", w))]
+
+
 def read_model(path: str | os.PathLike) -> FileModel:
     """Read an MPS or LP file through highspy into a ``FileModel``.
 
@@ -80,6 +95,15 @@ def read_model(path: str | os.PathLike) -> FileModel:
         reason = "; ".join(e.removeprefix("ERROR:").strip() for e in errors)
         raise InputError(
             "HiGHS cannot read this model file" + (f": {reason}" if reason else ""), where=where
+        )
+    dropped = _ignored(lines)
+    if dropped:
+        more = f" (and {len(dropped) - 3} more)" if len(dropped) > 3 else ""
+        raise InputError(
+            "HiGHS would ignore part of this model file, so another model would be solved: "
+            + "; ".join(dropped[:3])
+            + more,
+            where=where,
         )
     lp = h.getLp()
     n, m = int(lp.num_col_), int(lp.num_row_)

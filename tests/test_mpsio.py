@@ -127,6 +127,44 @@ def test_tiny_mps_by_hand(tmp_path):
     assert verify_result(model, res).feasible
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "named"),
+    [
+        ("    x         c2        1.0\n", "    x         c22       1.0\n", 'Row name "c22"'),
+        ("    rhs       c3        2.0\n", "    rhs       c33       2.0\n", 'Row name "c33"'),
+        (
+            "    z         obj        1.0   c3        1.0\n",
+            "    z         obj        1.0   c3        1.0\n    z         c3        5.0\n",
+            "duplicate",
+        ),
+    ],
+)
+def test_entries_the_reader_would_drop_are_refused(tmp_path, old, new, named):
+    """A row name missing from ROWS (a typo) or a repeated entry: HiGHS' reader drops it with
+    a warning and reads another model; the file is refused instead, naming the entry, in one
+    line with exit code 2 from the console script."""
+    import subprocess
+    import sys
+
+    assert old in MPS_TEXT
+    p = tmp_path / "typo.mps"
+    p.write_text(MPS_TEXT.replace(old, new))
+    with pytest.raises(InputError, match=named):
+        read_model(p)
+    out = subprocess.run(
+        [sys.executable, "-m", "optimizer", "solve", str(p), "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 2, out.stderr
+    assert out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(p) in lines[0] and named in lines[0], out.stderr
+    good = tmp_path / "good.mps"
+    good.write_text(MPS_TEXT)
+    assert read_model(good).col_names() == ["x", "y", "z"]
+
+
 def test_lp_file_keeps_maximisation(tmp_path):
     p = tmp_path / "knap.lp"
     p.write_text(
