@@ -14,8 +14,11 @@ a coefficient of the constraints or the objective of magnitude ``LARGEST`` (1e15
 That is HiGHS' ``large_matrix_value``, at which it rejects a model; it is also about where
 doubles stop holding whole numbers (2**53 = 9.0e15), and CBC, which takes larger ones, was
 seen to call a feasible model with a 1e25 coefficient infeasible. Bounds and right-hand sides
-may be larger: at ``NO_BOUND`` (1e20, HiGHS' ``infinite_bound``) and beyond they mean no bound
-on every back end.
+may be larger where they loosen a row (a capacity of 1e16): at ``NO_BOUND`` (1e20, HiGHS'
+``infinite_bound``) and beyond they mean no bound on every back end. A limit that demands
+``LARGEST`` or more (a row's upper bound of -1e15 or below, its lower bound of 1e15 or above:
+a capacity of -1e16) is refused as the coefficients are: HiGHS rejects one at 1e20 and beyond,
+and below that its infeasibility diagnosis puts it into a matrix.
 """
 
 from __future__ import annotations
@@ -113,7 +116,7 @@ def scaling_warnings(model, max_orders: float = MAX_ORDERS) -> tuple[str, ...]:
 def check_magnitudes(model, where: str | None = None):
     """``model`` itself; ``InputError`` (exit 2) naming the first coefficient of ``model`` (constraints, the
     objective, or one scenario's objective) whose magnitude is ``LARGEST`` or more, or which
-    is not finite."""
+    is not finite; then the first row whose limit demands ``LARGEST`` or more."""
     from .errors import InputError
 
     A = model.A.tocsr()
@@ -139,6 +142,19 @@ def check_magnitudes(model, where: str | None = None):
             f"{what} {values[k]:.6g} ({item}) is beyond what the solvers handle: "
             f"magnitudes must stay below {LARGEST:.0e}; rescale its units (e.g. M$ instead "
             "of $)",
+            where=where,
+        )
+    lo = np.asarray(model.row_lower, dtype=float)
+    up = np.asarray(model.row_upper, dtype=float)
+    bad = np.flatnonzero((lo >= LARGEST) | (up <= -LARGEST))
+    if bad.size:
+        k = int(bad[0])
+        side, value = ("at least", lo[k]) if lo[k] >= LARGEST else ("at most", up[k])
+        raise InputError(
+            f"a limit of {value:.6g} ({model.row_name(k)}: {side}) is beyond what the solvers "
+            f"handle: a limit that asks for {LARGEST:.0e} or more in magnitude cannot be met by "
+            "coefficients below it in double precision; rescale its units (e.g. M$ instead of "
+            "$)",
             where=where,
         )
     return model
