@@ -55,8 +55,9 @@ def _portable_lp(text: str) -> str:
     return "\n".join(out)
 
 
-def write_model(model, path: str | os.PathLike) -> None:
-    """Write ``model`` to ``path``; the format follows the suffix (.mps or .lp).
+def write_model(model, path: str | os.PathLike, fmt: str | None = None) -> None:
+    """Write ``model`` to ``path`` as ``fmt`` ("mps" or "lp"), by default as its suffix says
+    (.mps or .lp): ``export --mps /dev/stdout`` names the format by its option.
 
     HiGHS writes the file in a temporary folder; it must end as its format does before
     ``atomic_write`` puts it in place. Raises
@@ -70,7 +71,7 @@ def write_model(model, path: str | os.PathLike) -> None:
     from .report.output import atomic_write, capture
 
     target = Path(path)
-    suffix = target.suffix.lower()
+    suffix = f".{fmt}" if fmt else target.suffix.lower()
     if suffix not in (".mps", ".lp"):
         raise InputError(
             f"unknown model file type '{suffix}'; allowed: .mps, .lp", where=str(target)

@@ -126,14 +126,20 @@ def test_cbc_reads_the_exported_files(tmp_path, name):
     assert _cbc_objective(str(mps), *flag, "-solve") == pytest.approx(sol.objective_value)
 
 
-def test_export_needs_a_file_and_a_known_suffix(tmp_path):
+def test_export_needs_a_file_and_its_option_names_the_format(tmp_path):
+    from optimizer import api
+    from optimizer.errors import InputError
+    from optimizer.export import write_model
+
     result = CliRunner().invoke(cli, ["export", "small-example"])
     assert result.exit_code == 2
     assert result.stderr.strip() == "error: export: give --lp FILE and/or --mps FILE"
-    bad = tmp_path / "model.txt"
-    result = CliRunner().invoke(cli, ["export", "small-example", "--mps", str(bad)])
-    assert result.exit_code == 2
-    assert (
-        result.stderr.strip() == f"error: {bad}: unknown model file type '.txt'; allowed: .mps, .lp"
-    )
+    named = tmp_path / "model.txt"
+    result = CliRunner().invoke(cli, ["export", "small-example", "--mps", str(named)])
+    assert result.exit_code == 0, result.stderr
+    assert named.read_text().rstrip().endswith("ENDATA")  # --mps says MPS, whatever the name
+    bad = tmp_path / "other.txt"
+    model = api.compile(api.load("small-example"))
+    with pytest.raises(InputError, match=r"unknown model file type '\.txt'; allowed: \.mps, \.lp"):
+        write_model(model, bad)  # no format named: the suffix must say it
     assert not bad.exists()

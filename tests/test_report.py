@@ -250,7 +250,7 @@ def test_report_command(tmp_path) -> None:
     assert '<table id="package">' in out.read_text()
     r = CliRunner().invoke(cli, ["report", "small-example", "-o", str(tmp_path / "r.pdf")])
     assert r.exit_code == 2 and r.output.strip() == (
-        "error: --output: the report must be .html or .md, got 'r.pdf'"
+        "error: --output: the report must be .html or .md, got 'r.pdf' (or name the format: --to)"
     )
     r = CliRunner().invoke(
         cli, ["report", "small-example", "-o", str(out), "--sections", "sensitivty"]

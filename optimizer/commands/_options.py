@@ -271,6 +271,11 @@ def solver_options(fn=None, *, auto: bool = False):
     )(fn)
 
 
+def dash_is_stdout(ctx, param, value):
+    """``-o -``: stdout, as if no ``-o`` were given (not a file named ``-``)."""
+    return None if value is not None and str(value) == "-" else value
+
+
 def output_options(*formats: str):
     """``--format`` (these choices; the first is the default) and ``-o/--output FILE``."""
 
@@ -278,9 +283,10 @@ def output_options(*formats: str):
         fn = click.option(
             "-o",
             "--output",
-            type=click.Path(dir_okay=False, path_type=Path),
+            type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
             default=None,
-            help="Write to FILE (atomically) instead of stdout.",
+            callback=dash_is_stdout,
+            help="Write to FILE (atomically) instead of stdout (- for stdout).",
         )(fn)
         return click.option(
             "--format",

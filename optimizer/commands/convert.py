@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._options import MAX_BYTES, arg, emit, load_problem, note, problem_command
+from ._options import MAX_BYTES, arg, dash_is_stdout, emit, load_problem, note, problem_command
 
 
 @problem_command(
@@ -21,9 +21,11 @@ from ._options import MAX_BYTES, arg, emit, load_problem, note, problem_command
     click.option(
         "-o",
         "--output",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
         default=None,
-        help="Write to FILE (atomically) instead of stdout (needed for xlsx).",
+        callback=dash_is_stdout,
+        help="Write to FILE (atomically) instead of stdout (- for stdout; a file is needed for "
+        "xlsx).",
     ),
     click.option(
         "--inline-tables",
@@ -65,6 +67,12 @@ def command(fmt, output, inline_tables):
         doc = apply_overrides(doc, [parse_override(s) for s in sets])
     doc = tables_for_output(doc, path.parent, output, inline=inline_tables, max_bytes=max_bytes)
     suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    if fmt and suffix in ("toml", "json", "xlsx") and suffix != fmt:
+        raise InputError(
+            f"--to {fmt} into a .{suffix} file: reading it back would read it as {suffix}; "
+            f"name the file .{fmt}",
+            where=str(output),
+        )
     fmt = fmt or (suffix if suffix in ("toml", "json", "xlsx") else "toml")
     if output is None:
         if fmt == "xlsx":

@@ -45,7 +45,7 @@ def command(objective, lp_file, mps_file):
 
     spec = load_problem()
     model = api.compile(spec, objective)
-    for path in (mps_file, lp_file):
+    for path, fmt in ((mps_file, "mps"), (lp_file, "lp")):
         if path is not None:
-            write_model(model, path)
+            write_model(model, path, fmt)  # the option names the format: any file name
             note(f"wrote {path}")

@@ -84,6 +84,14 @@ class _Bar:
         help="The report file: .html (one self-contained file) or .md (charts as PNG files in "
         "NAME_files/ beside it).",
     ),
+    click.option(
+        "--to",
+        "fmt",
+        type=click.Choice(["html", "md"]),
+        default=None,
+        help="The report's format, whatever the file's name (e.g. -o /dev/stdout --to html); "
+        "default: from the suffix.",
+    ),
     objective_option,
     click.option(
         "--montecarlo",
@@ -118,7 +126,7 @@ class _Bar:
     ),
     formats=(),
 )
-def command(output, objective, draws, seed, k, frontier, sections):
+def command(output, fmt, objective, draws, seed, k, frontier, sections):
     """Write an analysis report of PROBLEM to an HTML or Markdown file.
 
     The report holds the recommended package and its expected value, its value by scenario,
@@ -136,10 +144,20 @@ def command(output, objective, draws, seed, k, frontier, sections):
       optimizer report canada-us-2025 -o canada.md --sections scenarios,alternatives,inputs
       optimizer report my_problem.toml -o report.html --montecarlo 1000 --seed 7
     """
-    from ..report.build import SECTIONS, build_report, write_report
+    from ..report.build import SECTIONS, build_report, is_stream, write_report
 
-    if output.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
-        raise InputError(f"the report must be .html or .md, got '{output.name}'", where="--output")
+    if fmt is None and output.suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
+        raise InputError(
+            f"the report must be .html or .md, got '{output.name}' (or name the format: --to)",
+            where="--output",
+        )
+    md = (fmt or output.suffix.lower().lstrip(".")) in ("md", "markdown")
+    if md and is_stream(output):  # refused before the work, as write_report would after it
+        raise InputError(
+            "a Markdown report writes its charts as files beside it, so it cannot go to a "
+            "stream; write it to a file, or use --to html (one self-contained file)",
+            where=str(output),
+        )
     wanted = _sections(sections)
     spec = load_problem(activity=False)
     steps = 2 + sum(1 for s in SECTIONS if s in wanted and (s != "montecarlo" or draws))
@@ -162,7 +180,7 @@ def command(output, objective, draws, seed, k, frontier, sections):
         )
         bar("charts and file")
         try:
-            written = write_report(rep, output)
+            written = write_report(rep, output, fmt)
         except OSError as e:
             raise InputError(
                 f"cannot write the report: {e.strerror or e}", where=str(output)

@@ -285,13 +285,20 @@ def build_report(
     )
 
 
-def write_report(report: Report, path: str | os.PathLike) -> list[Path]:
+def write_report(report: Report, path: str | os.PathLike, fmt: str | None = None) -> list[Path]:
     """Write ``report`` to ``path``: HTML (``.html``/``.htm``, one self-contained file) or
-    Markdown (``.md``, with its charts as PNG files in ``<name>_files/`` beside it). Every
-    file is written atomically and readable as the umask allows (a report is for sharing).
-    Returns the paths written, the report first."""
+    Markdown (``.md``, with its charts as PNG files in ``<name>_files/`` beside it); ``fmt``
+    ("html" or "md") instead of the suffix, e.g. for ``/dev/stdout``. Every file is written
+    atomically and readable as the umask allows (a report is for sharing). Returns the paths
+    written, the report first."""
     path = Path(path)
-    suffix = path.suffix.lower()
+    suffix = {"html": ".html", "md": ".md"}.get(fmt or "", path.suffix.lower())
+    if suffix == ".md" and is_stream(path):
+        raise InputError(
+            "a Markdown report writes its charts as files beside it, so it cannot go to a "
+            "stream; write it to a file, or use --to html (one self-contained file)",
+            where=str(path),
+        )
     if suffix in (".html", ".htm"):
         from .html import render_html
         from .output import atomic_write
@@ -305,6 +312,17 @@ def write_report(report: Report, path: str | os.PathLike) -> list[Path]:
     else:
         raise InputError(f"the report must be .html or .md, got '{path.name}'", where="--output")
     return written
+
+
+def is_stream(path: Path) -> bool:
+    """Whether ``path`` is a character device or a named pipe (``/dev/stdout``)."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def report(problem: Any, path: str | os.PathLike, **options: Any) -> list[Path]:

@@ -7,6 +7,7 @@ text says so in place of each chart.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -147,11 +148,43 @@ def write_markdown(report: Report, path: str | Path) -> list[Path]:
     # through a symbolic link, the charts go beside the file the link points to
     real = Path(os.path.realpath(path)) if path.is_symlink() else path
     text, files = render_markdown(report, real)
-    written = []
-    if files:
-        next(iter(files)).parent.mkdir(exist_ok=True)
-    for p, data in files.items():
-        atomic_write(p, data)
-        written.append(p)
-    atomic_write(path, text)
+    made = _chart_folder(files)
+    written, new = [], []
+    try:
+        for p, data in files.items():
+            existed = p.exists()
+            atomic_write(p, data)
+            written.append(p)
+            if not existed:
+                new.append(p)
+        atomic_write(path, text)
+    except BaseException:  # no report: no charts of this run left behind either
+        for p in new:
+            p.unlink(missing_ok=True)
+        if made is not None:
+            with contextlib.suppress(OSError):  # not empty: files of the user's own
+                made.rmdir()
+        raise
     return [path, *written]
+
+
+def _chart_folder(files: dict) -> Path | None:
+    """Check, before anything is written, that the charts can go where they go: their folder
+    is a folder (or is made: returned) and no chart's name is taken by a folder."""
+    from ..errors import OutputError
+
+    if not files:
+        return None
+    folder = next(iter(files)).parent
+    if folder.exists() and not folder.is_dir():
+        raise OutputError("cannot write the report's charts: it is not a folder", where=str(folder))
+    for p in files:
+        if p.is_dir():
+            raise OutputError("cannot write the output: it is a directory", where=str(p))
+    if folder.exists():
+        return None
+    try:
+        folder.mkdir()
+    except OSError as e:
+        raise OutputError(f"cannot make the charts' folder: {e.strerror}", where=str(folder)) from e
+    return folder
