@@ -134,6 +134,14 @@ def main() -> None:
 
     for var in ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
+    # NumPy's RuntimeWarnings (an overflow on an extreme input, 0/0) name source lines, not
+    # the user's items; every number they touch is checked after (a coefficient of 1e15 or
+    # more is refused naming its item, every package is verified), so the console keeps to
+    # one line per error. ``python -W`` still shows them.
+    if not sys.warnoptions:
+        import warnings
+
+        warnings.filterwarnings("ignore", category=RuntimeWarning)
     if _solves(sys.argv[1:]):
         import highspy  # noqa: F401
         import scipy.sparse  # noqa: F401

@@ -138,8 +138,9 @@ def check_magnitudes(model, where: str | None = None):
         else:
             n_s = C.shape[1]
             item = f"{model.col_name(k // n_s)} in scenario '{model.scenario_ids[k % n_s]}'"
+        shown = f"{values[k]:.6g}" if np.isfinite(values[k]) else f"{values[k]} (an overflow)"
         raise InputError(
-            f"{what} {values[k]:.6g} ({item}) is beyond what the solvers handle: "
+            f"{what} {shown} ({item}) is beyond what the solvers handle: "
             f"magnitudes must stay below {LARGEST:.0e}; rescale its units (e.g. M$ instead "
             "of $)",
             where=where,

@@ -55,3 +55,22 @@ def test_in_process_the_error_is_an_input_error():
     spec = optimizer.load("small-example").with_capacity("budget", -1e16)
     with pytest.raises(InputError, match="budget"):
         optimizer.solve(spec)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["solve", "small-example", "--set", "commitments.a.options.small.value_per_year=true",
+         "--set", "commitments.a.options.small.value.good=1e308"],
+        ["montecarlo", "moving-odds", "-n", "5", "--set",
+         'commitments.border.value={dist="normal",mean=0,sd=1e308}'],
+    ],
+)  # fmt: skip
+def test_an_overflowing_input_is_one_line_naming_its_item(args):
+    """NumPy's overflow warnings stay off the console: the error is the one line."""
+    out = subprocess.run([sys.executable, "-m", "optimizer", *args], capture_output=True, text=True)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert "beyond what the solvers handle" in lines[0]
+    assert ("a.small" in lines[0]) or ("border.yes" in lines[0])
