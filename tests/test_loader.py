@@ -223,6 +223,22 @@ def test_csv_table_is_read_relative_to_the_problem(tmp_path):
     assert spec.commitment("y").options[0].id == "yes"
 
 
+def test_set_on_a_section_the_document_lacks_names_it_not_the_file(tmp_path):
+    """``--set`` into [[commitments]] that come from a CSV table (or [[shifts]] where there are
+    none) says so; it does not make a table that the reader then calls a malformed file."""
+    (tmp_path / "options.csv").write_text("commitment,option,use.fiscal,value.base\nx,lo,1,2\n")
+    path = write(tmp_path, TABLE_PROBLEM.format(file="options.csv"))
+    with pytest.raises(InputError) as info:
+        load(path, overrides=["commitments.x.options.lo.value.base=5"])
+    assert str(info.value) == (
+        "--set: commitments.x.options.lo.value.base: the document has no [[commitments]] to set "
+        "'x' in (its rows may come from [[tables]]: edit the CSV file)"
+    )
+    with pytest.raises(InputError, match=r"no \[\[shifts\]\] to set 'k' in$"):
+        load(path, overrides=["shifts.k.amount=0.1"])
+    assert load(path, overrides=["problem.discount_rate=0.01"]).discount_rate == 0.01
+
+
 @pytest.mark.parametrize("name", ["../outside.csv", "/etc/passwd", "sub/../../outside.csv"])
 def test_csv_path_escaping_the_folder_is_refused(tmp_path, name):
     inner = tmp_path / "inner"

@@ -176,8 +176,28 @@ def apply_overrides(doc: dict, overrides: Iterable[tuple[str, Any]]) -> dict:
             if last:
                 node[key] = value
                 break
+            if depth == 0 and key not in node and key in _LISTS:
+                tables = (
+                    " (its rows may come from [[tables]]: edit the CSV file)"
+                    if (key == "commitments" and doc.get("tables"))
+                    else ""
+                )
+                raise InputError(
+                    f"the document has no [[{key}]] to set '{segs[1]}' in{tables}",
+                    where="--set",
+                    path=path,
+                )
             node = node.setdefault(key, {})
     return doc
+
+
+def _lists() -> frozenset[str]:
+    from .schema import SCHEMA
+
+    return frozenset(k for k, v in SCHEMA["properties"].items() if v.get("type") == "array")
+
+
+_LISTS = _lists()  # the sections that are lists of tables ([[commitments]], ...)
 
 
 def _by_id(items: list, key: str, path: str) -> Any:
