@@ -1,4 +1,4 @@
-"""CSV option tables: a row's cells against the header, and rows named by
+"""CSV option tables: a row's cells against the header, repeated option ids, and rows named by
 the file line they start on (blank lines and quoted line breaks included), on both readers
 (the NumPy column path and the row-by-row path) and through the console script."""
 
@@ -79,6 +79,16 @@ def test_empty_cells_written_out_are_absent_values(tmp_path, monkeypatch):
     assert isinstance(load(path).commitments, CommitmentTable)
 
 
+@pytest.mark.parametrize("profile", ["1", "1;2"])
+def test_a_repeated_option_id_is_named_at_its_line_and_its_first(tmp_path, monkeypatch, profile):
+    rows = f"a,o1,,{profile},2,2026\r\na,o2,,1,2,2026\r\nb,o1,,1,2,2026\r\na,o1,,1,3,2027\r\n"
+    fast, slow = error_both_ways(write(tmp_path, HEADER + rows), monkeypatch)
+    assert fast == slow
+    assert (
+        fast == "options.csv:5.option: duplicate option id 'o1' of commitment 'a' (also at line 2)"
+    )
+
+
 # a blank line (line 3) and a cell holding a line break (lines 5-6): the bad row is line 7
 SPREAD = (
     HEADER
@@ -121,6 +131,10 @@ def test_blank_lines_and_quoted_line_breaks_read_as_without(tmp_path, monkeypatc
         (
             SPREAD.format(start=2026).replace("c,o1,,1,2,2026", "c,o1,,1,2"),
             "options.csv:7: the row has 5 cells, the header 6",
+        ),
+        (
+            SPREAD.format(start=2026) + "a,o2,,1,2,2026\r\n",
+            "options.csv:8.option: duplicate option id 'o2' of commitment 'a' (also at line 4)",
         ),
     ],
 )

@@ -129,9 +129,8 @@ def file_location(path: str | None, doc: Mapping, spec: ProblemSpec, tables: lis
             if k is not None:
                 return f"{fname}:{k}{rest}"
             continue
-        for row in rows:
-            if (row.get("commitment") or "") != c.id:
-                continue
-            if option is None or (row.get("option") or "yes").strip() == option:
-                return f"{fname}:{row.line}{rest}"
+        own = [row for row in rows if (row.get("commitment") or "") == c.id]
+        if own:  # the commitment's options are its rows, in order
+            row = own[int(j)] if j is not None and int(j) < len(own) else own[0]
+            return f"{fname}:{row.line}{rest}"
     return path

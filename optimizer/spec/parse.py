@@ -175,8 +175,9 @@ def _cell_bool(text: str, path: str) -> bool:
 
 def commitments_from_rows(reader: Reader, rows: list[Row], fname: str) -> list[Commitment]:
     """Group CSV rows (``csvrows.Row``, one per option) into commitments, in first-seen
-    order."""
+    order; an option id repeated within a commitment is refused at its line."""
     grouped: dict[str, dict] = {}
+    first_line: dict[tuple[str, str], int] = {}
     for row in rows:
         where = f"{fname}:{row.line}"
         for col in row:
@@ -203,9 +204,17 @@ def commitments_from_rows(reader: Reader, rows: list[Row], fname: str) -> list[C
                     f"expected start years, got {describe(se + '/' + sl)}",
                     path=f"{where}.start_earliest",
                 ) from None
+        oid = reader.ident((row.get("option") or "yes").strip(), f"{where}.option")
+        if (cid, oid) in first_line:
+            raise InputError(
+                f"duplicate option id '{oid}' of commitment '{cid}' "
+                f"(also at line {first_line[cid, oid]})",
+                path=f"{where}.option",
+            )
+        first_line[cid, oid] = row.line
         entry["options"].append(
             Option(
-                id=reader.ident((row.get("option") or "yes").strip(), f"{where}.option"),
+                id=oid,
                 name=printable(row.get("name") or ""),
                 description=printable(row.get("description") or ""),
                 source=printable(row.get("source") or ""),
