@@ -143,7 +143,7 @@ BAD = [
     ),
     ("commitment,use.budgt\na,1\n", "options.csv:2.use.budgt: unknown resource 'budgt'"),
     ("commitment,valu.base\na,1\n", "unknown column 'valu.base'"),
-    ("commitment,value.base\na,1,2\n", "options.csv:2: the row has more cells than the header"),
+    ("commitment,value.base\na,1,2\n", "options.csv:2: the row has 3 cells, the header 2"),
     (
         "commitment,value.base,start_earliest\na,1,2040\n",
         "options.csv:2.start: start window [2040, 2040] is outside the horizon 2026-2030",

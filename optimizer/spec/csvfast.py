@@ -3,20 +3,21 @@
 ``options_table(text, name)`` reads a table whose cells are plain numbers, ids and flags into a
 ``CommitmentTable`` (``optimizer.spec.bulk``) without making an object per option. Anything it
 does not take as it is (a profile ``0.3;1.0``, a cell with spaces around an id, a bad number,
-a short row, an unknown column) makes it return ``None``, and the loader reads the table row by
-row as before, so a bad table gives the same located one-line error either way.
+a row with more or fewer cells than the header, an unknown column) makes it return ``None``,
+and the loader reads the table row by row as before, so a bad table gives the same located
+one-line error either way. Rows are numbered by the file line they start on (``csvrows.records``).
 """
 
 from __future__ import annotations
 
 import csv
-import io
 
 import numpy as np
 
 from ..errors import InputError
 from .bulk import CommitmentTable
 from .bulk_build import table_from_arrays
+from .csvrows import records
 from .parse import CSV_FIXED as FIXED
 
 TRUE, FALSE = ("true", "yes", "1"), ("", "false", "no", "0")
@@ -63,7 +64,7 @@ def _years(cells: tuple[str, ...]) -> np.ndarray | None:
 def options_table(text: str, name: str) -> CommitmentTable | None:
     """The table in ``text`` (file ``name``), or ``None`` for the row-by-row reader."""
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        rows, lines = records(text)  # blank lines dropped; each record's first line
     except csv.Error:
         return None
     if len(rows) < 2:
@@ -112,7 +113,7 @@ def options_table(text: str, name: str) -> CommitmentTable | None:
             cols["commitment"],
             use=use,
             value=value,
-            rows=np.arange(2, len(body) + 2),
+            rows=lines[1:],
             origin=name,
             **kw,
         )

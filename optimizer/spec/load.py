@@ -7,9 +7,7 @@ is evaluated or imported, and a CSV table they reference must lie inside the pro
 from __future__ import annotations
 
 import copy
-import csv
 import hashlib
-import io
 import json
 import os
 import re
@@ -22,6 +20,7 @@ from typing import Any
 
 from ..errors import InputError, did_you_mean
 from .csvfast import options_table
+from .csvrows import table_rows
 from .document import MAX_NESTING, _depth, _parser_limit, parse_document
 from .files import open_regular
 from .locate import file_location, name_items
@@ -238,22 +237,7 @@ def _table_reader(base: Path, max_bytes: int, seen: list | None = None):
             if seen is not None:
                 seen.append((name, table))
             return table
-        try:
-            reader = csv.DictReader(io.StringIO(text))
-            header = reader.fieldnames or []
-            rows = list(reader)
-        except csv.Error as e:
-            raise InputError(f"table {describe(name)} is not valid CSV: {e}", path=path) from None
-        if len(set(header)) != len(header):  # DictReader would keep the last cell of each
-            columns: set[str] = set()
-            twice = next(c for c in header if c in columns or columns.add(c))
-            raise InputError(
-                f"table {describe(name)} has the column {describe(twice)} twice "
-                "(line 1); each column may appear once",
-                path=path,
-            )
-        if not rows:
-            raise InputError(f"table {describe(name)} has a header but no rows", path=path)
+        rows = table_rows(text, name, path)
         if seen is not None:
             seen.append((name, rows))
         return rows

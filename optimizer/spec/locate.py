@@ -106,7 +106,8 @@ def file_location(path: str | None, doc: Mapping, spec: ProblemSpec, tables: lis
 
     ``check_spec`` sees every option as ``commitments[i].options[j]``; a commitment that gives
     ``use``/``value`` directly has no ``options`` in the file, and one read from a CSV table is
-    found by its row (``options.csv:3``, as the table reader names rows).
+    found by its row (``options.csv:3``, the file line the row starts on, as the table reader
+    names rows).
     """
     m = _OPTION_PATH.match(path or "")
     if not m:
@@ -128,9 +129,8 @@ def file_location(path: str | None, doc: Mapping, spec: ProblemSpec, tables: lis
             if k is not None:
                 return f"{fname}:{k}{rest}"
             continue
-        for k, row in enumerate(rows, start=2):
-            if (row.get("commitment") or "") != c.id:
-                continue
-            if option is None or (row.get("option") or "yes").strip() == option:
-                return f"{fname}:{k}{rest}"
+        own = [row for row in rows if (row.get("commitment") or "") == c.id]
+        if own:  # the commitment's options are its rows, in order
+            row = own[int(j)] if j is not None and int(j) < len(own) else own[0]
+            return f"{fname}:{row.line}{rest}"
     return path

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, did_you_mean, printable
 from .bulk import CommitmentTable, join_tables
@@ -37,6 +38,9 @@ from .read_base import (
 )
 from .read_items import ItemReader
 from .shifts import read_shifts
+
+if TYPE_CHECKING:
+    from .csvrows import Row
 
 
 class Reader(ItemReader):
@@ -169,14 +173,14 @@ def _cell_bool(text: str, path: str) -> bool:
     raise InputError(f"expected true or false, got {describe(text)}", path=path)
 
 
-def commitments_from_rows(reader: Reader, rows: list[dict], fname: str) -> list[Commitment]:
-    """Group CSV rows (one per option) into commitments, in first-seen order."""
+def commitments_from_rows(reader: Reader, rows: list[Row], fname: str) -> list[Commitment]:
+    """Group CSV rows (``csvrows.Row``, one per option) into commitments, in first-seen
+    order; an option id repeated within a commitment is refused at its line."""
     grouped: dict[str, dict] = {}
-    for i, row in enumerate(rows, start=2):
-        where = f"{fname}:{i}"
+    first_line: dict[tuple[str, str], int] = {}
+    for row in rows:
+        where = f"{fname}:{row.line}"
         for col in row:
-            if col is None:
-                raise InputError("the row has more cells than the header", path=where)
             if col not in CSV_FIXED and not col.startswith(("use.", "value.")):
                 allowed = (*CSV_FIXED, "use.<resource>", "value.<scenario>")
                 raise InputError(f"unknown column '{col}'{did_you_mean(col, allowed)}", path=fname)
@@ -200,9 +204,17 @@ def commitments_from_rows(reader: Reader, rows: list[dict], fname: str) -> list[
                     f"expected start years, got {describe(se + '/' + sl)}",
                     path=f"{where}.start_earliest",
                 ) from None
+        oid = reader.ident((row.get("option") or "yes").strip(), f"{where}.option")
+        if (cid, oid) in first_line:
+            raise InputError(
+                f"duplicate option id '{oid}' of commitment '{cid}' "
+                f"(also at line {first_line[cid, oid]})",
+                path=f"{where}.option",
+            )
+        first_line[cid, oid] = row.line
         entry["options"].append(
             Option(
-                id=reader.ident((row.get("option") or "yes").strip(), f"{where}.option"),
+                id=oid,
                 name=printable(row.get("name") or ""),
                 description=printable(row.get("description") or ""),
                 source=printable(row.get("source") or ""),
