@@ -45,9 +45,13 @@ def compile_spec(spec: ProblemSpec) -> MatrixModel:
         else:
             model = _compile(spec)
         if spec.shifts or any(s.baseline for s in spec.scenarios):
+            from .errors import InputError
             from .odds import apply_shifts
 
-            model = apply_shifts(model, spec)
+            try:
+                model = apply_shifts(model, spec)
+            except InputError as e:  # a response the odds multiply: named in its problem
+                raise e.located(spec.name) from None
         if spec.criteria:  # scores -> one coefficient column per criterion
             from .criteria import attach_criteria
 

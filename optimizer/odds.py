@@ -28,6 +28,7 @@ import numpy as np
 
 from .errors import InputError
 from .model import MatrixModel
+from .numerics import LARGEST
 from .odds_columns import _ranges, baselines, member_columns, shift_matrix
 from .spec.model import ProblemSpec
 
@@ -83,11 +84,11 @@ def apply_shifts(model: MatrixModel, spec: ProblemSpec, formulation: str = "auto
     P = j.shape[0]
     L = model.col_lower[j].astype(float)
     U = model.col_upper[j].astype(float)
-    bad = ~(np.isfinite(L) & np.isfinite(U))
+    bad = ~((np.abs(L) < LARGEST) & (np.abs(U) < LARGEST))  # NaN/inf too
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
         raise InputError(
-            f"'{model.col_name(int(j[k]))}' has no finite bounds, so its value cannot be "
+            f"'{model.col_name(int(j[k]))}' has no finite bounds (or one of 1e15 or more), so its value cannot be "
             f"multiplied by the odds '{members[int(m[k])]}' moves; give the response a lower "
             "and an upper bound",
             path="shifts",

@@ -30,6 +30,7 @@ import numpy as np
 
 from .errors import InputError
 from .model import MatrixModel
+from .numerics import LARGEST
 
 # the bounds of r_m also come from the LP relaxation (two LPs per direction of the shifts) up to
 # this many LPs and nonzeros; beyond, from the choice groups alone (benchmarks/README.md)
@@ -82,11 +83,11 @@ def bounds(model: MatrixModel, delta: np.ndarray, mc: np.ndarray, members: list[
         hi_d, lo_d = gmax.sum(axis=1), gmin.sum(axis=1)
         if nd > nc:  # responses: each in its own range
             R = Gt[:, nc:]
-            bad = (R != 0) & ~(np.isfinite(rl) & np.isfinite(ru))[None, :]
+            bad = (R != 0) & ~((np.abs(rl) < LARGEST) & (np.abs(ru) < LARGEST))[None, :]
             if bad.any():
                 kk, jj = np.argwhere(bad)[0]
                 raise InputError(
-                    f"'{model.col_name(nc + int(jj))}' has no finite bounds, so its value "
+                    f"'{model.col_name(nc + int(jj))}' has no finite bounds (or one of 1e15 or more), so its value "
                     f"cannot be multiplied by the odds '{members[int(first[b0 + kk])]}' moves; "
                     "give the response a lower and an upper bound",
                     path="shifts",

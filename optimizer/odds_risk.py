@@ -25,6 +25,7 @@ from dataclasses import replace
 import numpy as np
 
 from .errors import InputError
+from .numerics import LARGEST
 
 
 def value_ranges(model) -> tuple[np.ndarray, np.ndarray]:
@@ -53,11 +54,12 @@ def value_ranges(model) -> tuple[np.ndarray, np.ndarray]:
             a, b = R * L, R * U
         a = np.where(R == 0, 0.0, a)
         b = np.where(R == 0, 0.0, b)
-        bad = ~(np.isfinite(a) & np.isfinite(b)).all(axis=1)
+        big = ~((np.abs(L) < LARGEST) & (np.abs(U) < LARGEST))  # (responses, 1)
+        bad = (~(np.isfinite(a) & np.isfinite(b)) | ((R != 0) & big)).any(axis=1)
         if bad.any():
             j = nc + int(np.flatnonzero(bad)[0])
             raise InputError(
-                f"'{model.col_name(j)}' has no finite bounds, so the CVaR of a problem with "
+                f"'{model.col_name(j)}' has no finite bounds (or one of 1e15 or more), so the CVaR of a problem with "
                 "[[shifts]] cannot be bounded; give the response a lower and an upper bound",
                 path="shifts",
             )

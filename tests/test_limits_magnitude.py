@@ -74,3 +74,36 @@ def test_an_overflowing_input_is_one_line_naming_its_item(args):
     assert len(lines) == 1, out.stderr
     assert "beyond what the solvers handle" in lines[0]
     assert ("a.small" in lines[0]) or ("border.yes" in lines[0])
+
+
+@pytest.mark.parametrize("bound", ["", "upper = 1e300", "upper = 1e16", "lower = -1e20\nupper = 3"])
+def test_a_response_the_odds_multiply_needs_bounds_below_1e15(tmp_path, bound):
+    """With [[shifts]], a stage-2 response's value is multiplied by the odds the package moves
+    (McCormick rows need its bounds): no bound, or one of 1e15 or more, is one line naming the
+    response and the problem, exit 2 -- not a row of the linearisation."""
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "problems" / "moving_odds.toml").read_text()
+    path = tmp_path / "p.toml"
+    path.write_text(
+        text + '\n[[responses]]\nid = "buy"\nvalue = { rupture = -1, tariffs_stay = 2, '
+        f"new_equilibrium = 3 }}\nstage = 2\n{bound}\n\n[[constraints]]\n"
+        'expr = "buy - 5 * border <= 0"\n'
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "optimizer", "solve", str(path)], capture_output=True, text=True
+    )
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert lines[0].startswith("error: moving-odds: shifts: 'buy[")
+    assert "no finite bounds" in lines[0]
+    path.write_text(path.read_text().replace(bound, "upper = 7") if bound else path.read_text())
+    if bound.startswith("upper = 1e"):
+        ok = subprocess.run(
+            [sys.executable, "-m", "optimizer", "solve", str(path), "--format", "json"],
+            capture_output=True,
+            text=True,
+        )
+        assert ok.returncode == 0, ok.stderr
+        assert json.loads(ok.stdout)["verified"] is True
