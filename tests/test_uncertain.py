@@ -309,3 +309,28 @@ def test_the_schema_accepts_distribution_tables_and_refuses_bad_ones():
     assert list(validator.iter_errors(bad))
     bad["commitments"][1]["value"] = {"dist": "gamma", "low": 1, "high": 4}
     assert list(validator.iter_errors(bad))
+
+
+@pytest.mark.parametrize("kind", ["uniform", "triangular", "pert"])
+def test_a_range_whose_width_overflows_is_refused(kind):
+    """Draws are low + u * (high - low): a width beyond the largest double would draw inf."""
+    extra = {} if kind == "uniform" else {"mode": 0.0}
+    with pytest.raises(InputError, match="the range high - low overflows"):
+        Distribution(kind, low=-1e308, high=1e308, **extra)
+    wide = Distribution(kind, low=-1e307, high=1e307, **extra)  # a width of 2e307: accepted
+    assert wide.support == (-1e307, 1e307)
+
+
+def test_montecarlo_names_the_problem_and_item_of_an_overflowing_range():
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "optimizer", "montecarlo", "moving-odds", "-n", "5", "--set",
+         'commitments.border.value={dist="uniform",low=-1e308,high=1e308}'],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "'border'" in lines[0] and "overflows" in lines[0], out.stderr

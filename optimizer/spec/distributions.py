@@ -111,6 +111,13 @@ class Distribution:
                 f"dirichlet needs concentration > 0, got {_fmt(self._f('concentration'))}",
                 "concentration",
             )
+        if k in ("triangular", "pert", "uniform") and not math.isfinite(
+            self._f("high") - self._f("low")
+        ):  # the draws are low + u * (high - low): an overflow would draw inf
+            raise self._fail(
+                f"{k}: the range high - low overflows (low={_fmt(self._f('low'))}, "
+                f"high={_fmt(self._f('high'))})"
+            )
         p = self.point_override
         if p is not None:
             if isinstance(p, bool) or not isinstance(p, int | float) or not math.isfinite(p):

@@ -76,7 +76,9 @@ def _drawn_spec(spec, d: int, locations: dict):
     try:
         return spec.with_values(locations)
     except InputError as e:
-        raise InputError(f"draw {d}: {e.message}", where=e.where, path=e.path) from None
+        raise InputError(
+            f"draw {d}: {e.message}", where=e.where or spec.name, path=e.path
+        ) from None
 
 
 def _solve(model, ctx: ExactContext):
