@@ -1,0 +1,154 @@
+"""Criteria input at the edges: weights near the float maximum, scores and ``--require`` bounds
+of 1e15 or more, score profiles longer than the horizon, and the Pareto front at the largest
+accepted scores. Each is run in-process and through the console script (exit code, one line on
+stderr); known answers come from enumerating the example's packages by hand (below)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import warnings
+from itertools import product
+from pathlib import Path
+
+import pytest
+
+import optimizer
+from optimizer.errors import InputError
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "problems" / "criteria_example.toml"
+TEXT = EXAMPLE.read_text()
+SMALL = "scores = { emissions = 4, jobs = 5 }"  # solar.small's scores in the example
+
+# problems/criteria_example.toml by hand: (capital, expected value, emissions, jobs) per choice;
+# the expected value is 0.4 * high_energy_price + 0.6 * low_energy_price.
+CHOICES = {
+    "solar": [None, ("small", 3, 3.2, 4, 5), ("large", 6, 5.4, 8, 8)],
+    "buses": [None, ("yes", 4, 1.2, 6, 2)],
+    "retrofit": [None, ("yes", 2, 1.4, 2, 12)],
+    "logistics": [None, ("yes", 5, 6.6, -3, 20)],
+}
+IDS = ("expected", "emissions", "jobs")
+
+
+def packages(small_emissions: float = 4.0):
+    """Every package within the capital of 10: (set of 'commitment.option', criteria)."""
+    out = []
+    for combo in product(*CHOICES.values()):
+        picked = {(c, x) for c, x in zip(CHOICES, combo, strict=True) if x}
+        if sum(x[1] for _, x in picked) > 10:
+            continue
+        crit = dict.fromkeys(IDS, 0.0)
+        for c, x in picked:
+            crit["expected"] += x[2]
+            crit["emissions"] += small_emissions if (c, x[0]) == ("solar", "small") else x[3]
+            crit["jobs"] += x[4]
+        out.append(({f"{c}.{x[0]}" for c, x in picked}, crit))
+    return out
+
+
+def swing_best(weights: dict[str, float]):
+    """The package with the best weighted 0..100 swing score, and that score."""
+    rows = packages()
+    lo = {k: min(v[k] for _, v in rows) for k in IDS}
+    hi = {k: max(v[k] for _, v in rows) for k in IDS}
+    total = sum(weights.values())
+
+    def score(v):
+        return sum(100 * w / total * (v[k] - lo[k]) / (hi[k] - lo[k]) for k, w in weights.items())
+
+    return max(((p, score(v)) for p, v in rows), key=lambda t: t[1])
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-W", "default", "-m", "optimizer", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+
+def one_error_line(r: subprocess.CompletedProcess) -> str:
+    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
+    return lines[0]
+
+
+def chosen(out: dict) -> set[str]:
+    return {f"{c['commitment']}.{c['option']}" for c in out["chosen"]}
+
+
+YEARS = ('value_unit = "M$ net present value"', 'value_unit = "M$"\nyears = [2026, 2027]')
+
+
+def variant(tmp_path: Path, *pairs: tuple[str, str]) -> Path:
+    text = TEXT
+    for old, new in pairs:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "p.toml"
+    path.write_text(text)
+    return path
+
+
+# 1. weights near the float maximum: normalised without overflow, like 1 and 1
+
+
+def test_weights_of_1e308_act_as_weights_of_1():
+    from optimizer.compile import compile_spec
+    from optimizer.criteria_objective import normalised_weights
+
+    data = compile_spec(optimizer.load(EXAMPLE)).meta["criteria"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning either
+        big = normalised_weights(data, (("expected", 1e308), ("jobs", 1e308)))
+    assert list(big) == list(normalised_weights(data, (("expected", 1.0), ("jobs", 1.0))))
+    assert list(big) == [0.5, 0.0, 0.5]
+    with pytest.raises(InputError, match="the weight of 'jobs' is inf"):
+        normalised_weights(data, (("jobs", float("inf")),))
+    with pytest.raises(InputError, match="the weights sum to 0"):
+        normalised_weights(data, (("jobs", 0.0),))
+
+
+def test_solve_with_weights_of_1e308_is_the_enumerated_optimum():
+    want, value = swing_best({"expected": 1, "jobs": 1})
+    assert want == {"solar.small", "retrofit.yes", "logistics.yes"} and value == 100
+    sol = optimizer.solve(optimizer.load(EXAMPLE), objective="weighted:expected=1e308,jobs=1e308")
+    assert {f"{c.commitment}.{c.option}" for c in sol.chosen} == want
+    assert sol.objective_value == pytest.approx(value, abs=1e-6)
+    r = run(
+        "solve",
+        str(EXAMPLE),
+        "--objective",
+        "weighted:expected=1e308,jobs=1e308",
+        "--format",
+        "json",
+    )
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    out = json.loads(r.stdout)
+    assert out["objective"]["weights"] == {"expected": 0.5, "emissions": 0.0, "jobs": 0.5}
+    assert chosen(out) == want
+
+
+def test_file_weights_of_1e308_in_solve_and_weights(tmp_path):
+    # emissions and jobs weigh 1e308, expected 0.5: expected's share is below 1e-300
+    path = variant(tmp_path, ("weight = 0.3", "weight = 1e308"), ("weight = 0.2", "weight = 1e308"))
+    want, value = swing_best({"emissions": 1, "jobs": 1})
+    r = run("solve", str(path), "--objective", "weighted", "--format", "json")
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    out = json.loads(r.stdout)
+    w = out["objective"]["weights"]
+    assert (w["emissions"], w["jobs"]) == (0.5, 0.5) and 0 < w["expected"] < 1e-300
+    assert chosen(out) == want and out["verified"] is True
+    assert out["objective"]["value"] == pytest.approx(value, abs=1e-6)
+    r = run("weights", str(path), "--criterion", "jobs", "--format", "json")
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert json.loads(r.stdout)["criteria"][0]["current_weight"] == 0.5
+
+
+def test_file_weights_all_zero_are_refused(tmp_path):
+    path = variant(
+        tmp_path, ("weight = 0.3", "weight = 0"), ("weight = 0.2", "weight = 0"), ("0.5", "0")
+    )
+    line = one_error_line(run("solve", str(path), "--objective", "weighted"))
+    assert "criteria: the weights sum to 0" in line
