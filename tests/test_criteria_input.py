@@ -152,3 +152,40 @@ def test_file_weights_all_zero_are_refused(tmp_path):
     )
     line = one_error_line(run("solve", str(path), "--objective", "weighted"))
     assert "criteria: the weights sum to 0" in line
+
+
+# 2. scores and --require bounds of 1e15 or more: exit 2 naming the item, before any solve
+
+
+@pytest.mark.parametrize("score", ["1e300", "-1e15", "[1, 1e15]"])
+def test_a_score_of_1e15_or_more_is_refused_at_load(tmp_path, score):
+    path = variant(tmp_path, YEARS, (SMALL, f"scores = {{ emissions = {score} }}"))
+    where = "scores.emissions[1]" if score.startswith("[") else "scores.emissions"
+    with pytest.raises(InputError, match="beyond what the solvers handle") as e:
+        optimizer.load(path)
+    assert where in str(e.value) and "option 'small'" in str(e.value)
+    for args in (("validate",), ("solve", "--objective", "lexicographic:emissions,expected")):
+        line = one_error_line(run(args[0], str(path), *args[1:]))
+        assert f"{path}: commitment 'solar'" in line and where in line
+        assert "magnitudes must stay below 1e+15" in line
+
+
+def test_a_profile_summing_to_1e15_is_refused_before_the_solve(tmp_path):
+    path = variant(tmp_path, YEARS, (SMALL, "scores = { emissions = [9e14, 9e14] }"))
+    line = one_error_line(run("solve", str(path)))
+    assert "criterion score 1.8e+15 (solar.small@2026 on 'emissions')" in line
+
+
+# 3. a score profile no longer than the horizon, as for use and value
+
+
+def test_a_score_profile_longer_than_the_horizon_is_refused(tmp_path):
+    path = variant(tmp_path, (SMALL, "scores = { emissions = [1, 2, 3], jobs = 5 }"))
+    msg = "a profile of 3 years is longer than the 1-year horizon"
+    with pytest.raises(InputError, match=msg):
+        optimizer.load(path)
+    line = one_error_line(run("validate", str(path)))
+    assert line.endswith(f"option 'small' (options[0]).scores.emissions: {msg}"), line
+    # the same profile in use is refused in the same words
+    path = variant(tmp_path, ("use = { capital = 3 }", "use = { capital = [1, 2, 3] }"))
+    assert one_error_line(run("validate", str(path))).endswith(f".use.capital: {msg}")
