@@ -51,7 +51,22 @@ def parse_require(text: str, where: str = "--require") -> tuple[str, str, float]
         raise InputError(
             f"expected CRITERION>=NUMBER or CRITERION<=NUMBER, got '{text.strip()}'", where=where
         )
-    return (m.group(1), m.group(2), bound)
+    return _bounded(m.group(1), m.group(2), bound, where)
+
+
+def _bounded(cid: str, op: str, bound: float, where: str) -> tuple[str, str, float]:
+    """``(cid, op, bound)``; ``InputError`` when the bound is not finite or not below 1e15 in
+    magnitude (as a coefficient: a criterion's values stay below it, and HiGHS takes no
+    bound of 1e20 or more)."""
+    from .numerics import LARGEST
+
+    if not (abs(bound) < LARGEST):  # NaN too
+        raise InputError(
+            f"'{cid}{op}{bound:.6g}': the bound is beyond what the solvers handle: "
+            f"magnitudes must stay below {LARGEST:.0e}",
+            where=where,
+        )
+    return (cid, op, float(bound))
 
 
 def split_requires(text: str) -> tuple[str, tuple[tuple[str, str, float], ...]]:
@@ -123,6 +138,7 @@ def with_requires(model, requires, where: str = "--require"):
     rows = []
     for cid, op, v in requires:
         k = _known(data, cid, where)
+        _bounded(cid, op, v, where)
         rhs = v - data.offset[k]
         lo, up = (rhs, np.inf) if op == ">=" else (-np.inf, rhs)
         rows.append((data.column(cid, model.n)[None, :], [lo], [up], [f"{cid} {op} {_num(v)}"]))

@@ -176,6 +176,39 @@ def test_a_profile_summing_to_1e15_is_refused_before_the_solve(tmp_path):
     assert "criterion score 1.8e+15 (solar.small@2026 on 'emissions')" in line
 
 
+@pytest.mark.parametrize(
+    ("args", "label"),
+    [
+        (("solve", "--require", "jobs>=1e300"), "--require"),
+        (("solve", "--require", "jobs<=-1e15"), "--require"),
+        (("solve", "--require", "jobs>3"), "--require"),
+        (("solve", "--objective", "expected;jobs>=1e300"), "--objective"),
+        (("pareto", "--criteria", "jobs,emissions", "--require", "jobs>=1e300"), "--require"),
+        (("weights", "--require", "jobs>=1e300"), "--require"),
+    ],
+)
+def test_a_bad_require_is_usage_naming_its_option(args, label):
+    line = one_error_line(run(args[0], str(EXAMPLE), *args[1:]))
+    assert line.startswith(f"error: {label}: "), line
+    assert "jobs" in line
+
+
+def test_require_bounds_in_process():
+    from optimizer.criteria_objective import parse_require, with_requires
+
+    assert parse_require("jobs>=999999999999999") == ("jobs", ">=", 999999999999999.0)
+    with pytest.raises(InputError, match="--require: 'jobs<=1e\\+15': the bound is beyond"):
+        parse_require("jobs<=1e15")
+    from optimizer.compile import compile_spec
+
+    model = compile_spec(optimizer.load(EXAMPLE))
+    with pytest.raises(InputError, match="the bound is beyond"):
+        with_requires(model, (("jobs", ">=", float("inf")),))
+    # just below the limit is a bound like any other: jobs reach 37 at most, so infeasible
+    r = run("solve", str(EXAMPLE), "--require", "jobs>=999999999999999")
+    assert r.returncode == 3, r.stderr
+
+
 # 3. a score profile no longer than the horizon, as for use and value
 
 
