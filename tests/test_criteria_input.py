@@ -12,6 +12,7 @@ import warnings
 from itertools import product
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import optimizer
@@ -222,3 +223,31 @@ def test_a_score_profile_longer_than_the_horizon_is_refused(tmp_path):
     # the same profile in use is refused in the same words
     path = variant(tmp_path, ("use = { capital = 3 }", "use = { capital = [1, 2, 3] }"))
     assert one_error_line(run("validate", str(path))).endswith(f".use.capital: {msg}")
+
+
+# 4. the Pareto front at the largest accepted scores: exact and without RuntimeWarnings
+
+
+def test_pareto_front_at_scores_just_below_1e15(tmp_path):
+    from optimizer.analysis.pareto import grid_step
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert grid_step(np.array([9.99e14, 2.0, -3.0])) == 1.0
+        assert grid_step(np.array([1e300, 3.0])) is None
+        assert grid_step(np.array([1e-300])) is None  # not a step of 0 (the walk would stall)
+    big = 9.99e14
+    path = variant(tmp_path, (SMALL, f"scores = {{ emissions = {big!r}, jobs = 5 }}"))
+    rows = packages(big)
+    pts = {(v["expected"], v["emissions"]) for _, v in rows}
+    want = {
+        p for p in pts if not any(q != p and q[0] >= p[0] and q[1] >= p[1] for q in pts)
+    }  # two points: 11.2 at big - 1 and 5.8 at big + 8, 9 apart in 1e15
+    assert len(want) == 2
+    r = run("pareto", str(path), "--criteria", "expected,emissions", "--format", "json")
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    out = json.loads(r.stdout)
+    got = sorted((p["criteria"]["expected"], p["criteria"]["emissions"]) for p in out["points"])
+    assert [b for _, b in got] == [b for _, b in sorted(want)]  # exact: whole numbers < 2**53
+    assert [a for a, _ in got] == pytest.approx([a for a, _ in sorted(want)], abs=1e-9)
+    assert out["exact"] is True
