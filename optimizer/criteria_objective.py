@@ -51,7 +51,22 @@ def parse_require(text: str, where: str = "--require") -> tuple[str, str, float]
         raise InputError(
             f"expected CRITERION>=NUMBER or CRITERION<=NUMBER, got '{text.strip()}'", where=where
         )
-    return (m.group(1), m.group(2), bound)
+    return _bounded(m.group(1), m.group(2), bound, where)
+
+
+def _bounded(cid: str, op: str, bound: float, where: str) -> tuple[str, str, float]:
+    """``(cid, op, bound)``; ``InputError`` when the bound is not finite or not below 1e15 in
+    magnitude (as a coefficient: a criterion's values stay below it, and HiGHS takes no
+    bound of 1e20 or more)."""
+    from .numerics import LARGEST
+
+    if not (abs(bound) < LARGEST):  # NaN too
+        raise InputError(
+            f"'{cid}{op}{bound:.6g}': the bound is beyond what the solvers handle: "
+            f"magnitudes must stay below {LARGEST:.0e}",
+            where=where,
+        )
+    return (cid, op, float(bound))
 
 
 def split_requires(text: str) -> tuple[str, tuple[tuple[str, str, float], ...]]:
@@ -123,6 +138,7 @@ def with_requires(model, requires, where: str = "--require"):
     rows = []
     for cid, op, v in requires:
         k = _known(data, cid, where)
+        _bounded(cid, op, v, where)
         rhs = v - data.offset[k]
         lo, up = (rhs, np.inf) if op == ">=" else (-np.inf, rhs)
         rows.append((data.column(cid, model.n)[None, :], [lo], [up], [f"{cid} {op} {_num(v)}"]))
@@ -173,7 +189,13 @@ def swing_ranges(model, data, backend, options):
 
 
 def normalised_weights(data, given=()) -> np.ndarray:
-    """The weights in ``data.ids`` order, summing to 1 (from ``given`` or the file)."""
+    """The weights in ``data.ids`` order, summing to 1 (from ``given`` or the file).
+
+    They are divided by the largest first, so the sum cannot overflow: weights of 1e308 and
+    1e308 give exactly what 1 and 1 give. Weights that are not finite, negative, or all 0
+    are refused (``InputError``, exit 2).
+    """
+    where = WHERE if given else "criteria"
     if given:
         w = np.zeros(len(data.ids))
         for cid, x in given:
@@ -182,8 +204,21 @@ def normalised_weights(data, given=()) -> np.ndarray:
         w = np.array([0.0 if x is None else float(x) for x in data.weights])
     else:
         w = np.ones(len(data.ids))
-    if w.sum() <= 0:
-        raise InputError("the weights sum to 0: give at least one criterion a weight", where=WHERE)
+    bad = [c for c, x in zip(data.ids, w, strict=True) if not (math.isfinite(x) and x >= 0)]
+    if bad:
+        k = data.index(bad[0])
+        raise InputError(
+            f"the weight of '{bad[0]}' is {float(w[k])!r}: expected a finite number >= 0",
+            where=where,
+        )
+    top = float(w.max())
+    if top <= 0:
+        raise InputError(
+            "the weights sum to 0: give at least one criterion a weight above 0"
+            + ("" if given else " (every [[criteria]] weight is 0 or missing)"),
+            where=where,
+        )
+    w = w / top  # the largest is 1, the sum at most len(w): no overflow
     return w / w.sum()
 
 

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LARGEST = 1e15  # a coefficient this large or larger is refused (see the module doc)
+from .spec.magnitude import LARGEST  # a coefficient this large or larger is refused
+
 NO_BOUND = 1e20  # a bound this large or larger in magnitude is no bound
 MAX_ORDERS = 9  # warn when max |x| / min |x| over the nonzeros of a part exceeds 10**MAX_ORDERS
 
@@ -115,8 +116,9 @@ def scaling_warnings(model, max_orders: float = MAX_ORDERS) -> tuple[str, ...]:
 
 def check_magnitudes(model, where: str | None = None):
     """``model`` itself; ``InputError`` (exit 2) naming the first coefficient of ``model`` (constraints, the
-    objective, or one scenario's objective) whose magnitude is ``LARGEST`` or more, or which
-    is not finite; then the first row whose limit demands ``LARGEST`` or more."""
+    objective, one scenario's objective, or a criterion's score of a column) whose magnitude is
+    ``LARGEST`` or more, or which is not finite; then the first row whose limit demands
+    ``LARGEST`` or more."""
     from .errors import InputError
 
     A = model.A.tocsr()
@@ -124,6 +126,9 @@ def check_magnitudes(model, where: str | None = None):
     C = getattr(model, "C", None)
     if C is not None and C.size:
         parts.append(("objective coefficient in a scenario", np.asarray(C).ravel()))
+    crit = model.meta.get("criteria")
+    if crit is not None and crit.K.shape[1] > 1:  # a score (a profile's sum) per criterion
+        parts.append(("criterion score", crit.K[:, 1:].ravel()))
     for what, values in parts:
         mags = np.abs(np.asarray(values, dtype=float))
         bad = np.flatnonzero(~(mags < LARGEST))  # NaN too
@@ -135,6 +140,9 @@ def check_magnitudes(model, where: str | None = None):
             item = f"{model.row_name(row)} x {model.col_name(int(A.indices[k]))}"
         elif what == "objective coefficient":
             item = model.col_name(k)
+        elif what == "criterion score":
+            n_k = crit.K.shape[1] - 1
+            item = f"{model.col_name(k // n_k)} on '{crit.ids[1 + k % n_k]}'"
         else:
             n_s = C.shape[1]
             item = f"{model.col_name(k // n_s)} in scenario '{model.scenario_ids[k % n_s]}'"

@@ -35,9 +35,12 @@ def grid_step(coef: np.ndarray) -> float | None:
     if v.size == 0:
         return None
     for d in range(MAX_DIGITS + 1):
-        scaled = v * 10.0**d
+        if v.max() >= 2**53 / 10.0**d:  # no whole multiple below 2**53 here, nor at more digits
+            return None
+        scaled = v * 10.0**d  # below 2**53: no overflow
         r = np.round(scaled)
-        if np.all(np.abs(scaled - r) <= 1e-9 * np.maximum(1.0, scaled)) and r.max() < 2**53:
+        close = np.all(np.abs(scaled - r) <= 1e-9 * np.maximum(1.0, scaled))
+        if close and r.min() > 0 and r.max() < 2**53:  # (a value rounded to 0 has no step)
             g = 0
             for k in r.astype(np.int64):
                 g = math.gcd(g, int(k))
@@ -116,7 +119,8 @@ def pareto_front(
         points.append(ParetoPoint({c: values[c] for c in criteria}, chosen))
         vb = values[b]
         level = vb + sb * step * (1.0 - 1e-3)
-    pts = non_dominated(points, criteria, [data.maximize[data.index(c)] for c in criteria])
+    grid = {c: g for c, g in ((a, ga), (b, gb)) if g}
+    pts = non_dominated(points, criteria, [data.maximize[data.index(c)] for c in criteria], grid)
     pts.sort(key=lambda p: [p.criteria[c] for c in criteria])
     how = f"ε-constraint on '{b}' with the next-value step {step:g}"
     how += "; one augmented solve a point" if rho is not None else "; one solve a point"

@@ -66,13 +66,18 @@ def check_package(spec, model, x):
     return tuple(chosen), package_criteria(spec, chosen, ev.expected)
 
 
-def non_dominated(points: list[ParetoPoint], ids, maximize) -> list[ParetoPoint]:
-    """The points no other point dominates (values compared to 1e-9 relative)."""
+def non_dominated(points: list[ParetoPoint], ids, maximize, steps=None) -> list[ParetoPoint]:
+    """The points no other point dominates (values compared to 1e-9 relative, and to under
+    half the step of a criterion whose values lie on a grid: ``steps``, criterion -> step, so
+    values one step apart stay apart however large they are)."""
     if not points:  # none found within the time budget
         return []
     sg = np.array([1.0 if m else -1.0 for m in maximize])
     V = np.array([[p.criteria[c] for c in ids] for p in points]) * sg
     tol = 1e-9 * np.maximum(1.0, np.abs(V).max(axis=0))
+    for k, c in enumerate(ids):
+        if (steps or {}).get(c):
+            tol[k] = min(tol[k], 0.4 * steps[c])
     keep = []
     for i in range(len(points)):
         ge = np.all(V[i] - tol <= V, axis=1)

@@ -29,6 +29,17 @@ class FiniteFloatRange(click.FloatRange):
 
 
 def _remember_requires(ctx, param, value):
+    """Keep the ``--require`` bounds for ``--objective``, each checked here so that a bad one
+    is named as ``--require`` (joined to the objective, it would be read as ``--objective``)."""
+    if value:
+        from ..criteria_objective import parse_require
+        from ..errors import InputError
+
+        for r in value:
+            try:
+                parse_require(r, "--require")
+            except InputError as e:
+                raise click.UsageError(e.one_line(), ctx) from None
     ctx.meta["requires"] = tuple(value)
 
 

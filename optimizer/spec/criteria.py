@@ -109,14 +109,30 @@ def check_criteria(spec) -> None:
                     raise InputError(
                         "scores on a conditional tranche (stage 2) are not supported", path=where
                     )
-                values = amount if isinstance(amount, tuple | list) else (amount,)
-                for v in values:
-                    if (
-                        isinstance(v, bool)
-                        or not isinstance(v, int | float)
-                        or not math.isfinite(v)
-                    ):
-                        raise InputError(f"expected a finite number, got {v!r}", path=where)
+                _check_score(amount, where, spec.n_periods)
+
+
+def _check_score(amount: Any, where: str, n_periods: int) -> None:
+    """A score as ``use`` and ``value`` amounts are checked: finite numbers, a profile no longer
+    than the horizon, and magnitudes below ``LARGEST`` (1e15; a score is a coefficient)."""
+    from .magnitude import LARGEST
+
+    profile = isinstance(amount, tuple | list)
+    if profile and len(amount) > n_periods:
+        raise InputError(
+            f"a profile of {len(amount)} years is longer than the {n_periods}-year horizon",
+            path=where,
+        )
+    for i, v in enumerate(amount if profile else (amount,)):
+        at = f"{where}[{i}]" if profile else where
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
+            raise InputError(f"expected a finite number, got {v!r}", path=at)
+        if abs(v) >= LARGEST:
+            raise InputError(
+                f"score {v:.6g} is beyond what the solvers handle: magnitudes must stay below "
+                f"{LARGEST:.0e}; rescale its units",
+                path=at,
+            )
 
 
 def score_total(amount: Any, start_period: int, n_periods: int) -> float:
