@@ -1,5 +1,6 @@
 """The base offer's value taken as its base package's line, with no solve, on the sides of a
-value input that moves only offer columns (``offer_monotone.base_offer_line``): checked
+value input that moves only offer columns, or of an input that moves only the odds or the
+baselines when the recourse is separable by scenario (``offer_monotone.base_offer_line``): checked
 against the offer's value solved from scratch (its tranches re-optimised) along the side, against
 the envelope of solves it replaces, and the whole report against the one without the rule.
 
@@ -47,7 +48,7 @@ def test_some_sides_take_the_line_and_a_tranche_value_does_not(bundled):
     spec, _, sides = bundled
     taken = [s for s in sides if s[2] is not None]
     assert len(taken) >= 4
-    assert {s[0].kind for s in taken} == {"value"}
+    assert {s[0].kind for s in taken} == {"value", "baseline", "probability", "shift"}
     stage2 = {f"{c.id}." for c in spec.commitments if c.stage == 2}
     refused = [s for s in sides if s[2] is None and s[0].kind == "value"]
     assert any(any(s[0].target.startswith(p) for p in stage2) for s in refused)
@@ -120,3 +121,36 @@ def test_the_report_is_the_same_with_fewer_solves(seed, monkeypatch):
     assert fast.solves <= full.solves
     if seed is None:
         assert fast.solves < full.solves
+
+
+def test_not_taken_where_the_completion_could_move():
+    """A stage-1 response (weighed by the odds, decided now) or a scenario at probability 0
+    under the base offer: the odds could move the best completion, so no line is taken."""
+    from optimizer.analysis.offer_monotone import _separable
+
+    spec = optimizer.load(PROBLEM)
+    assert _separable(OfferSolver(spec, probing=False))
+    from optimizer.spec.model import Response
+
+    first = Response("hedge", value={s.id: 1.0 for s in spec.scenarios}, stage=1, upper=1.0)
+    with_hedge = spec.replace(responses=(*spec.responses, first))
+    ses = OfferSolver(with_hedge, probing=False)
+    assert not _separable(ses)
+    odds = [i for i in inputs(with_hedge, 0.2, KINDS) if i.kind in ("probability", "shift")]
+    assert odds and all(base_offer_line(ses, i, i.search[1]) is None for i in odds)
+
+
+def test_a_stage_1_response_the_odds_reweigh_would_make_the_line_wrong(monkeypatch):
+    """Why the rule asks for no stage-1 response: a hedge worth -3, 5, -3 by scenario is taken
+    or not as the odds move, so the base offer's value bends; the line, forced, is wrong."""
+    from optimizer.analysis import offer_monotone
+    from optimizer.spec.model import Response
+
+    spec = optimizer.load(PROBLEM)
+    value = dict(zip([s.id for s in spec.scenarios], (-3.0, 5.0, -3.0), strict=True))
+    hedged = spec.replace(responses=(Response("hedge", value=value, stage=1, upper=1.0),))
+    ses = OfferSolver(hedged, probing=False)
+    assert all(s[2] is None or s[0].kind == "value" for s in _sides(hedged, ses))
+    monkeypatch.setattr(offer_monotone, "_separable", lambda ses: True)
+    with pytest.raises(AssertionError):
+        _check_against_envelope(hedged, ses, _sides(hedged, ses))

@@ -30,6 +30,18 @@ with the offer fixed, ``p(x)`` and ``d . x`` are fixed, so every completion of t
 (tranches, responses) gains the same amount and the base package's completion stays its best.
 ``F`` is then exactly the base package's line (``base_offer_line``), e.g. for the value of any
 first-stage option, on either side.
+
+The same holds for an input that moves only the odds or the baselines (a base probability, a
+shift's share or amount, a baseline: ``ODDS_KINDS``) when the recourse is separable by
+scenario: with the offer fixed, ``E = sum_s p_s(x) * (b_s + v_s(x) + t_s(y_s))``, where each
+scenario's tranches and stage-2 responses ``y_s`` meet that scenario's rows only
+(``optimizer.tranches``: stage-2 commitments, their resources, relations and constraints are
+copied per scenario). So the best ``y_s`` maximises ``t_s`` alone wherever ``p_s(x) > 0``,
+whatever ``p`` and ``b``: the base completion stays the offer's best along the side, and
+``F`` is its line (a line: ``p_s(x)`` and ``b_s`` are linear in such an input). Asked only
+for the expected value, without stage-1 responses (continuous, decided now, weighed by
+``p``), and where every scenario has a positive probability under the base offer (a
+scenario at 0 leaves its tranches unweighed at the base).
 """
 
 from __future__ import annotations
@@ -39,6 +51,7 @@ import numpy as np
 from .offer_envelope import Input, Line, OfferSolver, tie
 
 KINDS = ("value",)  # inputs that move C only
+ODDS_KINDS = ("baseline", "probability", "shift")  # inputs that move p(x) or b only
 
 
 def _same_rest(m0, m1) -> bool:
@@ -75,16 +88,34 @@ def base_offer_line(ses: OfferSolver, inp: Input, end: float) -> Line | None:
     docstring); else ``None``."""
     from ..offer import offer_mask
 
-    got = _models(ses, inp, end)
-    if got is None:
+    if end == inp.base:
         return None
-    m0, me = got
-    moved = np.any(me.C != m0.C, axis=1)
-    if np.any(moved & ~offer_mask(m0)):
-        return None
+    if inp.kind in ODDS_KINDS:
+        if not _separable(ses):
+            return None
+    else:
+        got = _models(ses, inp, end)
+        if got is None:
+            return None
+        m0, me = got
+        moved = np.any(me.C != m0.C, axis=1)
+        if np.any(moved & ~offer_mask(m0)):
+            return None
     a, b = min(inp.base, end), max(inp.base, end)
-    f = Line(inp.spec_at, ses.base, a, b, 1.0 if m0.maximize else -1.0)
+    f = Line(inp.spec_at, ses.base, a, b, 1.0 if ses.spec.sense == "maximize" else -1.0)
     return None if np.isnan(f.a) or np.isnan(f.b) else f
+
+
+def _separable(ses: OfferSolver) -> bool:
+    """Whether the base offer's best completion cannot move with the odds or the baselines
+    (see the module docstring)."""
+    spec = ses.spec
+    if any(r.stage != 2 for r in spec.responses):
+        return False
+    if ses.compiled(spec).objective != "expected":
+        return False
+    probs = ses.base.sol.probabilities or {}
+    return len(probs) == len(spec.scenarios) and all(p > 0 for p in probs.values())
 
 
 def quiet_side(ses: OfferSolver, inp: Input, end: float) -> tuple[list, list] | None:
