@@ -25,7 +25,8 @@ loses); a cost profile of an option it does not choose, scaled up. Every other s
 searched as before (``offer_envelope``).
 
 The base offer's envelope ``F`` needs no solve either when ``d`` is nonzero only on offer
-columns (``offer.offer_mask``: first-stage commitment columns, which fixing the offer fixes):
+columns (``offer.offer_mask``: first-stage commitment columns, which fixing the offer fixes;
+read off the input where it moves a first-stage option's value, ``_offer_option``):
 with the offer fixed, ``p(x)`` and ``d . x`` are fixed, so every completion of the offer
 (tranches, responses) gains the same amount and the base package's completion stays its best.
 ``F`` is then exactly the base package's line (``base_offer_line``), e.g. for the value of any
@@ -93,7 +94,7 @@ def base_offer_line(ses: OfferSolver, inp: Input, end: float) -> Line | None:
     if inp.kind in ODDS_KINDS:
         if not _separable(ses):
             return None
-    else:
+    elif inp.kind in KINDS and not _offer_option(ses.spec, inp):
         got = _models(ses, inp, end)
         if got is None:
             return None
@@ -101,9 +102,24 @@ def base_offer_line(ses: OfferSolver, inp: Input, end: float) -> Line | None:
         moved = np.any(me.C != m0.C, axis=1)
         if np.any(moved & ~offer_mask(m0)):
             return None
+    elif inp.kind not in KINDS:
+        return None
     a, b = min(inp.base, end), max(inp.base, end)
     f = Line(inp.spec_at, ses.base, a, b, 1.0 if ses.spec.sense == "maximize" else -1.0)
     return None if np.isnan(f.a) or np.isnan(f.b) else f
+
+
+def _offer_option(spec, inp: Input) -> bool:
+    """Whether a value input moves the value of a first-stage option only (its target is
+    ``commitment.option`` or ``commitment.option:scenario``): the offer's own columns, whatever
+    the compiled model's shape at the ends (the odds' products of a value set to 0 drop out)."""
+    from ..spec.model import Member
+
+    try:
+        c = spec.commitment(Member.parse(inp.target.split(":")[0]).commitment)
+    except (KeyError, ValueError):
+        return False
+    return c is not None and c.stage != 2
 
 
 def _separable(ses: OfferSolver) -> bool:
