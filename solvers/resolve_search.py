@@ -87,6 +87,7 @@ class Runner:
         self.lm = lm
         self.pk = packages
         self.warnings: list[str] = []
+        self.last_status = None  # the last run's ``Status`` (the base package's, first)
 
     @property
     def solves(self) -> int:
@@ -98,6 +99,7 @@ class Runner:
         from . import Status
 
         res = self.lm.solve()
+        self.last_status = res.status
         if res.status == Status.INFEASIBLE:
             return None
         if res.status == Status.UNBOUNDED:

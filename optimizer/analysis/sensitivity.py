@@ -218,4 +218,5 @@ def sensitivity(
         warnings=tuple(ses.run.warnings),
         notes=notes,
         unfinished=tuple(ses.unfinished),
+        status=ses.status0,
     )

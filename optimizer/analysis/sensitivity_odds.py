@@ -306,4 +306,5 @@ def odds_report(ses, tolerance, rel, parts, solves, t0, unfinished=None) -> Sens
         warnings=tuple(ses.run.warnings),
         notes=notes,
         unfinished=None if unfinished is None else tuple(unfinished),
+        status=ses.status0,
     )

@@ -183,6 +183,12 @@ class ShadowPrice:
         }
 
 
+UNPROVEN_BASE = (
+    "the package is not proven optimal: its solve stopped at a limit (status time_limit); "
+    "every figure here is relative to it"
+)
+
+
 @dataclass(frozen=True)
 class SensitivityReport(Frames):
     problem: str
@@ -204,6 +210,11 @@ class SensitivityReport(Frames):
     notes: tuple[str, ...] = ()  # what is computed, where it differs from the plain problem
     offers: bool = False  # conditional tranches: the package is the offer (see the notes)
     unfinished: tuple[str, ...] | None = None  # --max-time: items not computed (partial.py)
+    status: str = "optimal"  # the package's: time_limit when its solve stopped unproven
+
+    def __post_init__(self) -> None:
+        if self.status != "optimal" and UNPROVEN_BASE not in self.warnings:
+            object.__setattr__(self, "warnings", (UNPROVEN_BASE, *self.warnings))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -212,6 +223,7 @@ class SensitivityReport(Frames):
             "sense": self.sense,
             "value_unit": self.value_unit,
             "package": list(self.package),
+            "status": self.status,
             "expected": _num(self.expected),
             "method": {
                 "probabilities": "exact (line intersection, each verified by a re-solve)",

@@ -64,6 +64,7 @@ class Session:
             solve(spec, solver=self.lm.solver_name or "highs")  # raises with a diagnosis
             raise SolverError(f"{spec.name}: infeasible")
         self.key0 = key0
+        self.status0 = getattr(self.run.last_status, "value", "optimal")  # time_limit: unproven
         self.v0 = self.pk.expected(key0)
         self.sigma = 1.0 if self.model.maximize else -1.0
         self.tol_v = 1e-9 * _spread(self.model)

@@ -392,4 +392,5 @@ def report(ses, tolerance, rel, tips, thresholds, rows, unfinished, t0, solves=0
         offers=True,
         unfinished=tuple(unfinished),
         warnings=tuple(dict.fromkeys([*ses.warnings, *warnings])),
+        status=str(getattr(ses.base.sol.status, "value", ses.base.sol.status)),
     )

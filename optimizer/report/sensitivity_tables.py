@@ -40,7 +40,12 @@ def sensitivity_tables(rep) -> list:
     vu = f" ({rep.value_unit})" if rep.value_unit else ""
     out: list = [
         f"[bold]Sensitivity of {rep.problem}[/bold]\n"
-        f"optimal package: {', '.join(rep.package) or '(nothing)'}\n"
+        + (
+            "optimal package: "
+            if rep.status == "optimal"
+            else f"best package found, NOT proven optimal (status {rep.status}): "
+        )
+        + f"{', '.join(rep.package) or '(nothing)'}\n"
         f"expected value{vu}: {fmt(rep.expected, 6)}   solver: {rep.solver}   "
         f"re-solves: {rep.solves}   time: {rep.time_s:.2f} s\n"
         + (TRANCHE_HEAD if rep.offers else "")
