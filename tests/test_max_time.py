@@ -163,3 +163,29 @@ def test_a_spent_budget_leaves_every_item_unfinished(args):
     assert out.returncode == EXIT_PARTIAL, out.stderr
     d = json.loads(out.stdout)
     assert d["complete"] is False and d["unfinished"]
+
+
+def test_a_pareto_front_cut_short_in_this_process_keeps_the_walk(monkeypatch):
+    """--max-time running out inside a Pareto front's solve (no workers): the fronts are named
+    unfinished and the capacity walk done before is kept, as on a worker -- not exit 4 with
+    every result lost."""
+
+    from optimizer.analysis import frontier
+    from optimizer.errors import LimitError
+    from optimizer.spec import load
+    from solvers.deadline import budget, expired
+
+    spec = load("small-example")
+    full = frontier.capacity_frontier(spec, "budget", lo=0.5, hi=1.5, steps=4)
+
+    def cut(*args, **kwargs):
+        while not expired():
+            time.sleep(0.01)
+        raise LimitError("a re-solve found no package: time_limit (Interrupted by user)")
+
+    monkeypatch.setattr(frontier, "use_front", cut)
+    with budget(1.0):
+        got = frontier.capacity_frontier(spec, "budget", lo=0.5, hi=1.5, steps=4)
+    assert got.unfinished == ("Pareto fronts",)
+    assert got.use_front is None
+    assert got.segments == full.segments and got.points == full.points

@@ -34,7 +34,7 @@ import numpy as np
 from solvers.deadline import expired
 from solvers.resolve import Key, Packages, bisect_edge
 
-from ..errors import InputError, UsageError
+from ..errors import InputError, SolverError, UsageError
 from .capacity_walk import threshold_walk
 from .frontier_fronts import cvar_front, total_use_vector, use_front
 from .frontier_plot import MAX_LABELS, plot
@@ -222,11 +222,15 @@ def capacity_frontier(
         if note:
             notes.append(note)
     elif pareto and not expired():
-        use = use_front(ses, resource, tolerance=tolerance, max_points=max_points)
-        if cvar_alpha is not None:
-            cvar, note = cvar_front(ses, cvar_alpha, tolerance=tolerance, max_points=max_points)
-            if note:
-                notes.append(note)
+        try:
+            use = use_front(ses, resource, tolerance=tolerance, max_points=max_points)
+            if cvar_alpha is not None:
+                cvar, note = cvar_front(ses, cvar_alpha, tolerance=tolerance, max_points=max_points)
+                if note:
+                    notes.append(note)
+        except SolverError:  # a solve cut short by --max-time: the fronts are unfinished
+            if not expired():  # (as on a worker: frontier_sweep.front_task)
+                raise
     if pareto and expired():  # not computed, or cut short by --max-time (partial.py)
         use = cvar = None
         unfinished.append("Pareto fronts")
