@@ -189,3 +189,27 @@ def test_a_pareto_front_cut_short_in_this_process_keeps_the_walk(monkeypatch):
     assert got.unfinished == ("Pareto fronts",)
     assert got.use_front is None
     assert got.segments == full.segments and got.points == full.points
+
+
+@pytest.mark.parametrize("command", ["sensitivity", "frontier"])
+def test_a_partial_table_names_every_unfinished_item_in_the_file(command, tmp_path):
+    """The table written with -o says it is partial and names all the items stderr counts
+    (stderr shows three), the same as the JSON of the same budget lists."""
+    import re
+
+    extra = ["--resource", "budget"] if command == "frontier" else []
+    target = tmp_path / "t.txt"
+    out, _ = run(command, "small-example", *extra, "--max-time", "0.001", "-o", str(target))
+    assert out.returncode == EXIT_PARTIAL, out.stderr
+    text = target.read_text()
+    head = re.search(r"UNFINISHED: .*; (\d+) item\(s\) not computed:", text)
+    assert head, text
+    listed = [ln[4:] for ln in text[head.end() :].splitlines() if ln.startswith("  - ")]
+    assert len(listed) == int(head.group(1)) >= 1
+    counted = re.search(r"\((\d+) in all\)", out.stderr)
+    if counted:  # more than three: stderr gives the count
+        assert int(counted.group(1)) == len(listed)
+    js, _ = run(command, "small-example", *extra, "--max-time", "0.001", "--format", "json")
+    assert sorted(json.loads(js.stdout)["unfinished"]) == sorted(listed)
+    whole, _ = run(command, "small-example", *extra, "-o", str(tmp_path / "w.txt"))
+    assert whole.returncode == 0 and "UNFINISHED" not in (tmp_path / "w.txt").read_text()

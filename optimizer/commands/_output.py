@@ -151,4 +151,17 @@ def emit_result(result, tables, fmt: str, output: Path | None, *, width: int = 1
         from ..report.tables import render
 
         text = render(tables(result), width=width)
+        if done is not None and not done[0]:  # the table itself says it is partial, and what
+            text = text.rstrip("\n") + "\n\n" + unfinished_block(done[1]) + "\n"
     emit(text, output)
+
+
+def unfinished_block(items: list[str]) -> str:
+    """The lines a table result ends with when ``--max-time`` left items unfinished: every
+    one named (stderr names the first few only)."""
+    from ..analysis.partial import NOTE
+
+    return "\n".join(
+        [f"UNFINISHED: {NOTE} (--max-time); {len(items)} item(s) not computed:"]
+        + [f"  - {item}" for item in items]
+    )
