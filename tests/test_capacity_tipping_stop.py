@@ -87,3 +87,19 @@ def test_capacity_tornado_rows_read_off_the_walks_are_the_solved_ones(seed, monk
             # another optimum may be named by the solve only where it ties with the base offer
             assert ca == cb or (ca is None and ob == pytest.approx(vb, rel=1e-9, abs=1e-9))
     assert read.solves <= solved.solves
+
+
+def test_an_unfinished_capacity_tipping_point_is_named_as_a_finished_one_is():
+    """Under --max-time an unfinished item is named as the result would name it: a multi-year
+    resource's tipping point is 'fiscal capacity (all years, scaled)' in both (it was
+    'fiscal capacity' when unfinished), in this process and on the sweep."""
+    from optimizer.analysis.capacity_walk import capacity_label
+    from optimizer.analysis.sensitivity_params import KINDS
+    from optimizer.analysis.sensitivity_tranche_sweep import _labels
+
+    spec = load(ROOT / "problems" / "canada_us_2025.toml")
+    done = capacity_walk.capacity_tipping(OfferSolver(spec, probing=False), spec, "fiscal")
+    assert done.parameter == capacity_label(spec, "fiscal") == "fiscal capacity (all years, scaled)"
+    assert capacity_label(spec, "pc_sovereignty") == "pc_sovereignty capacity"
+    labels = _labels(spec, 0.2, KINDS, ("tipping",))["capacity"]
+    assert "fiscal capacity (all years, scaled)" in labels

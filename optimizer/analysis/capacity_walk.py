@@ -152,6 +152,12 @@ def at(segs, f):
     return [fd for a, _b, fd in segs if a <= f][-1] if segs and segs[0][0] <= f else None
 
 
+def capacity_label(spec, resource: str) -> str:
+    """The name of a resource's capacity tipping point (also for it left unfinished)."""
+    single = len(spec.resource(resource).capacity) == 1
+    return f"{resource} capacity" + ("" if single else " (all years, scaled)")
+
+
 def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
     """The tipping point of a factor on ``resource``'s capacities (0 .. ``hi``): the interval
     around 1 over which the base offer stays optimal. Both the optimum and the base offer's
@@ -200,7 +206,7 @@ def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
     unit = spec.resource(resource).unit if single else "x"
     k = cw.caps[0] if single else 1.0
     return TippingPoint(
-        parameter=f"{resource} capacity" + ("" if single else " (all years, scaled)"),
+        parameter=capacity_label(spec, resource),
         kind="capacity" if single else "scale",
         target=resource,
         unit=unit,

@@ -25,7 +25,7 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 
-from .capacity_walk import capacity_tipping
+from .capacity_walk import capacity_label, capacity_tipping
 from .offer_envelope import OfferSolver
 from .offer_tornado import row
 from .partial import each
@@ -81,7 +81,7 @@ def _labels(spec, rel, kinds, sections) -> dict[str, list[str]]:
     names = [inp.name for inp in inputs(spec, rel, kinds, lazy=True)]
     return {
         "tipping": names,
-        "capacity": [f"{r} capacity" for r in _capacities(spec, kinds, sections)],
+        "capacity": [capacity_label(spec, r) for r in _capacities(spec, kinds, sections)],
         "thresholds": [option_label(co) for co in threshold_ids(spec)],
         "tornado": names,
     }

@@ -352,11 +352,11 @@ def tranche_sensitivity(spec, *, solver, options, tolerance, tornado_range, kind
         tips, left = each([i for i in ins if i.search is not None], partial(tipping, ses), _name)
         unfinished += [f"tipping: {n}" for n in left]
     if "tipping" in sections and ("capacity" in kinds or "scale" in kinds):
-        from .capacity_walk import capacity_tipping
+        from .capacity_walk import capacity_label, capacity_tipping
 
         more, left = each(scalable(spec), lambda r: capacity_tipping(ses, spec, r))
         tips += more
-        unfinished += [f"tipping: {r} capacity" for r in left]
+        unfinished += [f"tipping: {capacity_label(spec, r)}" for r in left]
     thresholds: list[Threshold] = []
     if "thresholds" in sections:
         ids = threshold_ids(spec)
