@@ -44,6 +44,8 @@ def limited(ses, start: int, what: str, err: SolverError) -> SolverError:
     otherwise ``err`` itself."""
     if ses.doubts == start and not isinstance(err, LimitError):
         return err
+    if "--time-limit" in str(err):  # it says so already (``solvers.resolve_search.Runner``)
+        return LimitError(f"{what}: {err}; raise --time-limit (or leave it out)")
     return LimitError(
         f"{what}: {err}, after re-solves stopped at the per-solve time limit (--time-limit) "
         "before proving optimality; raise --time-limit (or leave it out) for this analysis"
