@@ -88,6 +88,9 @@ class Runner:
         self.pk = packages
         self.warnings: list[str] = []
         self.last_status = None  # the last run's ``Status`` (the base package's, first)
+        # re-solves that stopped at a limit with a package not proven optimal, and reads of
+        # a kept result that rests on one (``optimizer.analysis.proven``)
+        self.doubts = 0
 
     @property
     def solves(self) -> int:
@@ -106,7 +109,14 @@ class Runner:
             raise SolverError(f"the model is unbounded during a re-solve ({res.raw_status})")
         if res.x is None:
             cls = LimitError if res.status == Status.TIME_LIMIT else SolverError
-            raise cls(f"a re-solve found no package: {res.status.value} ({res.raw_status})")
+            why = f"{res.status.value} ({res.raw_status})"
+            from .deadline import expired
+
+            if res.status == Status.TIME_LIMIT and not expired():
+                why += ": the per-solve time limit (--time-limit) is too short for it"
+            raise cls(f"a re-solve found no package: {why}")
+        if res.status != Status.OPTIMAL:
+            self.doubts += 1
         if res.status != Status.OPTIMAL and not self.warnings:
             self.warnings.append(
                 "some re-solves stopped at a limit before proving optimality; "

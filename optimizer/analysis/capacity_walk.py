@@ -22,6 +22,7 @@ from solvers.resolve import MAX_STEPS, Key
 
 from ..errors import InputError, SolverError, UsageError
 from .offer_envelope import OfferSolver, tie
+from .proven import watch
 from .sensitivity_params import FEASIBILITY_STEP
 from .sensitivity_results import TippingPoint
 
@@ -164,7 +165,7 @@ def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
     value (its tranches re-optimised) are exact step functions (``CapacityWalk``); the offer
     is optimal where they meet. Ends are exact thresholds; a step narrower than the walk's
     tolerance (``tolerance``, in the capacity's unit) could be missed."""
-    before = ses.solves
+    before, proven = ses.solves, watch(ses)
     sg = 1.0 if spec.sense == "maximize" else -1.0
     cw = CapacityWalk(ses, spec, resource)
     mine = cw.segments(0.0, hi, cw.step, "fixed", ses.key0)  # cheap: the offer is fixed
@@ -202,6 +203,9 @@ def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
     lower, below = end if end is not None else (0.0, None)
     infeasible = end is not None and below is None
     ses.walks[resource] = (best, mine)  # the tornado's capacity row reads its ends off them
+    ok = proven()
+    if not ok:
+        ses.unproven_walks.add(resource)
     single = len(cw.caps) == 1
     unit = spec.resource(resource).unit if single else "x"
     k = cw.caps[0] if single else 1.0
@@ -219,4 +223,5 @@ def capacity_tipping(ses: OfferSolver, spec, resource: str, hi: float = 2.0):
         solves=ses.solves - before,
         below_infeasible=infeasible,
         searched=(0.0, hi * k),
+        proven=ok,
     )

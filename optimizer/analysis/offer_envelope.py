@@ -49,6 +49,7 @@ class Input:
         self.base, self._search, self._swing, self._ranges = base, search, swing, ranges
         self._build, self._specs = spec_at, {}
         self.envelopes: list[tuple] = []  # (lo, hi, F, G) of its tipping point's searches
+        self.proven = True  # False: the envelopes rest on a re-solve stopped unproven
 
     @property
     def ranged(self) -> bool:
@@ -121,6 +122,10 @@ class OfferSolver:
         self.opts = options or solvers.SolveOptions()
         self.solves = 0
         self.warnings: list[str] = []  # a re-solve stopped at a limit: ``UNPROVEN``, once
+        # re-solves stopped unproven, and reads of kept results resting on one (``proven``)
+        self.doubts = 0
+        self.base_proven = True
+        self.unproven_walks: set[str] = set()  # resources whose ``walks`` rest on one
         # resource -> (the optimum's, the base offer's) segments of a capacity walk
         # (``capacity_walk.capacity_tipping``), bottom up
         self.walks: dict[str, tuple[list, list]] = {}
@@ -135,6 +140,7 @@ class OfferSolver:
             raise InfeasibleError(f"{spec.name}: infeasible", None)
         self.base = base
         self.key0 = base.key
+        self.base_proven = self.doubts == 0
 
     def at(self, sp, mode: str = "best", key=None) -> Found | None:
         """The verified solution of the problem ``sp`` (``spec`` at other inputs): ``best`` over all offers, ``fixed``
@@ -144,7 +150,10 @@ class OfferSolver:
 
         base = sp is self.spec or _numbers(sp) == self._same
         if base and (mode, key) in self._at_base:  # the problem as given: one solve per mode
-            return self._at_base[mode, key]
+            found = self._at_base[mode, key]
+            if found is not None and found.sol.status != "optimal":
+                self.doubts += 1
+            return found
         model = self.compiled(sp)
         if mode == "fixed":
             model = fix_offer(model, key)
@@ -178,6 +187,8 @@ class OfferSolver:
             sol = engine.finish(sp, model, res)
         except InfeasibleError:
             return None
+        if sol.status != "optimal":
+            self.doubts += 1
         if sol.status != "optimal" and UNPROVEN not in self.warnings:
             self.warnings.append(UNPROVEN)
         return Found(sol, offer_key(model, res.x))

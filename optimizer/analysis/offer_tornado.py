@@ -26,6 +26,7 @@ from functools import partial
 from .offer_envelope import Found, Input, OfferSolver, piece_at, tie, value_at
 from .offer_monotone import base_offer_line, quiet_side
 from .partial import each
+from .proven import watch
 from .sensitivity_results import TornadoRow, by_swing
 
 
@@ -92,6 +93,10 @@ def _name(inp: Input) -> str:
 
 def row(ses: OfferSolver, inp: Input) -> TornadoRow:
     """The tornado row of ``inp`` (see the module docstring)."""
+    proven = watch(ses)
+    walked = inp.kind == "capacity" and inp.target in ses.unproven_walks
+    if not getattr(inp, "proven", True) or walked:  # it reads envelopes or walks resting
+        ses.doubts += 1  # on a re-solve stopped unproven
     vals = []
     for t in inp.swing:
         sp = inp.spec_at(t)
@@ -119,4 +124,5 @@ def row(ses: OfferSolver, inp: Input) -> TornadoRow:
         inp.unit,
         offer_low=ol,
         offer_high=oh,
+        proven=proven(),
     )

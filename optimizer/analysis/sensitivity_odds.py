@@ -26,6 +26,7 @@ from dataclasses import replace
 
 from solvers.resolve import Key, objective_edge, restate
 
+from ..errors import SolverError
 from .odds_inputs import (
     Odds,
     OddsPackages,
@@ -37,6 +38,7 @@ from .odds_inputs import (
     probability_params,
     value_params,
 )
+from .proven import limited, watch
 from .sensitivity_params import RhsParam, capacity_params, option_columns, scale_param
 from .sensitivity_results import SensitivityReport, TippingPoint, TornadoRow, by_swing
 from .sensitivity_session import Session
@@ -107,7 +109,7 @@ class OddsSession(Session):
     def tipping(self, param, tolerance: float = 1e-4) -> TippingPoint:
         if not isinstance(param, OddsParam):
             return super().tipping(param, tolerance)
-        before = self.run.solves
+        before, start, proven = self.run.solves, self.doubts, watch(self)
         base, s = self.odds.base, self.sigma
 
         def at(t: float) -> Key | None:
@@ -121,10 +123,12 @@ class OddsSession(Session):
         try:
             lo, below = objective_edge(at, line, param.base, self.key0, param.lo, self.tol_v)
             hi, above = objective_edge(at, line, param.base, self.key0, param.hi, self.tol_v)
+        except SolverError as e:
+            raise limited(self, start, f"the tipping point of {param.name}", e) from e
         finally:
             self.back()
         tp = self._tipping_point(param, lo, hi, below, above)
-        return replace(tp, solves=self.run.solves - before)
+        return replace(tp, solves=self.run.solves - before, proven=proven())
 
     def tornado_inputs(self, rel: float) -> list[tuple]:
         """The tornado's inputs in order: ``(name, kind, param, low, high)``, each at
@@ -156,9 +160,12 @@ class OddsSession(Session):
         ``(kind, target)`` (inside the base package's interval: no solve)."""
         name, kind, p, lo, hi = item
         base = self.odds.base
+        proven = watch(self)
 
         def value_at(theta: float) -> tuple[float, Key | None]:
             t = known.get((p.kind, p.target))
+            if t is not None and not t.proven:  # its interval rests on an unproven re-solve
+                self.run.doubts += 1
             if isinstance(p, RhsParam):
                 # inside the base package's interval, clear of the tolerance window (as
                 # Session.tornado): no solve
@@ -182,7 +189,8 @@ class OddsSession(Session):
         vl, kl = value_at(lo)
         vh, kh = value_at(hi)
         ch = [None if k == self.key0 else self.pk.change(self.key0, k) for k in (kl, kh)]
-        return TornadoRow(name, kind, lo, hi, vl, vh, *ch, getattr(p, "unit", ""))
+        unit = getattr(p, "unit", "")
+        return TornadoRow(name, kind, lo, hi, vl, vh, *ch, unit, proven=proven())
 
     def tornado_odds(self, rel: float, tipping: Sequence[TippingPoint] = ()) -> list[TornadoRow]:
         """Optimal expected value with each input at base * (1 -/+ rel), within its range."""

@@ -27,6 +27,13 @@ TRANCHE_METHOD = (
 )
 
 
+def _proven(proven: bool) -> dict[str, Any]:
+    """``proven`` in an item's JSON, with the reason when it is not (``proven.NOTE``)."""
+    from .proven import NOTE
+
+    return {"proven": True} if proven else {"proven": False, "note": NOTE}
+
+
 # ---- results -----------------------------------------------------------------------------
 
 
@@ -54,10 +61,11 @@ class TippingPoint:
     solves: int
     below_infeasible: bool = False
     searched: tuple[float, float] = (-math.inf, math.inf)
+    proven: bool = True  # False: a re-solve it rests on stopped unproven (``proven``)
 
     @property
     def exact(self) -> bool:
-        return self.tolerance == 0
+        return self.tolerance == 0 and self.proven
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -75,6 +83,7 @@ class TippingPoint:
             "tolerance": self.tolerance,
             "searched": [_num(self.searched[0]), _num(self.searched[1])],
             "solves": self.solves,
+            **_proven(self.proven),
         }
 
 
@@ -90,6 +99,7 @@ class Threshold:
     basis: str  # "one-off", "per year" or "" (single period)
     package: Change | None
     solves: int
+    proven: bool = True  # False: a re-solve it rests on stopped unproven (``proven``)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -100,6 +110,7 @@ class Threshold:
             "basis": self.basis,
             "package": None if self.package is None else self.package.to_dict(),
             "solves": self.solves,
+            **_proven(self.proven),
         }
 
 
@@ -119,6 +130,7 @@ class TornadoRow:
     # with conditional tranches: the base offer's value, its tranches re-optimised at low/high
     offer_low: float | None = None
     offer_high: float | None = None
+    proven: bool = True  # False: a re-solve it rests on stopped unproven (``proven``)
 
     @property
     def factor(self) -> bool:
@@ -148,6 +160,7 @@ class TornadoRow:
                 if self.offer_low is not None or self.offer_high is not None
                 else {}
             ),
+            **_proven(self.proven),
         }
 
 
@@ -216,6 +229,19 @@ class SensitivityReport(Frames):
         if self.status != "optimal" and UNPROVEN_BASE not in self.warnings:
             object.__setattr__(self, "warnings", (UNPROVEN_BASE, *self.warnings))
 
+    def unproven(self) -> int:
+        """How many items rest on a re-solve stopped unproven (``proven``)."""
+        items = (*self.tipping, *self.thresholds, *self.tornado)
+        return sum(not getattr(t, "proven", True) for t in items)
+
+    def unproven_note(self) -> str:
+        """What the method's claims of exactness do not cover."""
+        return (
+            f'{self.unproven()} item(s) marked "proven": false are neither exact nor proven: '
+            "a re-solve each rests on stopped at the per-solve time limit (--time-limit) "
+            "before proving optimality; the exactness above holds for the others only"
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema_version": 1,
@@ -239,6 +265,7 @@ class SensitivityReport(Frames):
                 ),
                 "tolerance": self.tolerance,
                 **({"offers": TRANCHE_METHOD} if self.offers else {}),
+                **({"not_proven": self.unproven_note()} if self.unproven() else {}),
             },
             "tipping_points": [t.to_dict() for t in self.tipping],
             "what_would_it_take": [t.to_dict() for t in self.thresholds],

@@ -33,6 +33,7 @@ class OptionClasses:
     cols: tuple[int, ...]
     best: dict  # column or None -> (key, objective) or None
     base_class: int | None
+    proven: bool = True  # False: a solve of a class stopped unproven (``proven``)
 
 
 class Session:
@@ -58,6 +59,7 @@ class Session:
         self.run = Runner(self.lm, self.pk)
         self.unfinished: list[str] = []  # --max-time: what was not computed (partial.py)
         key0 = self.run()
+        self.base_proven = self.run.doubts == 0  # else no item is proven (``proven.watch``)
         if key0 is None:
             from ..engine import solve
 
@@ -69,6 +71,11 @@ class Session:
         self.sigma = 1.0 if self.model.maximize else -1.0
         self.tol_v = 1e-9 * _spread(self.model)
         self._classes: dict[tuple[int, int], OptionClasses] = {}
+
+    @property
+    def doubts(self) -> int:
+        """Re-solves stopped unproven, and reads of kept results resting on one."""
+        return self.run.doubts
 
     def score(self, key: Key) -> float:
         return self.sigma * self.pk.expected(key)
@@ -83,7 +90,11 @@ class Session:
         class, exact after one solve per column (found once, shared by every scenario's value,
         the threshold and the tornado)."""
         if (ci, oi) in self._classes:
-            return self._classes[(ci, oi)]
+            oc = self._classes[(ci, oi)]
+            if not oc.proven:  # what reads them rests on a solve stopped unproven
+                self.run.doubts += 1
+            return oc
+        start = self.doubts
         cols = option_columns(self.model, ci, oi)
         base_class = next((int(j) for j in cols if int(j) in self.key0), None)
         best: dict = {base_class: (self.key0, self.v0)}
@@ -99,7 +110,7 @@ class Session:
             k = self.run()
             self.lm.set_col_bounds(cols, lo, up)
             best[j] = None if k is None else (k, self.pk.expected(k))
-        oc = OptionClasses(tuple(int(j) for j in cols), best, base_class)
+        oc = OptionClasses(tuple(int(j) for j in cols), best, base_class, self.doubts == start)
         self._classes[(ci, oi)] = oc
         return oc
 

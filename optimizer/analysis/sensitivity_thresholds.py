@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from solvers.resolve import envelope_walk
 
+from .proven import watch
 from .sensitivity_params import unit_value_direction
 from .sensitivity_results import Threshold
 
@@ -21,7 +22,7 @@ def threshold(ses: Session, ci: int, oi: int) -> Threshold:
     the optimal package (not chosen) or drops it (chosen): the first breakpoint, in the
     favourable direction, where the class on top switches between 'with' and 'without'."""
     spec = ses.spec
-    before = ses.run.solves
+    before, proven = ses.run.solves, watch(ses)
     _cols, w, basis = unit_value_direction(spec, ses.model, ci, oi)
     label = f"{spec.commitments[ci].id}.{spec.commitments[ci].options[oi].id}"
     oc = ses.classes(ci, oi)
@@ -38,4 +39,5 @@ def threshold(ses: Session, ci: int, oi: int) -> Threshold:
         basis=basis,
         package=None if i is None else ses.pk.change(ses.key0, keys[i][1]),
         solves=ses.run.solves - before,
+        proven=proven(),
     )

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 from solvers.resolve import Key, bisect_edge, envelope_walk, objective_edge, rhs_upper_edge
 
+from ..errors import SolverError
+from .proven import limited, watch
 from .sensitivity_params import ObjectiveParam, RhsParam
 from .sensitivity_results import TippingPoint
 
@@ -28,16 +30,19 @@ DEFAULT_TOLERANCE = 1e-4  # relative, for capacities
 
 def tipping(ses: Session, param, tolerance: float = DEFAULT_TOLERANCE) -> TippingPoint:
     """The tipping point of ``param`` (``Session.tipping``); the model is left as it was."""
-    before = ses.run.solves
-    if isinstance(param, ObjectiveParam) and param.option is not None:
-        tp = _tipping_classes(ses, param)
-    elif isinstance(param, ObjectiveParam):
-        tp = _tipping_objective(ses, param)
-        param.restore(ses.lm)
-    else:
-        tp = _tipping_rhs(ses, param, tolerance)
-        param.restore(ses.lm)
-    return replace(tp, solves=ses.run.solves - before)
+    before, start, proven = ses.run.solves, ses.doubts, watch(ses)
+    try:
+        if isinstance(param, ObjectiveParam) and param.option is not None:
+            tp = _tipping_classes(ses, param)
+        elif isinstance(param, ObjectiveParam):
+            tp = _tipping_objective(ses, param)
+            param.restore(ses.lm)
+        else:
+            tp = _tipping_rhs(ses, param, tolerance)
+            param.restore(ses.lm)
+    except SolverError as e:
+        raise limited(ses, start, f"the tipping point of {param.name}", e) from e
+    return replace(tp, solves=ses.run.solves - before, proven=proven())
 
 
 def _at(ses: Session, param) -> Callable[[float], Key | None]:

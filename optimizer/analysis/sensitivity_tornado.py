@@ -16,6 +16,7 @@ import numpy as np
 from solvers.deadline import expired
 from solvers.resolve import Key
 
+from .proven import watch
 from .sensitivity_params import ObjectiveParam, option_columns, probability_params, scale_param
 from .sensitivity_results import TippingPoint, TornadoRow, by_swing
 
@@ -42,6 +43,8 @@ def tornado(
         # inside the base package's interval (capacities: clear of the tolerance window)
         if t is not None and t.lower <= theta <= t.upper - t.tolerance:
             k = ses.key0
+            if not t.proven:  # the interval rests on a re-solve stopped unproven
+                ses.run.doubts += 1
         else:
             param.apply(ses.lm, theta)
             k = ses.run()
@@ -55,6 +58,7 @@ def tornado(
     def add(name: str, kind: str, param, lo: float, hi: float) -> None:
         if expired():  # --max-time: the row is left unfinished (partial.py)
             return ses.unfinished.append(f"tornado: {name}")
+        proven = watch(ses)
         vl, kl = value_at(param, lo)
         vh, kh = value_at(param, hi)
         if expired():
@@ -70,6 +74,7 @@ def tornado(
                 None if kl == ses.key0 else ses.pk.change(ses.key0, kl),
                 None if kh == ses.key0 else ses.pk.change(ses.key0, kh),
                 getattr(param, "unit", ""),
+                proven=proven(),
             )
         )
 

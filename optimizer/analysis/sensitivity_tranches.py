@@ -42,6 +42,7 @@ from .offer_envelope import with_option_value as _with_option_value
 from .offer_monotone import base_offer_line, quiet_side
 from .offer_tornado import tornado
 from .partial import each
+from .proven import watch
 from .sensitivity_profiles import NOTE_PROFILES, has_profile, profile_inputs
 from .sensitivity_results import SensitivityReport, Threshold, TippingPoint, TornadoRow
 
@@ -208,7 +209,7 @@ def inputs(spec, rel: float, kinds, skipped: list[str] | None = None, lazy=False
 
 
 def tipping(ses: OfferSolver, inp: Input) -> TippingPoint:
-    before = ses.solves
+    before, proven = ses.solves, watch(ses)
     lo, hi = inp.search
     k0 = ses.key0
 
@@ -234,6 +235,7 @@ def tipping(ses: OfferSolver, inp: Input) -> TippingPoint:
         hit = first_crossing(F, G, inp.base, end)
         ends.append(end if hit is None else hit[0])
         takers.append(None if hit is None else ses.change(hit[1].found))
+    inp.proven = proven()  # the tornado row reads the envelopes (``offer_tornado.row``)
     return TippingPoint(
         parameter=inp.name,
         kind=inp.kind,
@@ -247,6 +249,7 @@ def tipping(ses: OfferSolver, inp: Input) -> TippingPoint:
         tolerance=0.0,
         solves=ses.solves - before,
         searched=(lo, hi),
+        proven=inp.proven,
     )
 
 
@@ -255,7 +258,7 @@ def threshold(ses: OfferSolver, spec, c, o) -> Threshold:
     from ..compile import compile_spec
     from ..offer import offer_mask
 
-    before = ses.solves
+    before, proven = ses.solves, watch(ses)
     model = compile_spec(spec)
     ci = list(model.commitment_ids).index(c.id)
     oi = [x.id for x in c.options].index(o.id)
@@ -310,6 +313,7 @@ def threshold(ses: OfferSolver, spec, c, o) -> Threshold:
         basis="per year" if o.value_per_year else ("one-off" if spec.years else ""),
         package=None if taker is None else ses.change(taker),
         solves=ses.solves - before,
+        proven=proven(),
     )
 
 

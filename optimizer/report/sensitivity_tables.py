@@ -28,6 +28,23 @@ def _margin(t) -> float:
     return min(d) / max(abs(t.base), 1e-12)
 
 
+def _name(name: str, item) -> str:
+    """An item's name, marked when it is not proven (``analysis.proven``)."""
+    from ..analysis.proven import MARK
+
+    return name if getattr(item, "proven", True) else name + MARK
+
+
+def _unproven_head(rep) -> str:
+    """The header's line on the items not proven, if any: the claims above skip them."""
+    n = rep.unproven() if hasattr(rep, "unproven") else 0
+    if not n:
+        return ""
+    from ..analysis.proven import MARK, NOTE
+
+    return f"\n{n} item(s) marked{MARK} are neither exact nor proven ({NOTE})."
+
+
 TRANCHE_HEAD = (
     "Packages are offers: an offer's value at any inputs has its conditional tranches "
     "re-optimised in each scenario ('offer at' columns: the optimal offer above).\n"
@@ -55,6 +72,7 @@ def sensitivity_tables(rep) -> list:
         "Capacities: 'from' exact (the package's own use); 'to' located to a relative "
         f"tolerance of {rep.tolerance:g} (the +/- column, in the input's unit): it is the "
         "capacity at which the package taking over fits, the breakpoint lies within +/- below."
+        + _unproven_head(rep)
     ]
     if rep.tipping:
         order = {"probability": 0, "shift": 1, "baseline": 2, "capacity": 3, "scale": 4, "value": 5}
@@ -67,11 +85,11 @@ def sensitivity_tables(rep) -> list:
             unit = " × base" if t.unit == "x" else (f" {t.unit}" if t.unit else "")
             rows.append(
                 [
-                    t.parameter,
+                    _name(t.parameter, t),
                     fmt(t.base, 6) + unit,
                     _end(t.lower),
                     _end(t.upper),
-                    "exact" if t.exact else fmt(t.tolerance, 3),
+                    "exact" if t.exact else fmt(t.tolerance, 3) if t.proven else "not proven",
                     _taker(t.below, t.below_infeasible),
                     _taker(t.above),
                 ]
@@ -101,7 +119,7 @@ def sensitivity_tables(rep) -> list:
                 need = f"{t.change:+.6g}" + (f" {t.basis}" if t.basis else "")
             rows.append(
                 [
-                    t.option,
+                    _name(t.option, t),
                     "yes" if t.chosen else "no",
                     need,
                     "-" if t.package is None else str(t.package),
@@ -130,7 +148,7 @@ def sensitivity_tables(rep) -> list:
                 vl, vh = ("infeasible" if math.isnan(v) else v for v in (vl, vh))
                 sw = "-"
             offer = [r.offer_low, r.offer_high] if rep.offers else []
-            rows.append([r.input, lo, hi, vl, vh, *offer, sw, changed or "-"])
+            rows.append([_name(r.input, r), lo, hi, vl, vh, *offer, sw, changed or "-"])
         out.append(
             table(
                 f"Tornado: optimal expected value{vu} with each input at -/+{rep.tornado_range:.0%} "
