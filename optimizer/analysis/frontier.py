@@ -254,6 +254,7 @@ def capacity_frontier(
         time_s=time.perf_counter() - t0,
         notes=tuple(notes + ses.run.warnings),
         unfinished=tuple(unfinished),
+        proven=ses.run.doubts == 0,
     )
 
 

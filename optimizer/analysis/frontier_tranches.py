@@ -34,7 +34,7 @@ from ..errors import SolverError
 from .capacity_walk import CapacityWalk, _labels
 from .frontier_tranche_front import front
 from .frontier_types import Breakpoint, Frontier, FrontierPoint, Segment
-from .offer_envelope import OfferSolver
+from .offer_envelope import UNPROVEN, OfferSolver
 
 NOTES = (
     "packages are offers; each offer's conditional tranches are re-optimised in every "
@@ -185,4 +185,5 @@ def assemble(
         time_s=time.perf_counter() - t0,
         notes=NOTES + tuple(warnings),  # a re-solve stopped at a limit (offer_envelope)
         unfinished=tuple(left),
+        proven=UNPROVEN not in warnings,
     )

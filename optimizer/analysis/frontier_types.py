@@ -105,6 +105,13 @@ class ParetoFront:
         }
 
 
+NOT_PROVEN = (
+    "threshold walk, NOT proven: some re-solves stopped at the per-solve time limit "
+    "(--time-limit) before proving optimality, so the segments, breakpoints and packages are "
+    "only as good as the packages those solves found; raise --time-limit for exact ones"
+)
+
+
 @dataclass(frozen=True)
 class Frontier(Frames):
     problem: str
@@ -125,6 +132,7 @@ class Frontier(Frames):
     time_s: float
     notes: tuple[str, ...] = ()
     unfinished: tuple[str, ...] | None = None  # --max-time: what was not computed (partial.py)
+    proven: bool = True  # False: some re-solve stopped at a limit unproven (--time-limit)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -140,7 +148,10 @@ class Frontier(Frames):
                 "threshold walk: each breakpoint is the exact factor at which the entering "
                 "package fits; a segment narrower than the tolerance below a breakpoint could "
                 "be missed (by default the tolerance is the solver's feasibility tolerance)"
+                if self.proven
+                else NOT_PROVEN
             ),
+            "proven": self.proven,
             "tolerance": self.tolerance,
             "segments": [s.to_dict() for s in self.segments],
             "breakpoints": [b.to_dict() for b in self.breakpoints],

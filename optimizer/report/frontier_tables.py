@@ -14,6 +14,7 @@ def _caps(caps, limit: int = 3) -> str:
 
 
 def frontier_tables(fr) -> list:
+    from ..analysis.frontier_types import NOT_PROVEN
     from .tables import table
 
     vu = f" ({fr.value_unit})" if fr.value_unit else ""
@@ -21,9 +22,14 @@ def frontier_tables(fr) -> list:
     out: list = [
         f"[bold]Frontier of {fr.problem}: expected value against {fr.resource}[/bold]\n"
         f"base capacity{unit}: {_caps(fr.base_capacity, 12)}\n"
-        f"scaled by {fr.range[0]:g} .. {fr.range[1]:g}; each breakpoint is the exact factor at "
-        f"which the entering package fits (nothing missed wider than {fr.tolerance:.2g})\n"
-        f"solver: {fr.solver}   re-solves: {fr.solves}   time: {fr.time_s:.2f} s"
+        f"scaled by {fr.range[0]:g} .. {fr.range[1]:g}; "
+        + (
+            "each breakpoint is the exact factor at which the entering package fits (nothing "
+            f"missed wider than {fr.tolerance:.2g})\n"
+            if fr.proven
+            else f"{NOT_PROVEN}\n"
+        )
+        + f"solver: {fr.solver}   re-solves: {fr.solves}   time: {fr.time_s:.2f} s"
     ]
     rows = []
     prev = None
