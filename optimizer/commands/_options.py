@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -44,6 +45,7 @@ __all__ = [  # the commands import these from here
     "arg",
     "emit",
     "emit_result",
+    "exit_interrupted",
     "handle_errors",
     "is_quiet",
     "is_verbose",
@@ -84,16 +86,29 @@ def handle_errors(fn):
             click.echo(f"error: {e.one_line()}", err=True)
             sys.exit(e.exit_code)
         except KeyboardInterrupt as e:
-            stop_activity()
             if type(e).__name__ == "BudgetStop":  # a draw loop with nothing to show
+                stop_activity()
                 click.echo("error: stopped at the --max-time budget before a result", err=True)
                 sys.exit(LimitError.exit_code)
-            click.echo("interrupted", err=True)
-            sys.exit(130)
+            exit_interrupted("interrupted")
         finally:
             stop_activity()
 
     return wrapper
+
+
+def exit_interrupted(message: str) -> NoReturn:
+    """After Ctrl-C: ``message`` on stderr and exit code 130, a further Ctrl-C ignored from
+    now on, so that the exit (an executor's threads and processes joined) runs to its end
+    instead of dying half way with the workers left behind."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    stop_activity()
+    click.echo(message, err=True)
+    sys.exit(130)
 
 
 def _max_time() -> float | None:

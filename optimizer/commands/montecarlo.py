@@ -11,6 +11,7 @@ from ..report.montecarlo_tables import montecarlo_tables
 from ._options import (
     FiniteFloatRange,
     emit_result,
+    exit_interrupted,
     handle_errors,
     load_problem,
     max_time_option,
@@ -150,5 +151,4 @@ def command(
                 bar.stop()
     emit_result(result, montecarlo_tables, fmt, output, width=140)
     if result.interrupted and not expired():  # Ctrl-C; a spent --max-time exits with 5
-        click.echo(f"interrupted after {result.n_done} of {result.n_requested} draws", err=True)
-        sys.exit(130)
+        exit_interrupted(f"interrupted after {result.n_done} of {result.n_requested} draws")
