@@ -183,6 +183,9 @@ def run_interruptible(h, deadline: float | None, verbose: bool = False) -> bool:
                 deadline = None
                 stopped_at = now
             if stopped_at is not None and now > stopped_at + ABANDON_AFTER_S:
+                from .stdio import abandon
+
+                abandon()  # the run's thread keeps descriptor 1 redirected: not the result
                 return False
     except KeyboardInterrupt:
         stop.set()

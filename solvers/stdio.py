@@ -86,6 +86,29 @@ def _leave() -> None:
         _saved_fd = None
 
 
+def abandon() -> None:
+    """A solver run was abandoned inside a redirection (``highs_run.run_interruptible``): its
+    thread may never leave the block, so descriptor 1 may stay redirected to the end. Python's
+    own standard output (``sys.stdout``: the command's result) is pointed at the original
+    descriptor meanwhile, so the result still reaches it, while the solver's C writes keep
+    going where the redirection sends them."""
+    with _lock:
+        if _saved_fd is None:
+            return
+        _flush_python_stdout()
+        old = sys.stdout
+        try:
+            sys.stdout = open(  # noqa: SIM115 -- lives to the end of the process
+                os.dup(_saved_fd),
+                "w",
+                encoding=getattr(old, "encoding", None) or "utf-8",
+                errors=getattr(old, "errors", None) or "strict",
+                closefd=True,
+            )
+        except OSError:
+            return
+
+
 @contextlib.contextmanager
 def solver_output(verbose: bool = False) -> Iterator[None]:
     """Within the block, whatever is written to file descriptor 1 goes to descriptor 2 when
