@@ -256,3 +256,48 @@ def test_two_stage_packages_differ_by_commitments() -> None:
     assert res.stopped == "no more packages"
     assert [c.option for c in res.alternatives[0].chosen] == ["big"]
     assert {tuple(c.option for c in a.chosen) for a in res.alternatives[1:]} == {("small",), ()}
+
+
+def test_an_unproven_first_package_below_a_later_one_is_listed_after_it(monkeypatch):
+    """A first solve stopped at a limit may return a package below the one the next solve
+    finds: the list is then sorted best first, each gap taken from the new first (before:
+    the better package ranked second, both with gap 0). The stop is forced: the first solve
+    returns the second-best package with status time_limit."""
+    from dataclasses import replace as dc_replace
+
+    import numpy as np
+
+    import solvers
+    from optimizer.analysis import alternatives as alt_mod
+    from optimizer.offer import offer_key
+
+    real = solvers.get("highs")
+    calls = {"n": 0}
+
+    class FirstStopsShort:
+        name = real.name
+
+        def solve(self, model, opts):
+            calls["n"] += 1
+            res = real.solve(model, opts)
+            if calls["n"] > 1:
+                return res
+            cut = alt_mod._cut(model, np.array(offer_key(model, res.x), dtype=int), "option", 1)
+            worse = real.solve(alt_mod._add_rows(model, [cut], ["not the best"]), opts)
+            return dc_replace(worse, status=solvers.Status.TIME_LIMIT)
+
+    from optimizer.spec import load
+
+    spec = load("small-example")
+    truth = alt_mod.alternatives(spec, k=3)
+    monkeypatch.setattr(solvers, "get", lambda name: FirstStopsShort())
+    got = alt_mod.alternatives(spec, k=3)
+    values = [a.value for a in got.alternatives]
+    assert values == sorted(values, reverse=True)  # maximise: best first
+    assert values[0] == pytest.approx(truth.alternatives[0].value)
+    assert [a.rank for a in got.alternatives] == list(range(1, len(values) + 1))
+    top = got.alternatives[0]
+    for a in got.alternatives:
+        assert a.gap == pytest.approx((top.value - a.value) / abs(top.value))
+        assert a.distance == alt_mod.distance(top.chosen, a.chosen, "option")
+    assert any(a.status == "time_limit" for a in got.alternatives[1:])

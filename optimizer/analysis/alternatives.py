@@ -36,8 +36,9 @@ Each package is checked independently (:func:`optimizer.solution.evaluate`) and 
 its value, what differs from the first package, and the solver's status for it: ``optimal``
 (proven best among the packages not yet listed) or ``time_limit`` (the best found when a limit
 stopped the solver; ``solver_gap`` then says how far from proven). An unproven first package is
-the best found, never called the optimum. A later solve stopped by a limit before finding any
-package ends the list ("limit reached").
+the best found, never called the optimum; should a later package be better than it (the first
+solve stopped early), the list is sorted best first and the gaps taken from the new first. A
+later solve stopped by a limit before finding any package ends the list ("limit reached").
 """
 
 from __future__ import annotations
@@ -198,6 +199,35 @@ class Alternatives(Frames):
         }
 
 
+def _best_first(found: list, better: float, by: str, order: list, gap_limit) -> list:
+    """``found`` best first: a solve stopped at a limit may list a package below one found
+    after it; then the list is sorted by value (a tie keeps the order found) and every rank,
+    gap, distance and change is taken from the new first, ``within`` applied again."""
+    if len(found) < 2:
+        return found
+    top = found[0].value
+    if not any(better * (a.value - top) > 1e-9 * max(1.0, abs(top)) for a in found[1:]):
+        return found
+    ranked = sorted(found, key=lambda a: -better * a.value)
+    head = ranked[0]
+    denom = abs(head.value) if abs(head.value) > 1e-12 else 1.0
+    out = []
+    for a in ranked:
+        gap = max(0.0, better * (head.value - a.value) / denom)
+        if gap_limit is not None and gap > gap_limit + 1e-9:
+            break
+        out.append(
+            replace(
+                a,
+                rank=len(out) + 1,
+                gap=gap,
+                distance=distance(head.chosen, a.chosen, by),
+                changes=tuple(differences(head.chosen, a.chosen, order)),
+            )
+        )
+    return out
+
+
 def _cut(model, cols: np.ndarray, by: str, need: int):
     """Row ``sum_c differs_c >= need`` against the package whose chosen columns are ``cols``."""
     from ..offer import offer_mask  # the offer's columns: tranches are recourse
@@ -344,6 +374,7 @@ def alternatives(
         )
         cuts.append(_cut(base, np.array(offer_key(base, res.x), dtype=int), by, min_diff))
         labels.append(f"differs from alternative {len(found)}")
+    found = _best_first(found, better, by, order, gap_limit)
     return Alternatives(
         problem=spec.name,
         objective=str(obj),
