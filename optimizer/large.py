@@ -10,7 +10,8 @@ binary decision, a back end that takes a start) the solve here is:
 3. with a time limit: that package is the answer, status ``time_limit`` (an incumbent, never
    called optimal unless its proven gap is within the MIP gap), its gap the one proven by
    the bound of step 1; without one: the package is handed to the back end as a MIP start
-   and the back end proves the optimum.
+   and the back end proves the optimum -- unless ``--max-time``'s budget stops it first with
+   no package of its own, when the package of step 2 stands as with a time limit.
 
 The package goes through the same verifier as every answer (``optimizer.engine.finish``).
 """
@@ -89,8 +90,11 @@ def solve(backend, model, options, fallback):
     docstring (``fallback`` too when the heuristic gives no package)."""
     if not wants(model, backend):
         return fallback(backend, model, options)
+    from solvers.deadline import cap
+
     t0 = time.perf_counter()
-    res = heuristic(model, replace(options, verbose=False))
+    # the LP's share of the time: of the limit, or of what is left of --max-time's budget
+    res = heuristic(model, replace(options, verbose=False, time_limit=cap(options.time_limit)))
     if res is None:
         rest = (
             None if options.time_limit is None else options.time_limit - (time.perf_counter() - t0)
@@ -110,5 +114,12 @@ def solve(backend, model, options, fallback):
         return res
     started = replace(model, meta={**model.meta, "start": res.x})
     exact = backend.solve(started, options)
+    if exact.x is None and exact.status.value != "infeasible":  # --max-time stopped the proof
+        return replace(  # before the back end had a package: the start, verified, stands
+            res,
+            time_s=time.perf_counter() - t0,
+            raw_status=f"{exact.raw_status}; the LP-rounded package stands (its gap proven by "
+            "the LP bound)",
+        )
     spent = time.perf_counter() - t0
     return replace(exact, time_s=exact.time_s + spent, extra={**exact.extra, "started": True})

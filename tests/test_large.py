@@ -169,3 +169,28 @@ def test_without_an_lp_round_the_sample_gives_bound_and_package(sampled, monkeyp
     assert gap == pytest.approx(sol.solver["gap"], rel=1e-6, abs=1e-12)
     assert sol.status == ("optimal" if gap <= 1e-6 else "time_limit")
     assert sol.solver["bound"] >= exact.objective * (1 - 1e-6)
+
+
+def test_a_budget_that_stops_the_proof_keeps_the_rounded_package(monkeypatch):
+    """--max-time alone (no --time-limit): the rounded package goes to HiGHS as a start; when
+    the budget stops that run before HiGHS returns a package of its own, the rounded package,
+    verified, is the answer with status time_limit and its proven gap -- it was thrown away,
+    'no package found within the limits'. The stop is forced: the exact solve returns no
+    package, as an abandoned run does."""
+    from solvers import SolveResult, Status
+    from solvers.deadline import budget
+
+    spec = generate(1500, seed=5)
+    monkeypatch.setattr(large, "LARGE_COLUMNS", 1000)
+
+    def abandoned(self, model, options):
+        assert model.meta.get("start") is not None  # the rounded package was handed over
+        return SolveResult(Status.TIME_LIMIT, None, None, solver="highs", raw_status="abandoned")
+
+    monkeypatch.setattr(HighsSolver, "solve", abandoned)
+    with budget(600):
+        sol = optimizer.solve(spec)
+    assert sol.verified and sol.status in ("time_limit", "optimal")
+    assert "LP-rounded package stands" in sol.solver["raw_status"]
+    gap = (sol.solver["bound"] - sol.objective_value) / abs(sol.objective_value)
+    assert 0 <= gap <= 0.01
