@@ -31,6 +31,7 @@ SCHEDULER_PROTOCOLS = ("tcp", "tls", "ucx", "ws", "wss")
 CONNECT_TIMEOUT = 30  # seconds to reach a scheduler
 STOP_GRACE_S = 1.5  # seconds a stopped worker has to end its task and exit before it is killed
 CLOSE_TIMEOUT = 5  # seconds to close a Dask client once its work is stopped
+WORKER_WAIT = 30  # seconds for a worker to join a scheduler that has none
 
 
 def check_scheduler(address: str) -> None:
@@ -228,6 +229,24 @@ def _dask_client(address: str, timeout: float):
         raise InputError(f"cannot reach the scheduler: {e}", where="--scheduler") from None
 
 
+def _wait_for_a_worker(client, address: str) -> None:
+    """A scheduler with no worker would hold the work forever: wait up to ``WORKER_WAIT`` (or
+    what is left of --max-time) for one to join, else a one-line error (exit 2)."""
+    from solvers.deadline import cap
+
+    if client.nthreads():
+        return
+    wait = max(0.5, cap(WORKER_WAIT))
+    try:
+        client.wait_for_workers(1, timeout=wait)
+    except (TimeoutError, OSError):
+        raise InputError(
+            f"the scheduler at {address} has no workers (none joined within {wait:.3g} s): "
+            "start one with 'dask worker ADDRESS'",
+            where="--scheduler",
+        ) from None
+
+
 @contextmanager
 def open_executor(
     workers: int | None = 1, scheduler: str | None = None, timeout: float = CONNECT_TIMEOUT
@@ -239,9 +258,12 @@ def open_executor(
     if scheduler is not None and workers not in (None, 1):
         raise InputError("give --workers or --scheduler, not both", where="--scheduler")
     if scheduler is not None:
+        from solvers.deadline import cap
+
         check_scheduler(scheduler)
-        client = _dask_client(scheduler, timeout)
+        client = _dask_client(scheduler, max(0.5, cap(timeout)))  # within --max-time too
         try:
+            _wait_for_a_worker(client, scheduler)
             executor = client.get_executor()
             with _shut_down_on_leaving(executor):
                 yield executor, max(1, sum(client.nthreads().values()))

@@ -191,3 +191,29 @@ def _first_value(spec, model, kinds, oid):
 
     ps = parameters(spec, model, kinds)
     return next(i for i, p in enumerate(ps) if getattr(p, "option", None) == oid)
+
+
+def test_a_scheduler_with_no_workers_is_an_error_not_a_wait_forever(problems):
+    """A reachable scheduler no worker has joined would hold the work forever: after waiting
+    (here within --max-time) for one, one line naming it, exit 2."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=0, processes=False, protocol="tcp", dashboard_address=None
+    ) as cluster:
+        out = run("sensitivity", problems[8], "--scheduler", cluster.scheduler_address,
+                  "--max-time", "3", timeout=120)  # fmt: skip
+    assert out.returncode == 2, out.stderr
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "has no workers" in lines[0], out.stderr
+
+
+def test_the_connect_wait_keeps_within_the_time_budget():
+    """An unreachable scheduler under --max-time 2: Dask is asked to wait at most what is
+    left of the budget (it was a fixed 30 s), and the error says how long it waited."""
+    import re
+
+    out = run("montecarlo", "small-example", "-n", "5", "--max-time", "2", "--scheduler",
+              "tcp://127.0.0.1:1", timeout=120)  # fmt: skip
+    assert out.returncode == 2, out.stderr
+    waited = re.search(r"after ([0-9.]+) s", out.stderr)
+    assert waited and float(waited.group(1)) <= 2.0, out.stderr
