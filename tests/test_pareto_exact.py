@@ -147,3 +147,23 @@ def test_cell_vertices_match_brute_force_on_degenerate_points():
         k, m = int(rng.integers(2, 5)), int(rng.integers(1, 7))
         Y = rng.integers(0, 4, (m, k)).astype(float)
         assert {tuple(np.round(w, 9)) for w in cell_vertices(Y)} == brute_vertices(Y), Y
+
+
+@pytest.mark.parametrize("criteria", ["expected,jobs", "expected,jobs,emissions"])
+def test_requirements_no_package_meets_are_infeasible_not_an_empty_front(criteria):
+    """--require jobs>=1000 (the example's packages reach 37 jobs at most): exit 3 and one line,
+    as solve and weights give; it was an empty 'exact non-dominated set' with exit 0."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    out = subprocess.run(
+        [sys.executable, "-m", "optimizer", "pareto", str(ROOT / "problems" / "criteria_example.toml"),
+         "--criteria", criteria, "--require", "jobs>=1000", "--format", "json"],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert out.returncode == 3, out.stderr
+    assert out.stdout == ""
+    assert len(out.stderr.strip().splitlines()) == 1 and "infeasible" in out.stderr

@@ -113,6 +113,11 @@ def pareto_front(
         c = sa * ca + rho * sb * cb if rho is not None else sa * ca
         x = optimum(m, c, True, backend, opts)
         solves += 1
+        if x is None and level is None and not expired():  # no package meets the limits
+            from ..errors import InfeasibleError
+
+            raise InfeasibleError(f"{spec.name}: infeasible (no package meets every limit and "
+                                  "requirement)", None)  # fmt: skip
         if x is None or expired():  # --max-time: the rest of the front is left unfinished
             break
         chosen, values = check_package(spec, model, x)

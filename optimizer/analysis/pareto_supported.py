@@ -82,6 +82,14 @@ def supported_front(spec, model, data, criteria, solver, options) -> ParetoFront
         return ParetoPoint({c: values[c] for c in criteria}, chosen, supported=True), y
 
     first = solve_at(np.full(len(criteria), 1.0 / len(criteria)))
+    from solvers.deadline import expired
+
+    if first is None and not expired():  # no package meets the limits: not an empty front
+        from ..errors import InfeasibleError
+
+        raise InfeasibleError(
+            f"{spec.name}: infeasible (no package meets every limit and requirement)", None
+        )
     if first is not None:
         found.append(first[0])
         Y.append(first[1])
