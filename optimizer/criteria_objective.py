@@ -91,6 +91,11 @@ def parse_criteria_head(kind: str, arg: str, whole: str) -> dict:
                     f"weighted:expected=0.6,jobs=0.4; got '{whole}'",
                     where=WHERE,
                 )
+            if cid.strip() in dict(weights):
+                raise InputError(
+                    f"weighted gives '{cid.strip()}' more than one weight; got '{whole}'",
+                    where=WHERE,
+                )
             weights.append((cid.strip(), x))
         return {"weights": tuple(weights)}
     order = tuple(p.strip() for p in arg.split(",") if p.strip())

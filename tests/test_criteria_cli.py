@@ -86,6 +86,7 @@ def test_require_bounds_the_package():
         ("solve", str(EXAMPLE), "--require", "emissions>>3"),
         ("solve", str(EXAMPLE), "--objective", "lexicographic:jobs,nope"),
         ("solve", str(EXAMPLE), "--objective", "weighted:jobs=-1"),
+        ("solve", str(EXAMPLE), "--objective", "weighted:expected=1,jobs=1,expected=0"),
     ],
 )
 def test_bad_criteria_input_is_one_line_exit_2(args):
