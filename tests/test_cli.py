@@ -163,6 +163,13 @@ def test_force_of_an_unknown_commitment():
     assert line.startswith("error: --force/--forbid: unknown commitment 'zz'")
 
 
+@pytest.mark.parametrize("flag,member", [("--force", "a."), ("--forbid", ".small")])
+def test_a_member_with_a_part_missing_is_refused(flag, member):
+    """'a.' was read as 'a' (any option of a), silently."""
+    line = one_error_line(run("solve", "small-example", flag, member), 2)
+    assert f"'{member}': expected COMMITMENT or COMMITMENT.OPTION" in line
+
+
 # ---- the other commands ---------------------------------------------------------------------
 def test_validate():
     result = run("validate", "small-example")

@@ -233,12 +233,12 @@ class ProblemSpec:
 
     def force(self, *members: str) -> ProblemSpec:
         """A copy in which each ``commitment`` or ``commitment.option`` must be chosen."""
-        ms = tuple(Member.parse(m) for m in members)
+        ms = _members(members, "--force")
         return self.with_relations(Relation("force", members=ms, id="force " + ", ".join(members)))
 
     def forbid(self, *members: str) -> ProblemSpec:
         """A copy in which none of the given commitments or options may be chosen."""
-        ms = tuple(Member.parse(m) for m in members)
+        ms = _members(members, "--forbid")
         return self.with_relations(
             Relation("forbid", members=ms, id="forbid " + ", ".join(members))
         )
@@ -322,3 +322,17 @@ class ProblemSpec:
         from .uncertain import with_values
 
         return with_values(self, values)
+
+
+def _members(texts, where: str) -> tuple[Member, ...]:
+    """``COMMITMENT`` or ``COMMITMENT.OPTION`` each, with both parts named: ``c.`` is refused,
+    not read as ``c``."""
+    from ..errors import InputError
+
+    out = []
+    for t in texts:
+        c, dot, o = str(t).partition(".")
+        if not c or (dot and not o):
+            raise InputError(f"'{t}': expected COMMITMENT or COMMITMENT.OPTION", where=where)
+        out.append(Member.parse(str(t)))
+    return tuple(out)
