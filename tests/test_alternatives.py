@@ -17,7 +17,8 @@ from conftest import MIP_SOLVERS
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from optimizer.analysis.alternatives import alternatives, differences, distance, parse_within
+from optimizer.analysis.alternatives import alternatives, parse_within
+from optimizer.analysis.package_diff import differences, distance
 from optimizer.cli import cli
 from optimizer.errors import InfeasibleError, InputError
 from optimizer.solution import Choice

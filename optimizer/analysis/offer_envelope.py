@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from itertools import pairwise
 
 from ..errors import InfeasibleError, InputError
@@ -78,23 +78,6 @@ class Input:
         if sp is None:
             sp = self._specs[theta] = self._build(theta)  # an InputError is not kept
         return sp
-
-
-def with_option_value(spec, cid: str, oid: str, fn):
-    """``spec`` with option ``cid.oid``'s values (scenario -> number or profile) set to
-    ``fn(values)``."""
-    commitments = tuple(
-        c
-        if c.id != cid
-        else replace(
-            c,
-            options=tuple(
-                o if o.id != oid else replace(o, value=fn(dict(o.value))) for o in c.options
-            ),
-        )
-        for c in spec.commitments
-    )
-    return spec.replace(commitments=commitments)
 
 
 @dataclass(frozen=True)

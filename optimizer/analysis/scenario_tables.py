@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from .alternatives import differences, package_text
+from .package_diff import differences, package_text
 from .scenarios import OFFERS_TEXT, PackageResult, ValueOfInformation
 
 

@@ -23,7 +23,9 @@ whole value in the tornado), so this module serves ``sensitivity_tranches`` only
 
 from __future__ import annotations
 
-from .offer_envelope import Input, with_option_value
+from dataclasses import replace
+
+from .offer_envelope import Input
 
 LABEL = "value profile (all years)"  # the row label: the whole profile, every year, × base
 NOTE_PROFILES = (
@@ -32,6 +34,23 @@ NOTE_PROFILES = (
     "from 0 (worth nothing) upwards, exact (its value is a line in the multiplier for a fixed "
     "offer and tranches)"
 )
+
+
+def with_option_value(spec, cid: str, oid: str, fn):
+    """``spec`` with option ``cid.oid``'s values (scenario -> number or profile) set to
+    ``fn(values)``."""
+    commitments = tuple(
+        c
+        if c.id != cid
+        else replace(
+            c,
+            options=tuple(
+                o if o.id != oid else replace(o, value=fn(dict(o.value))) for o in c.options
+            ),
+        )
+        for c in spec.commitments
+    )
+    return spec.replace(commitments=commitments)
 
 
 def has_profile(option) -> bool:

@@ -38,12 +38,12 @@ from functools import partial
 from solvers.deadline import expired
 
 from .offer_envelope import Input, OfferSolver, envelope, first_crossing, valid_end
-from .offer_envelope import with_option_value as _with_option_value
 from .offer_monotone import base_offer_line, quiet_side
 from .offer_tornado import tornado
 from .partial import each
 from .proven import watch
 from .sensitivity_profiles import NOTE_PROFILES, has_profile, profile_inputs
+from .sensitivity_profiles import with_option_value as _with_option_value
 from .sensitivity_results import SensitivityReport, Threshold, TippingPoint, TornadoRow
 
 NOTES_TRANCHES = (

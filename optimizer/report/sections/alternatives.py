@@ -8,7 +8,8 @@ from .tranches import alternatives_blocks
 
 
 def alternatives_section(spec, opts: dict, k: int, objective: str) -> Section:
-    from ...analysis.alternatives import alternatives, package_text
+    from ...analysis.alternatives import alternatives
+    from ...analysis.package_diff import package_text
 
     sec = Section("alternatives", "Alternatives: the next-best packages")
     a = attempt(sec, "The alternatives", lambda: alternatives(spec, k, objective=objective, **opts))

@@ -59,7 +59,7 @@ def sensitivity_blocks(rep) -> list:
 
 def alternatives_blocks(alts) -> list:
     """Each listed offer's best conditional tranches, one column per scenario."""
-    from ...analysis.alternatives import package_text
+    from ...analysis.package_diff import package_text
 
     listed = [a for a in alts.alternatives if a.tranches]
     if not listed:

@@ -13,7 +13,7 @@ from .odds import voi_blocks
 
 
 def voi_section(spec, opts: dict) -> Section:
-    from ...analysis.alternatives import package_text
+    from ...analysis.package_diff import package_text
     from ...analysis.scenario_tables import changes_from_rp
     from ...analysis.scenarios import value_of_information
 
